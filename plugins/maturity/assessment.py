@@ -1,0 +1,155 @@
+"""An assessment folder: ``assessment.yml`` (the record), ``scores.yml``, ``publication.yml``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from maturity import schema
+from maturity.diagnostics import Collector
+from maturity.evidence import as_date
+from maturity.yamlfile import Document, load_yaml
+
+RECORD, SCORES, PUBLICATION = "assessment.yml", "scores.yml", "publication.yml"
+
+KINDS = {"self": "自评估", "third_party": "第三方评估"}
+# Stages of guide clause 8, in process order for each kind.
+SELF_STAGES = {"planning": "自评估计划", "self_assessing": "实施自评", "completed": "自评完成"}
+FORMAL_STAGES = {
+    "applied": "提交申请", "accepted": "已受理", "document_review": "文件审查", "planned": "评估计划已确认",
+    "on_site": "现场评估", "reported": "评估报告已形成", "submitted": "已提交评估管理机构",
+}
+STAGES = {**SELF_STAGES, **FORMAL_STAGES}
+ON_SITE_STAGES = ("planned", "on_site", "reported", "submitted")  # 8.3.5: only after the review passes
+ROLES = {"leader": "组长", "member": "成员", "expert": "专家"}
+REVIEW_FAILED = "不符合要求"
+
+
+@dataclass(frozen=True)
+class Score:
+    requirement: str
+    raw: Any
+    value: Fraction | None
+    evidence: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    achievements: tuple[str, ...] = ()
+    gaps: tuple[str, ...] = ()
+    recommendations: tuple[str, ...] = ()
+
+
+@dataclass
+class Assessment:
+    """One assessment, as recorded in its folder; ``record`` is ``assessment.yml`` as data."""
+
+    folder: Path
+    record: dict
+    record_doc: Document
+    scores: dict[str, Score] = field(default_factory=dict)
+    findings: dict[str, Findings] = field(default_factory=dict)
+    scores_doc: Document | None = None
+    publication: dict | None = None
+    publication_doc: Document | None = None
+
+    @property
+    def id(self) -> str:
+        return self.record["id"]
+
+    @property
+    def organisation(self) -> dict:
+        return self.record["organisation"]
+
+    @property
+    def kind(self) -> str:
+        return self.record["kind"]
+
+    @property
+    def is_self_assessment(self) -> bool:
+        return self.kind == "self"
+
+    @property
+    def applied_level(self) -> int:
+        return self.record["applied_level"]
+
+    @property
+    def stage(self) -> str:
+        return self.record["stage"]
+
+    def date(self, name: str) -> dt.date | None:
+        return as_date(self.record.get("dates", {}).get(name))
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """The date an assessment is listed under: its report, else its latest known date."""
+        dates = [as_date(v) for v in self.record.get("dates", {}).values()]
+        report = self.date("report")
+        return report or max((d for d in dates if d), default=None)
+
+
+def texts(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def read_assessment(folder: Path, display, model, out: Collector, max_bytes: int) -> Assessment | None:
+    """Read the files of one folder. The record must pass its schema for an Assessment to exist."""
+    doc, diags = load_yaml(folder / RECORD, display(folder / RECORD), max_bytes)
+    out.extend(diags)
+    if doc is None or not schema.check(doc, "assessment", out):
+        _read_scores(folder, display, model, out, max_bytes)  # still report its problems
+        _read_publication(folder, display, out, max_bytes)
+        return None
+    assessment = Assessment(folder, doc.data, doc)
+    scores_doc = _read_scores(folder, display, model, out, max_bytes)
+    if scores_doc is not None:
+        assessment.scores_doc = scores_doc
+        assessment.scores, assessment.findings = _scores(scores_doc, model)
+    pub = _read_publication(folder, display, out, max_bytes)
+    if pub is not None:
+        assessment.publication_doc, assessment.publication = pub, pub.data
+    return assessment
+
+
+def _read_scores(folder: Path, display, model, out: Collector, max_bytes: int) -> Document | None:
+    file = folder / SCORES
+    if not file.exists():
+        out.error(_whole(display(file)), "MAT209", "缺少评分表 scores.yml。Missing scores file.")
+        return None
+    doc, diags = load_yaml(file, display(file), max_bytes)
+    out.extend(diags)
+    if doc is None or not schema.check(doc, "scores", out):
+        return None
+    return doc
+
+
+def _read_publication(folder: Path, display, out: Collector, max_bytes: int) -> Document | None:
+    file = folder / PUBLICATION
+    if not file.exists():
+        return None
+    doc, diags = load_yaml(file, display(file), max_bytes)
+    out.extend(diags)
+    if doc is None or not schema.check(doc, "publication", out):
+        return None
+    return doc
+
+
+def _scores(doc: Document, model) -> tuple[dict[str, Score], dict[str, Findings]]:
+    scores, findings = {}, {}
+    for code, block in doc.data.items():
+        findings[code] = Findings(texts(block.get("achievements")), texts(block.get("gaps")), texts(block.get("recommendations")))
+        for rid, entry in block["requirements"].items():
+            scores[rid] = Score(rid, entry["score"], model.score_value(entry["score"]),
+                                tuple(entry.get("evidence", ())), entry.get("note", ""))
+    return scores, findings
+
+
+def _whole(path: str):
+    from maturity.diagnostics import Location
+    return Location(path, 0, 0)

@@ -1,0 +1,136 @@
+"""Evidence registers: ``evidence/<organisation>/register.yml`` and the files it lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from maturity import schema
+from maturity.diagnostics import Collector, Location
+from maturity.yamlfile import Document, load_yaml
+
+REGISTER = "register.yml"
+METHODS = {"interview": "访谈", "observation": "观察", "site_tour": "现场巡视",
+           "document_review": "文件与记录评审", "system_demo": "信息系统演示"}
+CLASSES = {"public": "公开", "restricted": "受限", "confidential": "保密"}
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    id: str
+    title: str
+    method: str
+    record_date: dt.date
+    collected: dt.date
+    confidentiality: str
+    file: str | None  # relative to the organisation's evidence folder
+    url: str | None
+    sha256: str | None
+    description: str
+    path: Path | None  # the resolved file, when it exists inside the folder
+
+    @property
+    def is_public(self) -> bool:
+        return self.confidentiality == "public"
+
+
+@dataclass
+class EvidenceRegister:
+    organisation: str
+    folder: Path
+    items: dict[str, EvidenceItem]
+    document: Document | None
+
+
+def as_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_register(evidence_root: Path, organisation: str, display, out: Collector, max_bytes: int) -> EvidenceRegister:
+    """Load and check one organisation's register; missing or broken registers are empty."""
+    folder = evidence_root / organisation
+    file = folder / REGISTER
+    register = EvidenceRegister(organisation, folder, {}, None)
+    if not file.is_file():
+        return register
+    doc, diags = load_yaml(file, display(file), max_bytes)
+    out.extend(diags)
+    if doc is None or not schema.check(doc, "evidence", out):
+        return register
+    register.document = doc
+    root = folder.resolve()
+    for i, raw in enumerate(doc.data["items"]):
+        item = _check_item(doc, i, raw, folder, root, out)
+        if raw["id"] in register.items:
+            out.error(doc.at("items", i, "id"), "MAT301", f"证据编号 {raw['id']} 重复。Duplicate evidence id.")
+            continue
+        register.items[raw["id"]] = item
+    return register
+
+
+def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, out: Collector) -> EvidenceItem:
+    here = ("items", i)
+    eid = raw["id"]
+    file, url, digest = raw.get("file"), raw.get("url"), raw.get("sha256")
+    path = None
+    if bool(file) == bool(url):
+        out.error(doc.at(*here), "MAT306", f"证据 {eid} 须且只须给出 file（文件路径）或 url（网址）之一。Give exactly one of file or url.")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            out.error(doc.at(*here, "url"), "MAT307", f"证据 {eid} 的网址只允许 http 或 https 开头的完整地址。Only http(s) URLs are allowed.")
+    if file:
+        path = _resolve(doc, here, eid, file, folder, root, out)
+        if path is not None:
+            if not digest:
+                out.error(doc.at(*here), "MAT303", f"证据 {eid} 缺少文件的 sha256 校验值。Missing sha256.")
+            else:
+                actual = sha256_of(path)
+                if actual != digest:
+                    out.error(doc.at(*here, "sha256"), "MAT303", f"证据 {eid} 的文件 {file} 的 sha256 与登记值不符（实际 {actual[:12]}…），文件可能已被修改。sha256 mismatch.")
+    record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
+    if record and collected and record > collected:
+        out.error(doc.at(*here, "collected"), "MAT406", f"证据 {eid} 的采集日期早于记录本身的日期。Dates out of order.")
+    return EvidenceItem(eid, raw["title"], raw["method"], record, collected, raw["class"], file, url, digest,
+                        raw.get("description", ""), path)
+
+
+def _resolve(doc, here, eid, file: str, folder: Path, root: Path, out: Collector) -> Path | None:
+    where = doc.at(*here, "file")
+    rel = Path(file)
+    if rel.is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
+        out.error(where, "MAT304", f"证据 {eid} 的文件路径不能是绝对路径，应相对于证据目录。Absolute path.")
+        return None
+    if ".." in rel.parts:
+        out.error(where, "MAT304", f"证据 {eid} 的文件路径不能包含“..”，不得离开证据目录。Path leaves the evidence folder.")
+        return None
+    candidate = folder / rel
+    if not candidate.exists() and not candidate.is_symlink():
+        out.error(where, "MAT302", f"证据 {eid} 的文件 {file} 不存在。Evidence file missing.")
+        return None
+    resolved = candidate.resolve()
+    if not resolved.is_relative_to(root):
+        out.error(where, "MAT305", f"证据 {eid} 的文件 {file} 是指向证据目录之外的符号链接。Symbolic link out of the evidence folder.")
+        return None
+    if not resolved.is_file():
+        out.error(where, "MAT302", f"证据 {eid} 的路径 {file} 不是文件。Not a file.")
+        return None
+    return resolved

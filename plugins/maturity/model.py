@@ -1,0 +1,212 @@
+"""The maturity model as data: capability domains, assessment domains, levels, requirements.
+
+The model file is YAML (``models/t-zxgjxh-002-2023.yml`` by default); nothing about the
+standard's content lives in code. Which requirements apply at a level is read from each
+requirement's ``levels`` list, so the cumulative rule is data too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+
+from maturity import schema
+from maturity.diagnostics import Collector, Diagnostic
+from maturity.yamlfile import load_yaml
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    text: str
+    levels: frozenset[int]
+    assessment_domain: str
+
+
+@dataclass(frozen=True)
+class AssessmentDomain:
+    code: str
+    name: str
+    name_en: str
+    levels: tuple[int, ...]
+    requirements: tuple[Requirement, ...]
+    capability_domain: str
+
+    def assessed_at(self, level: int) -> bool:
+        return level in self.levels
+
+    def requirements_at(self, level: int) -> tuple[Requirement, ...]:
+        return tuple(r for r in self.requirements if level in r.levels)
+
+
+@dataclass(frozen=True)
+class CapabilityDomain:
+    code: str
+    name: str
+    name_en: str
+    assessment_domains: tuple[AssessmentDomain, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    name: str
+    name_en: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ScaleValue:
+    label: str
+    label_en: str
+    value: Fraction
+
+
+@dataclass
+class Model:
+    id: str
+    title: str
+    requirements_status: str
+    requirements_notice: str
+    levels: tuple[Level, ...]
+    scale: tuple[ScaleValue, ...]
+    threshold: Fraction
+    capability_domains: tuple[CapabilityDomain, ...]
+    source: str = ""
+    _requirements: dict[str, Requirement] = field(default_factory=dict, repr=False)
+    _assessment_domains: dict[str, AssessmentDomain] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for cd in self.capability_domains:
+            for ad in cd.assessment_domains:
+                self._assessment_domains[ad.code] = ad
+                for r in ad.requirements:
+                    self._requirements[r.id] = r
+
+    # -- look-ups -----------------------------------------------------------------
+    @property
+    def level_numbers(self) -> tuple[int, ...]:
+        return tuple(lv.level for lv in self.levels)
+
+    def level(self, number: int) -> Level:
+        return next(lv for lv in self.levels if lv.level == number)
+
+    def level_name(self, number: int | None) -> str:
+        if number is None:
+            return "未达到任何等级"
+        return self.level(number).name
+
+    def requirement(self, rid: str) -> Requirement | None:
+        return self._requirements.get(rid)
+
+    def assessment_domain(self, code: str) -> AssessmentDomain | None:
+        return self._assessment_domains.get(code)
+
+    @property
+    def assessment_domains(self) -> tuple[AssessmentDomain, ...]:
+        return tuple(self._assessment_domains.values())
+
+    def assessment_domains_at(self, level: int) -> tuple[AssessmentDomain, ...]:
+        return tuple(ad for ad in self._assessment_domains.values() if ad.assessed_at(level))
+
+    def requirements_at(self, level: int) -> tuple[Requirement, ...]:
+        return tuple(r for ad in self.assessment_domains_at(level) for r in ad.requirements_at(level))
+
+    def score_value(self, raw) -> Fraction | None:
+        """The exact value of a score written as a number or as its Chinese label."""
+        if isinstance(raw, bool):
+            return None
+        for s in self.scale:
+            if isinstance(raw, str) and raw == s.label:
+                return s.value
+            if isinstance(raw, (int, float)) and Fraction(str(raw)) == s.value:
+                return s.value
+        return None
+
+    def scale_label(self, value: Fraction) -> str:
+        return next(s.label for s in self.scale if s.value == value)
+
+
+def default_model_path() -> Path:
+    return Path(str(resources.files("maturity").joinpath("models", "t-zxgjxh-002-2023.yml")))
+
+
+def load_model(path: Path | str | None = None, display: str | None = None) -> tuple[Model | None, list[Diagnostic]]:
+    """Load and check a model file; return the model (None when unusable) and diagnostics."""
+    file = Path(path) if path else default_model_path()
+    shown = display or str(file)
+    out = Collector()
+    if not file.is_file():
+        out.error(_loc(shown), "MAT055", f"找不到模型文件 {shown}。Model file not found.")
+        return None, out.items
+    doc, diags = load_yaml(file, shown, max_bytes=16 * 1024 * 1024)
+    out.extend(diags)
+    if doc is None or not schema.check(doc, "model", out):
+        return None, out.items
+    model = _build(doc, out)
+    return (None if out.has_errors else model), out.items
+
+
+def _loc(path: str):
+    from maturity.diagnostics import Location
+    return Location(path, 0, 0)
+
+
+def _build(doc, out: Collector) -> Model:
+    data = doc.data
+    levels = tuple(Level(lv["level"], lv["name"], lv.get("name_en", ""), lv.get("description", "")) for lv in data["levels"])
+    numbers = [lv.level for lv in levels]
+    if numbers != list(range(1, len(numbers) + 1)):
+        out.error(doc.at("levels"), "MAT054", "等级必须从 1 开始连续编号且按顺序排列。Levels must be 1..n in order.")
+    scale = tuple(ScaleValue(s["label"], s.get("label_en", ""), Fraction(str(s["value"]))) for s in data["scale"])
+    if len({s.value for s in scale}) != len(scale) or len({s.label for s in scale}) != len(scale):
+        out.error(doc.at("scale"), "MAT053", "评分标尺中的分值和名称都不能重复。Scale values and labels must be unique.")
+    threshold = Fraction(str(data["threshold"]))
+
+    seen_codes: dict[str, tuple] = {}
+    seen_ids: dict[str, tuple] = {}
+    domains = []
+    for i, cd in enumerate(data["capability_domains"]):
+        _unique(doc, out, seen_codes, cd["code"], ("capability_domains", i, "code"))
+        ads = []
+        for j, ad in enumerate(cd["assessment_domains"]):
+            here = ("capability_domains", i, "assessment_domains", j)
+            _unique(doc, out, seen_codes, ad["code"], here + ("code",))
+            if not ad["code"].startswith(cd["code"] + "-"):
+                out.error(doc.at(*here, "code"), "MAT056", f"评估域代码 {ad['code']} 应以所属能力域代码 {cd['code']}- 开头。Domain code prefix.")
+            ad_levels = tuple(sorted(set(ad["levels"])))
+            for lv in ad_levels:
+                if lv not in numbers:
+                    out.error(doc.at(*here, "levels"), "MAT054", f"评估域 {ad['code']} 的等级 {lv} 未在 levels 中定义。Undefined level.")
+            reqs = []
+            for k, r in enumerate(ad["requirements"]):
+                where = here + ("requirements", k)
+                _unique(doc, out, seen_ids, r["id"], where + ("id",))
+                if not r["id"].startswith(ad["code"] + "-"):
+                    out.error(doc.at(*where, "id"), "MAT056", f"要求 {r['id']} 的编号应以所属评估域代码 {ad['code']}- 开头。Requirement id prefix.")
+                stray = sorted(set(r["levels"]) - set(ad_levels))
+                if stray:
+                    out.error(doc.at(*where, "levels"), "MAT051", f"要求 {r['id']} 适用于等级 {stray}，但评估域 {ad['code']} 在这些等级不参与评估。Requirement at a level where its domain is not assessed.")
+                reqs.append(Requirement(r["id"], r["text"], frozenset(r["levels"]), ad["code"]))
+            domain = AssessmentDomain(ad["code"], ad["name"], ad.get("name_en", ""), ad_levels, tuple(reqs), cd["code"])
+            for lv in ad_levels:
+                if not domain.requirements_at(lv):
+                    out.error(doc.at(*here, "levels"), "MAT052", f"评估域 {ad['code']} 在 {lv} 星参与评估，但没有任何要求。Assessed cell without requirements.")
+            ads.append(domain)
+        domains.append(CapabilityDomain(cd["code"], cd["name"], cd.get("name_en", ""), tuple(ads)))
+    return Model(
+        id=data["id"], title=data["title"],
+        requirements_status=data.get("requirements_status", "official"),
+        requirements_notice=data.get("requirements_notice", ""),
+        levels=levels, scale=scale, threshold=threshold, capability_domains=tuple(domains), source=doc.path,
+    )
+
+
+def _unique(doc, out: Collector, seen: dict, key: str, pointer: tuple) -> None:
+    if key in seen:
+        first = doc.at(*seen[key])
+        out.error(doc.at(*pointer), "MAT050", f"编号 {key} 重复（第 {first.line} 行已使用）。Duplicate id.")
+    else:
+        seen[key] = pointer

@@ -1,0 +1,118 @@
+"""Results as plain data: the documented JSON of ``maturity score`` and what pages show."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from maturity.model import Model
+from maturity.scoring import AssessmentResult, display
+
+RESULT_SCHEMA_VERSION = 1
+
+
+def exact(value: Fraction) -> str:
+    return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator)
+
+
+def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()) -> dict:
+    """The JSON object of one assessment's result (all figures at the applied level)."""
+    out = {
+        "schema_version": RESULT_SCHEMA_VERSION,
+        "id": a.id,
+        "organisation": {"id": a.organisation["id"], "name": a.organisation["name"], "credit_code": a.organisation["credit_code"]},
+        "kind": a.kind,
+        "model": model.id,
+        "applied_level": a.applied_level,
+        "valid": not any(d.is_error for d in diagnostics),
+        "levels": {},
+        "conforms": False,
+        "recommended_level": None,
+        "domains": {},
+        "assessment_domains": {},
+        "exact": {"levels": {}, "domains": {}, "assessment_domains": {}},
+        "diagnostics": [d.as_dict() for d in diagnostics],
+    }
+    if result is None:
+        return out
+    for level, r in result.levels.items():
+        out["levels"][str(level)] = {"score": float(r.score), "requirements": r.requirements, "conforms": r.conforms}
+        out["exact"]["levels"][str(level)] = exact(r.score)
+    out["conforms"] = result.conforms
+    out["recommended_level"] = result.recommended_level
+    applied = result.applied
+    if applied is not None:
+        out["domains"] = {k: float(v) for k, v in applied.domains.items()}
+        out["assessment_domains"] = {k: float(v) for k, v in applied.assessment_domains.items()}
+        out["exact"]["domains"] = {k: exact(v) for k, v in applied.domains.items()}
+        out["exact"]["assessment_domains"] = {k: exact(v) for k, v in applied.assessment_domains.items()}
+    return out
+
+
+def result_text(model: Model, a, result: AssessmentResult | None) -> str:
+    kind = "自评估（不作为评级结果）" if a.is_self_assessment else "第三方评估"
+    lines = [f"{a.id}  {a.organisation['name']}（{a.organisation['credit_code']}）",
+             f"{kind} · 申请等级 {model.level_name(a.applied_level)}", ""]
+    if result is None or not result.levels:
+        lines.append("无法计算得分：申请等级的要求尚未全部有效评分。")
+        return "\n".join(lines)
+    lines.append("等级    A（成熟度等级得分）  要求数 p  判定")
+    for level, r in result.levels.items():
+        verdict = "符合" if r.conforms else "不符合"
+        lines.append(f"{model.level_name(level)}    {display(r.score):<20} {r.requirements:<8} {verdict}")
+    applied = result.applied
+    lines.append("")
+    if applied is None:
+        lines.append(f"申请等级 {model.level_name(a.applied_level)} 无法计算。")
+    else:
+        verdict = "符合" if applied.conforms else "不符合"
+        lines.append(f"结论：{verdict}{model.level_name(a.applied_level)}（A = {display(applied.score)}，阈值 {display(model.threshold)}）；"
+                     f"推荐等级：{model.level_name(result.recommended_level)}")
+        lines.append("")
+        lines.append("能力域得分 B：")
+        for cd in model.capability_domains:
+            if cd.code in applied.domains:
+                lines.append(f"  {cd.code:<4} {cd.name:<8} {display(applied.domains[cd.code])}")
+        lines.append("评估域得分 C：")
+        for ad in model.assessment_domains:
+            if ad.code in applied.assessment_domains:
+                lines.append(f"  {ad.code:<7} {ad.name:<10} {display(applied.assessment_domains[ad.code])}")
+    return "\n".join(lines)
+
+
+def model_json(model: Model) -> dict:
+    return {
+        "id": model.id,
+        "title": model.title,
+        "requirements_status": model.requirements_status,
+        "requirements_notice": model.requirements_notice,
+        "threshold": float(model.threshold),
+        "levels": [{"level": lv.level, "name": lv.name, "description": lv.description,
+                    "assessment_domains": len(model.assessment_domains_at(lv.level)),
+                    "requirements": len(model.requirements_at(lv.level))} for lv in model.levels],
+        "scale": [{"label": s.label, "label_en": s.label_en, "value": float(s.value)} for s in model.scale],
+        "capability_domains": [{
+            "code": cd.code, "name": cd.name, "name_en": cd.name_en,
+            "assessment_domains": [{
+                "code": ad.code, "name": ad.name, "name_en": ad.name_en, "levels": list(ad.levels),
+                "requirements": [{"id": r.id, "levels": sorted(r.levels), "text": r.text} for r in ad.requirements],
+            } for ad in cd.assessment_domains],
+        } for cd in model.capability_domains],
+    }
+
+
+def model_text(model: Model) -> str:
+    lines = [f"{model.title}（{model.id}）"]
+    if model.requirements_status == "drafted":
+        lines.append("注意：要求条文为本项目起草，非标准原文。")
+    lines.append("")
+    header = "评估域".ljust(22) + "  ".join(lv.name for lv in model.levels)
+    lines.append(header)
+    for cd in model.capability_domains:
+        lines.append(f"{cd.code} {cd.name}")
+        for ad in cd.assessment_domains:
+            cells = "  ".join(f"{len(ad.requirements_at(lv.level)):>4}" if ad.assessed_at(lv.level) else "   ·" for lv in model.levels)
+            lines.append(f"  {ad.code:<7}{ad.name:<12}{cells}")
+    lines.append("")
+    lines.append("各等级评估域数 / 要求数：" + "，".join(
+        f"{lv.name} {len(model.assessment_domains_at(lv.level))}/{len(model.requirements_at(lv.level))}" for lv in model.levels))
+    return "\n".join(lines)

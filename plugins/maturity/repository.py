@@ -1,0 +1,137 @@
+"""A repository of assessments: load every folder, check everything, score what is valid."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from maturity import publication, rules
+from maturity.assessment import RECORD, Assessment, read_assessment
+from maturity.diagnostics import Collector, Diagnostic, Location
+from maturity.evidence import EvidenceRegister, load_register
+from maturity.model import Model, load_model
+from maturity.scoring import AssessmentResult, score_assessment
+from maturity.yamlfile import DEFAULT_MAX_BYTES
+
+
+@dataclass
+class Repository:
+    root: Path
+    model: Model | None
+    assessments: list[Assessment] = field(default_factory=list)
+    registers: dict[str, EvidenceRegister] = field(default_factory=dict)
+    results: dict[str, AssessmentResult] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    def assessment(self, aid: str) -> Assessment | None:
+        return next((a for a in self.assessments if a.id == aid), None)
+
+    def invalid_assessments(self) -> set[str]:
+        """Ids of assessments that have an error in one of their own files."""
+        bad_paths = {d.path for d in self.errors}
+        out = set()
+        for a in self.assessments:
+            reg = self.registers.get(a.organisation["id"])
+            files = {a.record_doc.path}
+            for doc in (a.scores_doc, a.publication_doc, reg.document if reg else None):
+                if doc is not None:
+                    files.add(doc.path)
+            if files & bad_paths:
+                out.add(a.id)
+        return out
+
+
+class _Display:
+    """Paths in diagnostics: relative to the working directory when possible, with / separators."""
+
+    def __init__(self, base: Path | None = None) -> None:
+        self.base = (base or Path.cwd()).resolve()
+
+    def __call__(self, path: Path) -> str:
+        try:
+            return Path(os.path.relpath(path.resolve() if not path.is_symlink() else path.absolute(), self.base)).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_assessment_folders(assessments_dir: Path) -> list[Path]:
+    if not assessments_dir.is_dir():
+        return []
+    return sorted(p for p in assessments_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def load_repository(
+    root: Path | str,
+    *,
+    model: Model | None = None,
+    model_path: Path | str | None = None,
+    assessments_dir: str = "assessments",
+    evidence_dir: str = "evidence",
+    only: list[Path] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    display_base: Path | None = None,
+) -> Repository:
+    """Load, check and score the assessments under ``root`` (or just the folders in ``only``)."""
+    root = Path(root)
+    display = _Display(display_base)
+    out = Collector()
+    if model is None:
+        shown = display(Path(model_path)) if model_path else None
+        model, diags = load_model(model_path, shown)
+        out.extend(diags)
+    repo = Repository(root, model)
+    if model is None:
+        repo.diagnostics = out.items
+        return repo
+    folders = only if only is not None else find_assessment_folders(root / assessments_dir)
+    evidence_root = root / evidence_dir
+    for folder in folders:
+        if not (folder / RECORD).exists():
+            out.error(Location(display(folder / RECORD), 0, 0), "MAT009", "评估目录中缺少 assessment.yml。Missing assessment.yml.")
+            continue
+        a = read_assessment(folder, display, model, out, max_bytes)
+        if a is not None:
+            repo.assessments.append(a)
+    _check_unique_ids(repo.assessments, out)
+    _check_organisations(repo.assessments, out)
+    for a in repo.assessments:
+        org = a.organisation["id"]
+        if org not in repo.registers:
+            repo.registers[org] = load_register(evidence_root, org, display, out, max_bytes)
+        register = repo.registers[org]
+        rules.check_record(a, out)
+        rules.check_scores(a, model, register, out)
+        rules.check_operating_evidence(a, register, out)
+        result = score_assessment(model, a) if a.scores_doc is not None else None
+        if result is not None:
+            repo.results[a.id] = result
+            rules.check_result(a, model, result, out)
+        publication.check_publication(a, model, result, out)
+    publication.check_certificate_numbers(repo.assessments, out)
+    repo.diagnostics = sorted(set(out.items), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
+    return repo
+
+
+def _check_unique_ids(assessments: list[Assessment], out: Collector) -> None:
+    seen: dict[str, Assessment] = {}
+    for a in assessments:
+        if a.id in seen:
+            out.error(a.record_doc.at("id"), "MAT100", f"评估编号 {a.id} 重复（{seen[a.id].record_doc.path} 已使用）。Duplicate assessment id.")
+        else:
+            seen[a.id] = a
+
+
+def _check_organisations(assessments: list[Assessment], out: Collector) -> None:
+    """One organisation id stands for one legal entity: the same credit code everywhere."""
+    seen: dict[str, Assessment] = {}
+    for a in assessments:
+        org = a.organisation
+        first = seen.setdefault(org["id"], a)
+        if first is not a and first.organisation["credit_code"] != org["credit_code"]:
+            out.error(a.record_doc.at("organisation", "credit_code"), "MAT103",
+                      f"机构代号 {org['id']} 在 {first.record_doc.path} 中对应另一个统一社会信用代码。Organisation id used for another entity.")

@@ -1,0 +1,79 @@
+"""``maturity new``: a complete assessment folder, valid from the start, ready to score."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from maturity.files import write_atomic
+from maturity.layout import SCHEMA_BASE, scalar, scores_text
+from maturity.model import Model
+
+
+@dataclass
+class NewAssessment:
+    id: str
+    organisation_id: str
+    name: str
+    credit_code: str
+    region: str
+    category: str
+    kind: str
+    level: int
+    today: dt.date
+
+
+def record_text(n: NewAssessment) -> str:
+    third = n.kind == "third_party"
+    stage = "applied" if third else "planning"
+    lines = [
+        f"# yaml-language-server: $schema={SCHEMA_BASE}/assessment.schema.json",
+        "# 评估记录（指南第 3–8 章）。带 # 的行是说明，可删除。",
+        f"id: {n.id}",
+        "organisation:",
+        f"  id: {n.organisation_id}  # 机构代号，证据放在 evidence/{n.organisation_id}/",
+        f"  name: {scalar(n.name)}",
+        f"  credit_code: {scalar(n.credit_code)}",
+        f"  region: {scalar(n.region)}",
+        f"  category: {n.category}  # 见 classification-003.yml",
+        f"kind: {n.kind}  # self 自评估；third_party 第三方评估",
+        f"applied_level: {n.level}",
+        f"stage: {stage}",
+        f"body: {'待填写评估机构名称' if third else '自评估团队'}",
+        "objectives: 待填写评估目标",
+        "scope:",
+        f"  organisation: {scalar(n.name)}",
+        "  functions: [待填写被评估的职能或过程]",
+        "criteria: [T/ZXGJXH 002—2023 中小企业服务 服务机构 通用能力成熟度模型, 中小企业服务 服务机构 通用能力成熟度评估指南]",
+        "team:",
+        f"  - {{name: 待填写, role: leader, organisation: {scalar('待填写评估机构' if third else n.name)}}}",
+        "eligibility: {a: true, b: true, c: true, d: true, e: false}  # 指南第 5 章 a–e，请核实",
+    ]
+    if third:
+        lines.append("application_conditions: {a: true, b: true, c: true, d: true, e: true, f: true}  # 指南 8.3.2 a–f，请核实")
+    lines += [
+        "dates:",
+        f"  {'applied' if third else 'started'}: {n.today.isoformat()}",
+        "places: [待填写评估地点]",
+        "improvement_actions: []",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def create(root: Path, model: Model, n: NewAssessment, assessments_dir: str = "assessments", evidence_dir: str = "evidence") -> list[Path]:
+    """Write the folder; refuse to touch anything that exists."""
+    folder = root / assessments_dir / n.id
+    if folder.exists():
+        raise FileExistsError(folder)
+    written = []
+    write_atomic(folder / "assessment.yml", record_text(n))
+    written.append(folder / "assessment.yml")
+    write_atomic(folder / "scores.yml", scores_text(model, n.level, {}))
+    written.append(folder / "scores.yml")
+    register = root / evidence_dir / n.organisation_id / "register.yml"
+    if not register.exists():
+        write_atomic(register, f"# yaml-language-server: $schema={SCHEMA_BASE}/evidence.schema.json\n"
+                               f"# 证据登记：{n.name}\nitems: []\n")
+        written.append(register)
+    return written

@@ -1,0 +1,91 @@
+"""Guide clause 9: formulas (1)–(4), exactly, with fractions. Rounding is for display only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping
+
+from maturity.model import Model
+
+
+@dataclass(frozen=True)
+class LevelResult:
+    """The result at one designated level."""
+
+    level: int
+    score: Fraction  # A, formula (3)
+    requirements: int  # p
+    conforms: bool  # formula (4)
+    domains: dict[str, Fraction]  # B per capability domain, formula (2)
+    assessment_domains: dict[str, Fraction]  # C per assessment domain, formula (1)
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    id: str
+    applied_level: int
+    levels: dict[int, LevelResult]  # every level ≤ applied whose requirements are all scored
+
+    @property
+    def applied(self) -> LevelResult | None:
+        return self.levels.get(self.applied_level)
+
+    @property
+    def conforms(self) -> bool:
+        return self.applied is not None and self.applied.conforms
+
+    @property
+    def recommended_level(self) -> int | None:
+        """Project interpretation: the highest level ≤ the applied one whose A ≥ the threshold."""
+        passing = [lv for lv, r in self.levels.items() if r.conforms]
+        return max(passing, default=None)
+
+    @property
+    def inconsistent_levels(self) -> list[tuple[int, int]]:
+        """(failing lower level, passing higher level) pairs — worth a warning."""
+        return [(lo, hi) for lo, r in self.levels.items() if not r.conforms
+                for hi, s in self.levels.items() if hi > lo and s.conforms]
+
+
+def level_result(model: Model, level: int, scores: Mapping[str, Fraction]) -> LevelResult | None:
+    """Formulas (1)–(4) at ``level``; None when a requirement of the level has no valid score."""
+    c: dict[str, Fraction] = {}
+    total, p = Fraction(0), 0
+    by_domain: dict[str, list[Fraction]] = {}
+    for ad in model.assessment_domains_at(level):
+        values = []
+        for r in ad.requirements_at(level):
+            value = scores.get(r.id)
+            if value is None:
+                return None
+            values.append(value)
+        c[ad.code] = sum(values, Fraction(0)) / len(values)  # (1)
+        by_domain.setdefault(ad.capability_domain, []).append(c[ad.code])
+        total += sum(values, Fraction(0))
+        p += len(values)
+    if p == 0:
+        return None
+    b = {code: sum(cs, Fraction(0)) / len(cs) for code, cs in by_domain.items()}  # (2)
+    a = total / p  # (3): over all requirements, not the mean of B or C
+    return LevelResult(level, a, p, model.threshold <= a <= 1, b, c)  # (4)
+
+
+def score_assessment(model: Model, assessment) -> AssessmentResult:
+    values = {rid: s.value for rid, s in assessment.scores.items() if s.value is not None}
+    levels = {}
+    for level in model.level_numbers:
+        if level > assessment.applied_level:
+            break
+        result = level_result(model, level, values)
+        if result is not None:
+            levels[level] = result
+    return AssessmentResult(assessment.id, assessment.applied_level, levels)
+
+
+def display(value: Fraction, digits: int = 2) -> str:
+    """Round half up for display (Python's round() would round half to even)."""
+    n = (value * 10**digits * 2 + 1) // 2  # an int
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    whole, frac = divmod(n, 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"

@@ -1,0 +1,231 @@
+"""Reading one YAML data file into plain Python data, with the location of every value.
+
+PyYAML's loaders accept duplicate keys silently, expand aliases (a "billion laughs" risk)
+and, in the C composer, crash on very deep nesting. So we build the data ourselves from
+the parser's event stream: iteratively (no recursion), with a depth limit, rejecting
+aliases and explicit tags, and recording ``(line, column)`` for each key and value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from maturity.diagnostics import Diagnostic, Location, Severity
+
+try:  # libyaml when present: several times faster than the pure-Python parser
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_DEPTH = 32
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+Pointer = tuple  # a path into the data: keys and list indexes
+
+
+@dataclass
+class Document:
+    """A parsed data file: its data and where each value and key stands in the text."""
+
+    path: str
+    data: Any
+    values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, *pointer: Any) -> Location:
+        """Location of the value at ``pointer``, or of its nearest located ancestor."""
+        p = tuple(pointer)
+        while True:
+            if p in self.values:
+                line, col = self.values[p]
+                return Location(self.path, line, col)
+            if not p:
+                return Location(self.path, 1, 1)
+            p = p[:-1]
+
+    def key_at(self, *pointer: Any) -> Location:
+        """Location of the key that names ``pointer`` (falls back to the value)."""
+        p = tuple(pointer)
+        if p in self.keys:
+            line, col = self.keys[p]
+            return Location(self.path, line, col)
+        return self.at(*p)
+
+
+def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
+    return Diagnostic(path, line, col, code, Severity.ERROR, message)
+
+
+def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
+    """Read a data file as UTF-8 text, refusing what is not a text data file."""
+    diags: list[Diagnostic] = []
+    try:
+        size = file.stat().st_size
+        if size > max_bytes:
+            return None, [_diag(display, 0, 0, "MAT002", f"文件过大（{size} 字节，上限 {max_bytes} 字节），未读取。File too large.")]
+        raw = file.read_bytes()
+    except OSError as exc:
+        return None, [_diag(display, 0, 0, "MAT001", f"无法读取文件：{exc.strerror or exc}。Cannot read file.")]
+    if b"\x00" in raw:
+        return None, [_diag(display, 1, 1, "MAT003", "文件含有二进制内容（NUL 字节），不是 YAML 文本文件。Binary file.")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        diags.append(Diagnostic(display, 1, 1, "MAT004", Severity.WARNING, "文件以 UTF-8 BOM 开头，已忽略；建议保存为无 BOM 的 UTF-8。BOM ignored."))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.append(_diag(display, line, col, "MAT005", "文件不是有效的 UTF-8 编码，请以 UTF-8 保存。Not valid UTF-8."))
+        return None, diags
+    if not text.strip():
+        diags.append(_diag(display, 0, 0, "MAT006", "文件为空。Empty file."))
+        return None, diags
+    return text, diags
+
+
+def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse YAML text into a :class:`Document`; on failure return diagnostics instead."""
+    doc = Document(display, None)
+    diags: list[Diagnostic] = []
+    loader = _Loader(text)
+    try:
+        _build(loader, doc, diags)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = exc.problem or exc.context or "syntax error"
+        hint = "（YAML 不允许用制表符缩进）" if "\t" in text and "tab" in str(problem).lower() else ""
+        diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误{hint}：{problem}。YAML syntax error."))
+        return None, diags
+    except yaml.YAMLError as exc:
+        diags.append(_diag(display, 0, 0, "MAT010", f"YAML 语法错误：{exc}。YAML syntax error."))
+        return None, diags
+    finally:
+        loader.dispose()
+    if any(d.severity is Severity.ERROR for d in diags):
+        return None, diags
+    return doc, diags
+
+
+def load_yaml(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Diagnostic]]:
+    text, diags = read_text(file, display, max_bytes)
+    if text is None:
+        return None, diags
+    doc, more = parse_yaml(text, display)
+    return doc, diags + more
+
+
+class _Container:
+    __slots__ = ("value", "pointer", "pending_key", "key_mark")
+
+    def __init__(self, value, pointer):
+        self.value = value
+        self.pointer = pointer
+        self.pending_key = _NO_KEY
+        self.key_mark = None
+
+
+_NO_KEY = object()
+
+
+def _build(loader, doc: Document, diags: list[Diagnostic]) -> None:
+    """Compose the single document from events, iteratively."""
+    path = doc.path
+    stack: list[_Container] = []
+    documents = 0
+    root_set = False
+
+    def place(value, mark, pointer_for_child=None):
+        """Attach a finished value to the current container; return its pointer."""
+        nonlocal root_set
+        line, col = mark.line + 1, mark.column + 1
+        if not stack:
+            doc.data = value
+            root_set = True
+            doc.values[()] = (line, col)
+            return ()
+        top = stack[-1]
+        if isinstance(top.value, list):
+            pointer = top.pointer + (len(top.value),)
+            top.value.append(value)
+            doc.values[pointer] = (line, col)
+            return pointer
+        # mapping: either this is a key or a value
+        if top.pending_key is _NO_KEY:
+            if not isinstance(value, (str, int, bool)) or isinstance(value, _Container):
+                diags.append(_diag(path, line, col, "MAT013", "映射的键必须是简单的文字。Mapping keys must be plain scalars."))
+                top.pending_key = None
+                return None
+            key = value if isinstance(value, str) else str(value)
+            if key in top.value:
+                first = doc.keys.get(top.pointer + (key,))
+                where = f"（第 {first[0]} 行已出现）" if first else ""
+                diags.append(_diag(path, line, col, "MAT011", f"重复的键“{key}”{where}。Duplicate key."))
+                top.pending_key = None  # keep the first, still consume the value
+            else:
+                top.pending_key = key
+                top.key_mark = (line, col)
+            return None
+        key = top.pending_key
+        top.pending_key = _NO_KEY
+        if key is None:
+            return None
+        pointer = top.pointer + (key,)
+        top.value[key] = value
+        doc.values[pointer] = (line, col)
+        doc.keys[pointer] = top.key_mark
+        return pointer
+
+    while loader.check_event():
+        event = loader.get_event()
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                m = event.start_mark
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT014", "一个文件只能包含一个 YAML 文档（不要使用 ---  分隔多个文档）。Only one document per file."))
+                return
+        elif kind is yaml.AliasEvent or getattr(event, "anchor", None):
+            m = event.start_mark
+            diags.append(_diag(path, m.line + 1, m.column + 1, "MAT012", "不允许使用 YAML 锚点和别名（& 与 *），请直接写出内容。Anchors and aliases are not allowed."))
+            return
+        elif kind is yaml.ScalarEvent:
+            if event.tag and not (event.implicit[0] or event.implicit[1]) and event.tag not in ("!", "tag:yaml.org,2002:str"):
+                m = event.start_mark
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", f"不支持 YAML 标签“{event.tag}”。Tags are not supported."))
+                return
+            value = _scalar(loader, event)
+            place(value, event.start_mark)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.tag and not event.implicit:
+                m = event.start_mark
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", f"不支持 YAML 标签“{event.tag}”。Tags are not supported."))
+                return
+            if len(stack) >= MAX_DEPTH:
+                m = event.start_mark
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT016", f"嵌套层次过深（超过 {MAX_DEPTH} 层）。Nesting too deep."))
+                return
+            container = {} if kind is yaml.MappingStartEvent else []
+            if stack and isinstance(stack[-1].value, dict) and stack[-1].pending_key is _NO_KEY:
+                m = event.start_mark
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT013", "映射的键必须是简单的文字。Mapping keys must be plain scalars."))
+                return
+            pointer = place(container, event.start_mark)
+            stack.append(_Container(container, pointer if pointer is not None else ("?",)))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+
+
+def _scalar(loader, event):
+    node = yaml.ScalarNode(
+        loader.resolve(yaml.ScalarNode, event.value, event.implicit) if not event.tag or event.tag == "!" else event.tag,
+        event.value, event.start_mark, event.end_mark, event.style,
+    )
+    if event.style and event.style in "'\"|>":
+        return event.value
+    return loader.construct_object(node, deep=True)
