@@ -1,0 +1,1 @@
+"""The MkDocs adapter: a thin plugin that turns the core's results into generated pages."""

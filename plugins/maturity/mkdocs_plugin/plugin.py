@@ -1,0 +1,123 @@
+"""``plugins: [maturity]``: load, validate and score during the build; add the generated pages.
+
+All the work is done by the core (:mod:`maturity.repository`, :mod:`maturity.pages`); this
+module only wires it into MkDocs' events and logger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from importlib import resources
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.toc import get_toc
+
+from maturity.mkdocs_plugin.config import MaturityConfig
+from maturity.pages import Page, SiteOptions, build_pages, public_evidence_files
+from maturity.pages.build import overview_html
+from maturity.repository import Repository, load_repository
+
+log = logging.getLogger("mkdocs.plugins.maturity")
+
+ASSETS = ("maturity.css", "maturity.js")
+ASSET_DIR = "assets/maturity"
+
+
+def build_date(option: str | None) -> dt.date:
+    """The date the site describes: the option, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if option:
+        try:
+            return dt.date.fromisoformat(option)
+        except ValueError as exc:
+            raise PluginError(f"maturity: build_date “{option}” 不是有效日期（YYYY-MM-DD）。") from exc
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+class MaturityPlugin(BasePlugin[MaturityConfig]):
+    def __init__(self) -> None:
+        self.root = Path(".")
+        self.repo: Repository | None = None
+        self.pages: dict[str, Page] = {}
+        self.options: SiteOptions | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        self.root = Path(config.config_file_path).parent if config.config_file_path else Path(".")
+        self.options = SiteOptions(
+            templates_dir=self.root / self.config.templates_dir,
+            build_date=build_date(self.config.build_date),
+            directory_urls=config.use_directory_urls,
+            site_name=config.site_name,
+        )
+        for name in ASSETS:
+            target = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if f"{ASSET_DIR}/{name}" not in [str(x) for x in target]:
+                target.append(f"{ASSET_DIR}/{name}")
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        model_path = (self.root / self.config.model) if self.config.model else None
+        repo = load_repository(self.root, model_path=model_path, assessments_dir=self.config.assessments_dir,
+                               evidence_dir=self.config.evidence_dir, max_bytes=self.config.max_file_size,
+                               display_base=self.root)
+        self.repo = repo
+        for d in repo.diagnostics:
+            (log.error if d.is_error else log.warning)(str(d))
+        if repo.model is None:
+            raise PluginError("maturity: 模型文件无法使用，见上方错误。")
+        if repo.errors:
+            skipped = sorted(repo.invalid_assessments())
+            log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
+                        "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
+        pages = build_pages(repo, self.options)
+        self.pages = {p.src_uri: p for p in pages}
+        for p in pages:
+            stub = f"---\ntitle: {_yaml_string(p.title)}\n---\n"
+            files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
+        for name in ASSETS:
+            text = resources.files("maturity.pages").joinpath("assets", name).read_text(encoding="utf-8")
+            files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=text))
+        published = [a for a in repo.assessments if f"assessments/{a.id}/index.md" in self.pages]
+        for site_path, source in public_evidence_files(repo, published):
+            # Evidence is copied as it is, whatever its name: a public "x.md" must not become a page.
+            evidence = File.generated(config, site_path + ".evidence", abs_src_path=str(source))
+            evidence.dest_uri = site_path
+            files.append(evidence)
+        return files
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.toc = get_toc([{"level": lv, "id": anchor, "name": name, "children": []} for lv, anchor, name in generated.toc])
+            return generated.html
+        if self.config.overview_marker in html and self.repo is not None:
+            return html.replace(self.config.overview_marker, overview_html(self.repo, self.options, page.file.src_uri))
+        return None
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if self.config.enabled:
+            for folder in (self.config.assessments_dir, self.config.evidence_dir, self.config.templates_dir):
+                path = self.root / folder
+                if path.exists():
+                    server.watch(str(path))
+            if self.config.model:
+                server.watch(str(self.root / self.config.model))
+        return server
+
+
+def _yaml_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -1,0 +1,9 @@
+"""Site content from a repository: pages as HTML fragments, independent of any site generator.
+
+The MkDocs plugin (:mod:`maturity.mkdocs_plugin`) turns these into generated pages; another
+generator would need only a new adapter.
+"""
+
+from maturity.pages.build import Page, SiteOptions, build_pages, public_evidence_files
+
+__all__ = ["Page", "SiteOptions", "build_pages", "public_evidence_files"]

@@ -1,0 +1,231 @@
+"""Build every generated page of the site from a loaded :class:`~maturity.repository.Repository`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from maturity import classification
+from maturity.assessment import KINDS, ROLES, STAGES, Assessment
+from maturity.evidence import CLASSES, METHODS
+from maturity.pages import charts
+from maturity.publication import certificate_of, is_reviewed
+from maturity.repository import Repository
+from maturity.scoring import display
+
+
+@dataclass(frozen=True)
+class Page:
+    src_uri: str  # e.g. "assessments/2026-x/index.md"
+    title: str
+    html: str
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title)
+
+
+@dataclass
+class SiteOptions:
+    templates_dir: Path | None = None
+    build_date: dt.date = field(default_factory=dt.date.today)
+    directory_urls: bool = True
+    site_name: str = ""
+
+
+def url_of(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL path of a page built from ``src_uri`` (MkDocs' rule for index pages)."""
+    if src_uri.endswith("index.md"):
+        base = src_uri[: -len("index.md")]
+        return base if directory_urls else base + "index.html"
+    return src_uri
+
+
+def slug(text: str) -> str:
+    """A URL segment that keeps letters, digits, '-' and '_' (certificate numbers, ids)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+class _Links:
+    """Relative links between generated pages, so the site works under any base path."""
+
+    def __init__(self, directory_urls: bool) -> None:
+        self.directory_urls = directory_urls
+        self.current = ""
+
+    def to(self, src_uri: str) -> str:
+        target = url_of(src_uri, self.directory_urls)
+        here = url_of(self.current, self.directory_urls)
+        here_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        rel = posixpath.relpath(target or ".", here_dir.rstrip("/") or ".")
+        if self.directory_urls and (target.endswith("/") or not target) and not rel.endswith("/"):
+            rel += "/"
+        return rel if rel != "./" else "./"
+
+    def file(self, site_path: str) -> str:
+        here = url_of(self.current, self.directory_urls)
+        here_dir = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        return posixpath.relpath(site_path, here_dir.rstrip("/") or ".")
+
+
+def assessment_uri(a: Assessment) -> str:
+    return f"assessments/{a.id}/index.md"
+
+
+def organisation_uri(org_id: str) -> str:
+    return f"organisations/{org_id}/index.md"
+
+
+def certificate_uri(number: str) -> str:
+    return f"certificates/{slug(number)}/index.md"
+
+
+def evidence_site_path(org: str, file: str) -> str:
+    return f"evidence/{org}/{file}"
+
+
+def public_evidence_files(repo: Repository, published: list[Assessment]) -> list[tuple[str, Path]]:
+    """(site path, source file) of public evidence cited by published assessments — and nothing else."""
+    out = {}
+    for a in published:
+        register = repo.registers.get(a.organisation["id"])
+        if register is None:
+            continue
+        cited = {ref for s in a.scores.values() for ref in s.evidence}
+        for ref in sorted(cited):
+            item = register.items.get(ref)
+            if item and item.is_public and item.path is not None and item.file:
+                out[evidence_site_path(register.organisation, item.file)] = item.path
+    return sorted(out.items())
+
+
+def _environment(options: SiteOptions) -> jinja2.Environment:
+    loaders = []
+    if options.templates_dir and options.templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(options.templates_dir)))
+    loaders.append(jinja2.PackageLoader("maturity.pages", "templates"))
+    env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["score"] = display
+    env.filters["texts"] = lambda v: [] if v is None else ([v] if isinstance(v, str) else list(v))
+    env.globals.update(KINDS=KINDS, STAGES=STAGES, ROLES=ROLES, METHODS=METHODS, CLASSES=CLASSES)
+    return env
+
+
+def published_assessments(repo: Repository) -> list[Assessment]:
+    """Assessments whose files carry no error and whose scores could be computed."""
+    invalid = repo.invalid_assessments()
+    return [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
+
+
+def build_pages(repo: Repository, options: SiteOptions) -> list[Page]:
+    env = _environment(options)
+    links = _Links(options.directory_urls)
+    model = repo.model
+    published = sorted(published_assessments(repo), key=lambda a: (a.reference_date or dt.date.min, a.id), reverse=True)
+    categories = classification.categories()
+
+    def category_name(code: str) -> str:
+        return " / ".join(classification.path_names(code)) if code in categories else code
+
+    certificates = []
+    for a in published:
+        cert = certificate_of(a)
+        if cert is not None and is_reviewed(a):
+            status = "valid" if cert.valid_until >= options.build_date else "expired"
+            certificates.append({"certificate": cert, "assessment": a, "status": status})
+    certificates.sort(key=lambda c: (c["certificate"].issued, c["certificate"].number), reverse=True)
+    cert_by_assessment = {c["assessment"].id: c for c in certificates}
+
+    common = dict(model=model, links=links, level_name=model.level_name, category_name=category_name,
+                  results=repo.results, certificates=certificates, cert_by_assessment=cert_by_assessment,
+                  assessment_uri=assessment_uri, organisation_uri=organisation_uri, certificate_uri=certificate_uri,
+                  build_date=options.build_date, STATUS={"valid": "有效", "expired": "已过期"})
+    pages: list[Page] = []
+
+    def render(src_uri: str, template: str, title: str, toc=(), **context) -> None:
+        links.current = src_uri
+        html = env.get_template(template).render(**common, **context)
+        pages.append(Page(src_uri, title, html, tuple(toc)))
+
+    for a in published:
+        result = repo.results[a.id]
+        register = repo.registers.get(a.organisation["id"])
+        render(assessment_uri(a), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
+               REPORT_TOC, a=a, result=result, evidence=_evidence_view(a, register),
+               charts=_charts(model, a, result), evidence_path=evidence_site_path)
+
+    render("assessments/index.md", "index.html", "评估结果一览", assessments=published)
+
+    by_org: dict[str, list[Assessment]] = {}
+    for a in published:
+        by_org.setdefault(a.organisation["id"], []).append(a)
+    for org_id, items in sorted(by_org.items()):
+        items = sorted(items, key=lambda a: (a.reference_date or dt.date.min, a.id))
+        render(organisation_uri(org_id), "organisation.html", items[-1].organisation["name"], organisation=items[-1].organisation,
+               assessments=items)
+
+    render("certificates/index.md", "certificates.html", "证书公示")
+    for c in certificates:
+        a = c["assessment"]
+        render(certificate_uri(c["certificate"].number), "certificate.html", f"证书 {c['certificate'].number}", c=c, a=a,
+               result=repo.results[a.id])
+    return pages
+
+
+def overview_html(repo: Repository, options: SiteOptions, current_uri: str) -> str:
+    """The counts for the home page (by level, region and category), as an HTML fragment."""
+    env = _environment(options)
+    links = _Links(options.directory_urls)
+    links.current = current_uri
+    published = published_assessments(repo)
+    model = repo.model
+    formal = [a for a in published if not a.is_self_assessment]
+    by_level = Counter(a.applied_level for a in published)
+    recommended = Counter(repo.results[a.id].recommended_level for a in formal)
+    certified = Counter()
+    for a in published:
+        cert = certificate_of(a)
+        if cert and is_reviewed(a) and cert.valid_until >= options.build_date:
+            certified[cert.level] += 1
+    regions = Counter(a.organisation["region"] for a in published)
+    cats = Counter(classification.path_names(a.organisation["category"])[0] if a.organisation["category"] in classification.categories()
+                   else a.organisation["category"] for a in published)
+    return env.get_template("overview.html").render(
+        model=model, links=links, total=len(published), formal=len(formal), by_level=by_level, recommended=recommended,
+        certified=certified, regions=sorted(regions.items(), key=lambda kv: (-kv[1], kv[0])),
+        categories=sorted(cats.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+REPORT_TOC = (
+    (2, "conclusion", "总体结论"), (2, "objectives", "评估目标"), (2, "scope", "评估范围"), (2, "participants", "参与人员"),
+    (2, "dates", "日期和地点"), (2, "criteria", "评估准则"), (2, "domains", "各能力项评估结果"),
+    (2, "adherence", "准则遵循情况"), (2, "disagreements", "未解决的分歧"), (2, "actions", "改进措施"), (2, "evidence", "证据清单"),
+)
+
+
+def _evidence_view(a: Assessment, register) -> dict:
+    """The evidence items this assessment cites, by id (unknown ids are impossible for a published one)."""
+    cited = sorted({ref for s in a.scores.values() for ref in s.evidence})
+    return {ref: register.items[ref] for ref in cited if register and ref in register.items}
+
+
+def _charts(model, a: Assessment, result) -> dict:
+    applied = result.applied
+    out = {}
+    if applied is not None:
+        axes = [(cd.name, applied.domains[cd.code]) for cd in model.capability_domains if cd.code in applied.domains]
+        out["radar"] = charts.radar(f"radar-{a.id}", axes, model.threshold)
+    out["bars"] = charts.level_bars(f"bars-{a.id}", [(model.level_name(lv), r.score, r.conforms) for lv, r in result.levels.items()],
+                                    model.threshold)
+    columns = [model.level_name(lv) for lv in result.levels]
+    rows = []
+    for ad in model.assessment_domains:
+        values = [r.assessment_domains.get(ad.code) for r in result.levels.values()]
+        if any(v is not None for v in values):
+            rows.append((f"{ad.name}", values))
+    out["heatmap"] = charts.heatmap(f"heat-{a.id}", rows, columns)
+    return out
