@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +55,17 @@ def _github(d: Diagnostic) -> str:
     return f"::{kind} file={esc(d.path, True)},line={max(d.line, 1)},col={max(d.column, 1)},title={esc(d.code, True)}::{esc(d.message)}"
 
 
+def _missing(args) -> bool:
+    """A PATH that does not exist is a usage error, not an empty repository that passes."""
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"maturity {args.command}: 路径不存在：{p}。No such path.", file=sys.stderr)
+    return bool(missing)
+
+
 def cmd_validate(args) -> int:
+    if _missing(args):
+        return EXIT_USAGE
     repo = _load(args)
     errors = len(repo.errors)
     warnings = len(repo.diagnostics) - errors
@@ -71,6 +82,8 @@ def cmd_validate(args) -> int:
 
 
 def cmd_score(args) -> int:
+    if _missing(args):
+        return EXIT_USAGE
     repo = _load(args)
     if repo.model is None or not repo.assessments:
         for d in repo.diagnostics:
@@ -92,11 +105,7 @@ def cmd_score(args) -> int:
 
 
 def _own_paths(repo: Repository, a) -> set[str]:
-    docs = [a.record_doc, a.scores_doc, a.publication_doc]
-    reg = repo.registers.get(a.organisation["id"])
-    if reg is not None:
-        docs.append(reg.document)
-    return {d.path for d in docs if d is not None}
+    return repo.own_paths(a)
 
 
 def cmd_model(args) -> int:
@@ -120,6 +129,9 @@ def cmd_new(args) -> int:
             print(d, file=sys.stderr)
         return EXIT_INVALID
     problems = []
+    for option, value in (("id", args.id), ("--organisation", args.organisation)):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):  # the schema's pattern; also keeps paths inside the repository
+            problems.append(f"{option}：“{value}”只能由小写字母、数字和连字符组成，且不以连字符开头")
     why = uscc.problem(args.credit_code)
     if why:
         problems.append(f"--credit-code：{why}")

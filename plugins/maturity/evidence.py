@@ -43,6 +43,7 @@ class EvidenceRegister:
     folder: Path
     items: dict[str, EvidenceItem]
     document: Document | None
+    path: str = ""  # register.yml as shown in diagnostics, also when it could not be loaded
 
 
 def as_date(value) -> dt.date | None:
@@ -71,6 +72,7 @@ def load_register(evidence_root: Path, organisation: str, display, out: Collecto
     register = EvidenceRegister(organisation, folder, {}, None)
     if not file.is_file():
         return register
+    register.path = display(file)
     doc, diags = load_yaml(file, display(file), max_bytes)
     out.extend(diags)
     if doc is None or not schema.check(doc, "evidence", out):

@@ -96,7 +96,8 @@ class Model:
     def level_name(self, number: int | None) -> str:
         if number is None:
             return "未达到任何等级"
-        return self.level(number).name
+        found = next((lv for lv in self.levels if lv.level == number), None)
+        return found.name if found else f"{number} 级"
 
     def requirement(self, rid: str) -> Requirement | None:
         return self._requirements.get(rid)

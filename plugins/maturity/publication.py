@@ -46,7 +46,7 @@ def check_publication(a: Assessment, model: Model, result, out: Collector) -> No
     if not cert:
         return
     if not review or review["decision"] != "confirmed":
-        out.error(doc.at("certificate"), "MAT600", "发证须有评估管理机构专家组“confirmed”的复核确认结果（指南 8.4.1）。Certificate without a confirmed review.")
+        out.error(doc.key_at("certificate"), "MAT600", "发证须有评估管理机构专家组“confirmed”的复核确认结果（指南 8.4.1）。Certificate without a confirmed review.")
     elif as_date(cert["issued"]) < as_date(review["date"]):
         out.error(doc.at("certificate", "issued"), "MAT406", "发证日期早于复核日期。Dates out of order.")
     if as_date(cert["valid_until"]) <= as_date(cert["issued"]):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from maturity import publication, rules
-from maturity.assessment import RECORD, Assessment, read_assessment
+from maturity.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.evidence import EvidenceRegister, load_register
 from maturity.model import Model, load_model
@@ -31,19 +32,19 @@ class Repository:
     def assessment(self, aid: str) -> Assessment | None:
         return next((a for a in self.assessments if a.id == aid), None)
 
+    def own_paths(self, a: Assessment) -> set[str]:
+        """The files of an assessment as shown in diagnostics, including those that failed to load."""
+        folder = posixpath.dirname(a.record_doc.path)
+        files = {a.record_doc.path, posixpath.join(folder, SCORES), posixpath.join(folder, PUBLICATION)}
+        reg = self.registers.get(a.organisation["id"])
+        if reg is not None and reg.path:
+            files.add(reg.path)
+        return files
+
     def invalid_assessments(self) -> set[str]:
         """Ids of assessments that have an error in one of their own files."""
         bad_paths = {d.path for d in self.errors}
-        out = set()
-        for a in self.assessments:
-            reg = self.registers.get(a.organisation["id"])
-            files = {a.record_doc.path}
-            for doc in (a.scores_doc, a.publication_doc, reg.document if reg else None):
-                if doc is not None:
-                    files.add(doc.path)
-            if files & bad_paths:
-                out.add(a.id)
-        return out
+        return {a.id for a in self.assessments if self.own_paths(a) & bad_paths}
 
 
 class _Display:

@@ -122,10 +122,13 @@ def _check_dates(a: Assessment, out: Collector) -> None:
 
 def check_scores(a: Assessment, model: Model, register: EvidenceRegister, out: Collector) -> None:
     """scores.yml against the model at the applied level, and its evidence references."""
+    level = a.applied_level
+    if level not in model.level_numbers:  # a model file with fewer levels than the schema's 1–5
+        out.error(a.record_doc.at("applied_level"), "MAT023", f"申请等级 {level} 不是模型 {model.id} 中的等级（可选：{'、'.join(map(str, model.level_numbers))}）。Level not in the model.")
+        return
     doc = a.scores_doc
     if doc is None:
         return
-    level = a.applied_level
     for code, block in doc.data.items():
         ad = model.assessment_domain(code)
         if ad is None:

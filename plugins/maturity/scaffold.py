@@ -30,9 +30,9 @@ def record_text(n: NewAssessment) -> str:
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_BASE}/assessment.schema.json",
         "# 评估记录（指南第 3–8 章）。带 # 的行是说明，可删除。",
-        f"id: {n.id}",
+        f"id: {scalar(n.id)}",
         "organisation:",
-        f"  id: {n.organisation_id}  # 机构代号，证据放在 evidence/{n.organisation_id}/",
+        f"  id: {scalar(n.organisation_id)}  # 机构代号，证据放在 evidence/{n.organisation_id}/",
         f"  name: {scalar(n.name)}",
         f"  credit_code: {scalar(n.credit_code)}",
         f"  region: {scalar(n.region)}",
@@ -54,7 +54,11 @@ def record_text(n: NewAssessment) -> str:
         lines.append("application_conditions: {a: true, b: true, c: true, d: true, e: true, f: true}  # 指南 8.3.2 a–f，请核实")
     lines += [
         "dates:",
-        f"  {'applied' if third else 'started'}: {n.today.isoformat()}",
+        f"  started: {n.today.isoformat()}",
+    ]
+    if third:  # 8.3.2 b is checked against this date, so it is written when the application is made
+        lines.append("  # applied: YYYY-MM-DD  # 提交申请的日期；须有申请日前至少 6 个月的运行证据（指南 8.3.2 b）")
+    lines += [
         "places: [待填写评估地点]",
         "improvement_actions: []",
     ]

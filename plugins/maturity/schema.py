@@ -45,8 +45,27 @@ def _is_date(value) -> bool:
     return len(value) == 10
 
 
+def _type(validator, types, instance, schema):
+    # A YAML date counts as text only where the schema asks for a date; elsewhere it is the wrong type.
+    if isinstance(instance, dt.date) and schema.get("format") != "date":
+        yield jsonschema.ValidationError(f"{instance!r} is not of type {types!r}")
+        return
+    yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
+
+
+def _text_only(keyword: str):
+    check = Draft202012Validator.VALIDATORS[keyword]
+
+    def validate(validator, value, instance, schema):
+        if isinstance(instance, str):  # not on a YAML date, which "type" reports
+            yield from check(validator, value, instance, schema)
+    return validate
+
+
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
+    validators={"type": _type, "minLength": _text_only("minLength"), "maxLength": _text_only("maxLength"),
+                "pattern": _text_only("pattern")},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string).redefine("number", _is_number),
 )
 
@@ -90,13 +109,15 @@ def _report(doc: Document, error, out: Collector) -> None:
         return
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
+        owner = doc.key_at(*pointer) if pointer else where  # the line that names the incomplete mapping
         for key in missing:
-            out.error(where, "MAT022", f"缺少必填项“{key}”（位于 {field}）。Missing required key.")
+            out.error(owner, "MAT022", f"缺少必填项“{key}”（位于 {field}）。Missing required key.")
         return
     if kind == "type":
         expected = error.validator_value
         names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        out.error(where, "MAT020", f"{field} 应为{names}，实际为 {_show(error.instance)}。Wrong type.")
+        quote = "（日期形式的文字请加引号）" if isinstance(error.instance, dt.date) else ""
+        out.error(where, "MAT020", f"{field} 应为{names}，实际为 {_show(error.instance)}{quote}。Wrong type.")
         return
     if kind == "enum":
         if pointer and pointer[-1] == "score":

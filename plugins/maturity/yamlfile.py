@@ -79,7 +79,8 @@ def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> t
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        col = len(raw[start: exc.start].decode("utf-8", errors="replace")) + 1  # in characters, like every column
         diags.append(_diag(display, line, col, "MAT005", "文件不是有效的 UTF-8 编码，请以 UTF-8 保存。Not valid UTF-8."))
         return None, diags
     if not text.strip():
@@ -99,7 +100,10 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "syntax error"
-        hint = "（YAML 不允许用制表符缩进）" if "\t" in text and "tab" in str(problem).lower() else ""
+        rows = text.split("\n")
+        row = rows[mark.line] if mark and mark.line < len(rows) else ""
+        tabbed = "\t" in row[: len(row) - len(row.lstrip())] or "tab" in str(problem).lower()
+        hint = "（YAML 不允许用制表符缩进）" if tabbed else ""
         diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误{hint}：{problem}。YAML syntax error."))
         return None, diags
     except yaml.YAMLError as exc:
@@ -228,4 +232,7 @@ def _scalar(loader, event):
     )
     if event.style and event.style in "'\"|>":
         return event.value
-    return loader.construct_object(node, deep=True)
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:  # looks like a date but is none (2026-02-30): keep the text, the schema reports it
+        return event.value
