@@ -23,10 +23,10 @@ def _open(uid: str, width: int, height: int, title: str, desc: str) -> str:
 
 def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction) -> str:
     """Capability-domain scores B on five (or any number of) axes, with the threshold ring."""
-    size, cx, cy, r = 360, 180, 175, 115
+    size, cx, cy, r = 440, 220, 185, 115
     n = len(axes)
     desc = "；".join(f"{name} {display(v)}" for name, v in axes)
-    out = [_open(uid, size, size, "能力域得分雷达图", f"各能力域得分 B：{desc}")]
+    out = [_open(uid, size, 370, "能力域得分雷达图", f"各能力域得分 B：{desc}")]
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -46,7 +46,7 @@ def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction) -> st
                    f'{escape(name)} {display(value)}</text>')
     pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, float(v)) for i, (_, v) in enumerate(axes)))
     out.append(f'<polygon points="{pts}" fill="rgba(63,81,181,0.25)" stroke="#3f51b5" stroke-width="2"/>')
-    out.append(f'<text x="8" y="{size - 8}" font-size="11" fill="#d9534f">虚线：判定阈值 {display(threshold)}</text>')
+    out.append(f'<text x="8" y="362" font-size="11" fill="#d9534f">虚线：判定阈值 {display(threshold)}</text>')
     out.append("</svg>")
     return "".join(out)
 

@@ -1,0 +1,244 @@
+"""The built demo site in a real headless browser (Debian's chromium driven by selenium).
+
+The site is served over http on 127.0.0.1 (a free port); nothing is fetched from elsewhere.
+Skipped only when /usr/bin/chromium or /usr/bin/chromedriver is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+selenium = pytest.importorskip("selenium", reason="browser tests need selenium (pip install -e '.[test]')")
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_helpers import demo_build, read_yaml  # noqa: E402
+
+from maturity.repository import load_repository  # noqa: E402
+from maturity.scoring import display  # noqa: E402
+
+WAIT = 20  # seconds, at most, for anything to happen in the page
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    build, _missing = demo_build(tmp_path_factory)
+    assert build.returncode == 0, f"mkdocs build --strict failed on the demo copy:\n{build.output}"
+    return build
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    return load_repository(built.root, display_base=built.root)
+
+
+@pytest.fixture(scope="module")
+def base_url(built):
+    handler = functools.partial(_QuietHandler, directory=str(built.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000",
+                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    d.set_page_load_timeout(30)
+    yield d
+    d.quit()
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def js_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_report_page_shows_heading_and_a(driver, base_url, repo):
+    a = repo.assessment("2026-shili-zixun")
+    result = repo.results[a.id]
+    open_page(driver, f"{base_url}/assessments/{a.id}/")
+    h1 = driver.find_element(By.CSS_SELECTOR, "article h1")
+    assert h1.is_displayed()
+    assert a.organisation["name"] in h1.text and "评估报告" in h1.text
+    shown = driver.find_element(By.CSS_SELECTOR, "strong.mt-a")
+    assert shown.is_displayed()
+    assert shown.text == display(result.applied.score)
+    assert driver.find_element(By.ID, "conclusion").is_displayed()
+    assert js_errors(driver) == []
+
+
+def test_report_charts_are_displayed(driver, base_url):
+    open_page(driver, f"{base_url}/assessments/2026-shili-danbao/")
+    charts = driver.find_elements(By.CSS_SELECTOR, "article svg.maturity-chart[role=img]")
+    assert len(charts) == 3
+    for svg in charts:
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+        assert svg.is_displayed()
+        size = svg.size
+        assert size["width"] > 50 and size["height"] > 50, size
+        assert svg.find_element(By.TAG_NAME, "title").get_attribute("textContent").strip()
+    # the bars are drawn: at least one coloured <rect> with a non-zero rendered width
+    bars = charts[0].find_elements(By.CSS_SELECTOR, "rect")
+    assert any(r.rect["width"] > 0 and r.get_attribute("fill") in ("#2e7d32", "#c62828") for r in bars)
+
+
+def _rows(driver):
+    return driver.find_elements(By.CSS_SELECTOR, "#assessments tbody tr")
+
+
+def _visible_names(driver) -> list[str]:
+    return [r.find_element(By.CSS_SELECTOR, "td").text for r in _rows(driver) if r.is_displayed()]
+
+
+def test_assessments_index_sorts_and_filters(driver, base_url, repo):
+    invalid = repo.invalid_assessments()
+    published = [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
+    open_page(driver, f"{base_url}/assessments/")
+    assert len(_rows(driver)) == len(published)
+    assert sorted(_visible_names(driver)) == sorted(a.organisation["name"] for a in published)
+
+    # click the "A" column header: ascending, then descending
+    headers = driver.find_elements(By.CSS_SELECTOR, "#assessments thead th")
+    a_header = next(h for h in headers if h.text.strip() == "A")
+    column = headers.index(a_header)
+
+    def a_values():
+        return [float(r.find_elements(By.TAG_NAME, "td")[column].text) for r in _rows(driver)]
+
+    a_header.click()
+    WebDriverWait(driver, WAIT).until(lambda d: a_header.get_attribute("aria-sort") == "ascending")
+    assert a_values() == sorted(a_values())
+    assert a_values() != sorted(a_values(), reverse=True)
+    a_header.click()
+    WebDriverWait(driver, WAIT).until(lambda d: a_header.get_attribute("aria-sort") == "descending")
+    assert a_values() == sorted(a_values(), reverse=True)
+
+    # sort by organisation name (text)
+    name_header = headers[0]
+    name_header.click()
+    WebDriverWait(driver, WAIT).until(lambda d: name_header.get_attribute("aria-sort") == "ascending")
+    names = [r.find_element(By.CSS_SELECTOR, "td").text for r in _rows(driver)]
+    collated = driver.execute_script(
+        "return arguments[0].slice().sort(function (a, b) { return a.localeCompare(b, 'zh-CN'); })", names)
+    assert names == collated
+    assert names != [r.find_element(By.CSS_SELECTOR, "td").text for r in reversed(_rows(driver))] or len(set(names)) == 1
+
+    # typing in the filter hides the rows that do not match
+    box = driver.find_element(By.CSS_SELECTOR, "input[data-mt-filter=assessments]")
+    box.send_keys("融资担保")
+    WebDriverWait(driver, WAIT).until(lambda d: len(_visible_names(d)) == 1)
+    assert _visible_names(driver) == ["示例融资担保服务有限公司"]
+    hidden = [r for r in _rows(driver) if not r.is_displayed()]
+    assert len(hidden) == len(published) - 1
+    box.clear()
+    box.send_keys("91110108MA01XL0K77")  # a credit code: both assessments of 示例管理咨询有限公司
+    WebDriverWait(driver, WAIT).until(lambda d: len(_visible_names(d)) == 2)
+    assert set(_visible_names(driver)) == {"示例管理咨询有限公司"}
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.DELETE)
+    WebDriverWait(driver, WAIT).until(lambda d: len(_visible_names(d)) == len(published))
+
+    # the kind selector: only the self-assessment
+    Select(driver.find_element(By.CSS_SELECTOR, "select[data-mt-filter-col=assessments][data-col='2']")).select_by_visible_text("自评估")
+    selfs = [a.organisation["name"] for a in published if a.is_self_assessment]
+    WebDriverWait(driver, WAIT).until(lambda d: sorted(_visible_names(d)) == sorted(selfs))
+    assert js_errors(driver) == []
+
+
+def test_certificates_page_shows_certificate_numbers(driver, base_url, built):
+    numbers = set()
+    for pub in (built.root / "assessments").glob("*/publication.yml"):
+        data = read_yaml(pub) or {}
+        if (data.get("review") or {}).get("decision") == "confirmed" and data.get("certificate"):
+            numbers.add(str(data["certificate"]["number"]))
+    assert numbers
+    open_page(driver, f"{base_url}/certificates/")
+    text = driver.find_element(By.CSS_SELECTOR, "article").text
+    for n in numbers:
+        link = driver.find_element(By.LINK_TEXT, n)
+        assert link.is_displayed()
+        assert n in text
+    # follow one: its page shows the status
+    driver.find_element(By.LINK_TEXT, "ZXGJ-2023-0007").click()
+    WebDriverWait(driver, WAIT).until(EC.url_contains("/certificates/ZXGJ-2023-0007/"))
+    assert "已过期" in driver.find_element(By.CSS_SELECTOR, "article table").text
+
+
+# --- search ---------------------------------------------------------------------------------------
+
+
+def _search(driver, query: str, expected: str) -> list[str]:
+    """Type ``query`` into Material's search box; wait for a result containing ``expected``; all result texts."""
+    # On a wide window the search form is in the header; on a narrow one it opens from the header's search button.
+    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    if box.is_displayed():
+        box.click()
+    else:
+        next(e for e in driver.find_elements(By.CSS_SELECTOR, "label[for=__search]") if e.is_displayed()).click()
+        WebDriverWait(driver, WAIT).until(EC.visibility_of(box))
+    box.clear()
+    box.send_keys(query)
+
+    def found(d):
+        items = d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")
+        texts = [i.text for i in items]
+        return texts if any(expected in t for t in texts) else False
+
+    try:
+        return WebDriverWait(driver, WAIT).until(found)
+    except Exception:
+        meta = driver.find_elements(By.CSS_SELECTOR, ".md-search-result__meta")
+        pytest.fail(f"no search result containing {expected!r} for {query!r}; "
+                    f"meta: {[m.text for m in meta]}; console: {js_errors(driver)}")
+
+
+@pytest.mark.parametrize("query", ["示例融资担保", "示例融资担保服务有限公司"])
+def test_chinese_search_finds_the_organisation(driver, base_url, query):
+    open_page(driver, f"{base_url}/")
+    results = _search(driver, query, "示例融资担保服务有限公司")
+    first = results[0]
+    assert "示例融资担保服务有限公司" in first, f"best result for {query!r} is {first[:80]!r}"

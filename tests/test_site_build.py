@@ -1,0 +1,572 @@
+"""The published site: real ``mkdocs build --strict`` runs on copies of the demo repository.
+
+The demo copy is built once (shared with test_browser.py); the template-override and broken-data
+builds once each.  Expected values come from the core, run in-process on the same copy
+(``load_repository`` + ``display``), and from the YAML files read directly.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_helpers import (  # noqa: E402
+    BUILD_DATE,
+    INTERNAL_MARK,
+    PROJECT,
+    article,
+    copy_demo,
+    demo_build,
+    half_up,
+    mkdocs_build,
+    nav_pages,
+    normalised_text,
+    parse_html,
+    read_yaml,
+    scores_of,
+    squash,
+)
+
+from maturity.repository import load_repository  # noqa: E402
+from maturity.scoring import display  # noqa: E402
+
+SECTIONS = ("conclusion", "objectives", "scope", "participants", "dates", "criteria", "domains", "adherence",
+            "disagreements", "actions", "evidence")  # guide 8.3.13, in the order of the report
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    build, _missing = demo_build(tmp_path_factory)
+    assert build.returncode == 0, f"mkdocs build --strict failed on the demo copy:\n{build.output}"
+    return build
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Path:
+    return built.site
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    r = load_repository(built.root, display_base=built.root)
+    assert r.model is not None
+    return r
+
+
+@pytest.fixture(scope="module")
+def published(repo):
+    invalid = repo.invalid_assessments()
+    out = [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
+    assert len(out) >= 7, "the demo repository should have at least 7 valid assessments"
+    return out
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return {p.relative_to(site).as_posix(): parse_html(p) for p in sorted(site.rglob("*.html"))}
+
+
+def report_doc(pages, aid: str):
+    key = f"assessments/{aid}/index.html"
+    assert key in pages, f"no report page {key}"
+    return pages[key]
+
+
+def kv_row(table_root, header: str):
+    """The <td> of the row whose <th> is ``header`` in a key/value table."""
+    for tr in table_root.find_all("tr"):
+        th, td = tr.find("th"), tr.find("td")
+        if th is not None and td is not None and squash(th.text) == header:
+            return td
+    return None
+
+
+def certificates_from_files(root: Path):
+    """Certificates of reviewed (confirmed) assessments, read straight from publication.yml."""
+    out = {}
+    for pub in sorted((root / "assessments").glob("*/publication.yml")):
+        data = read_yaml(pub) or {}
+        review, cert = data.get("review"), data.get("certificate")
+        if review and review.get("decision") == "confirmed" and cert:
+            out[str(cert["number"])] = dict(cert, assessment=pub.parent.name)
+    return out
+
+
+def resolve(page_key: str, href: str) -> str:
+    """The site path a relative link on page ``page_key`` points to (directory URLs → index.html)."""
+    href = href.split("#")[0].split("?")[0]
+    if not href:
+        return page_key
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_key), href))
+    if href.endswith("/") or target == ".":
+        target = (target + "/index.html") if target != "." else "index.html"
+    return target
+
+
+# --- the build ------------------------------------------------------------------------------------
+
+
+def test_strict_build_is_clean(built):
+    assert built.returncode == 0
+    problems = [line for line in built.output.splitlines() if re.match(r"^\s*(WARNING|ERROR)\b", line)]
+    assert problems == [], "\n".join(problems)
+
+
+def test_nav_pages_exist():
+    """Every page the project's nav names exists in docs/ (else the real `mkdocs build --strict` aborts)."""
+    text = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    missing = [p for p in nav_pages(text) if not (PROJECT / "docs" / p).is_file()]
+    assert missing == [], f"pages in the nav of mkdocs.yml missing from docs/: {missing}"
+
+
+# --- report pages ---------------------------------------------------------------------------------
+
+
+def test_report_page_for_every_valid_assessment(site, published, pages, repo):
+    for a in published:
+        doc = report_doc(pages, a.id)
+        body = article(doc)
+        h1 = body.find("h1")
+        assert h1 is not None and a.organisation["name"] in h1.text and "评估报告" in h1.text
+        assert a.organisation["name"] in doc.find("title").text
+    # nothing else under assessments/ but the index and the reports
+    reports = {p.parent.name for p in (site / "assessments").glob("*/index.html")}
+    assert reports == {a.id for a in published}
+
+
+def test_report_a_and_recommended_level_match_core(published, pages, repo):
+    model = repo.model
+    for a in published:
+        result = repo.results[a.id]
+        body = article(report_doc(pages, a.id))
+        shown = body.find("strong", cls="mt-a")
+        assert shown is not None, a.id
+        assert re.fullmatch(r"\d\.\d\d", shown.text), f"{a.id}: A shown as {shown.text!r}"
+        assert shown.text == display(result.applied.score) == half_up(result.applied.score), a.id
+        header = "预判等级" if a.is_self_assessment else "推荐等级"
+        cell = kv_row(body, header)
+        assert cell is not None, f"{a.id}: no {header} row"
+        if result.recommended_level:
+            assert model.level_name(result.recommended_level) in cell.text, a.id
+            assert cell.find("span", cls=f"mt-level-{result.recommended_level}") is not None, a.id
+        else:
+            assert "未达到任何等级" in cell.text, a.id
+        verdict = kv_row(body, "自评判定" if a.is_self_assessment else "符合性判定")
+        assert verdict is not None and ("不符合" not in verdict.text) == result.applied.conforms, a.id
+
+
+def test_half_up_rounding_is_used():
+    """The display rule itself: half up, not Python's half-to-even."""
+    from fractions import Fraction
+
+    assert display(Fraction(1, 8)) == "0.13" == half_up(Fraction(1, 8))  # 0.125
+    assert display(Fraction(17, 20), 1) == "0.9"  # 0.85
+    assert display(Fraction(4, 5)) == "0.80"
+
+
+def test_report_has_all_sections_of_guide_8_3_13(published, pages):
+    for a in published:
+        body = article(report_doc(pages, a.id))
+        ids = [h.get("id") for h in body.find_all("h2")]
+        missing = [s for s in SECTIONS if s not in ids]
+        assert missing == [], f"{a.id}: sections missing: {missing}"
+        assert [i for i in ids if i in SECTIONS] == list(SECTIONS), f"{a.id}: sections out of order: {ids}"
+        for s in SECTIONS:  # each section has a table-of-contents entry
+            assert report_doc(pages, a.id).find("a", href=f"#{s}") is not None, f"{a.id}: #{s} not in the TOC"
+
+
+def test_report_lists_every_requirement_of_the_applied_level_with_its_score(built, published, pages, repo):
+    model = repo.model
+    for a in published:
+        body = article(report_doc(pages, a.id))
+        scores = scores_of(built.root / "assessments" / a.id)
+        rows = {}
+        for table in body.find_all("table", cls="mt-requirements"):
+            for tr in table.find("tbody").find_all("tr"):
+                cells = tr.find_all("td")
+                rows[squash(cells[0].text)] = cells
+        expected = [r.id for r in model.requirements_at(a.applied_level)]
+        assert expected, a.id
+        assert sorted(rows) == sorted(expected), f"{a.id}: requirement rows differ from the model's level {a.applied_level}"
+        for rid in expected:
+            cells = rows[rid]
+            score = squash(cells[2].text)
+            assert score.startswith(half_up(scores[rid], 1) + " "), f"{a.id} {rid}: {score!r} vs {scores[rid]}"
+            assert model.scale_label(scores[rid]) in score, f"{a.id} {rid}: {score!r}"
+            assert squash(cells[1].text) == squash(model.requirement(rid).text), f"{a.id} {rid}: requirement text"
+
+
+def test_report_has_three_accessible_svg_charts(published, pages):
+    for a in published:
+        body = article(report_doc(pages, a.id))
+        charts = body.find_all("svg", cls="maturity-chart")
+        assert len(charts) == 3, f"{a.id}: {len(charts)} charts"
+        kinds = set()
+        for svg in charts:
+            assert svg.get("role") == "img"
+            title = svg.find("title")
+            assert title is not None and title.text.strip(), f"{a.id}: chart without <title>"
+            assert svg.find("desc") is not None and svg.find("desc").text.strip()
+            labelled = (svg.get("aria-labelledby") or "").split()
+            assert title.get("id") in labelled
+            kinds.add(title.get("id").split("-")[0])
+            assert float(svg.get("width")) > 0 and float(svg.get("height")) > 0
+        assert kinds == {"bars", "radar", "heat"}, f"{a.id}: {kinds}"
+
+
+def test_self_assessment_is_not_presented_as_a_rating(published, pages):
+    selfs = [a for a in published if a.is_self_assessment]
+    assert selfs, "the demo should contain a self-assessment"
+    for a in selfs:
+        doc = report_doc(pages, a.id)
+        body = article(doc)
+        text = body.text
+        assert "自评估" in body.find("p", cls="mt-meta").text
+        assert "自评估结果" in text and "不是第三方评估结论" in text
+        assert "预判等级" in text and "自评判定" in text
+        # the whole page, navigation and title included, never calls the result a recommended level
+        assert "推荐等级" not in doc.text, f"{a.id}: self-assessment page shows 推荐等级"
+        assert "符合性判定" not in text
+    for a in (x for x in published if not x.is_self_assessment):
+        assert "推荐等级" in article(report_doc(pages, a.id)).text
+
+
+def test_self_assessment_has_no_recommended_level_in_listings(published, pages, repo):
+    """In the index and on the organisation page a self-assessment's level is marked 预判, not shown as a rating."""
+    model = repo.model
+    for a in (x for x in published if x.is_self_assessment):
+        for key in ("assessments/index.html", f"organisations/{a.organisation['id']}/index.html"):
+            body = article(pages[key])
+            checked = 0
+            for table in body.find_all("table"):
+                head = table.find("thead")
+                if head is None:
+                    continue
+                headers = [squash(th.text) for th in head.find_all("th")]
+                if "推荐等级" not in headers:
+                    continue
+                col = headers.index("推荐等级")
+                for tr in table.find("tbody").find_all("tr"):
+                    if any(resolve(key, x.get("href") or "") == f"assessments/{a.id}/index.html" for x in tr.find_all("a")):
+                        shown = squash(tr.find_all("td")[col].text)
+                        assert "预判" in shown or shown == "—", f"{key}: self-assessment {a.id} shown with 推荐等级 {shown!r}"
+                        level = repo.results[a.id].recommended_level
+                        if level:
+                            assert model.level_name(level) in shown
+                        checked += 1
+            assert checked == 1, f"{key}: row of {a.id} not found"
+
+
+# --- listings -------------------------------------------------------------------------------------
+
+
+def test_assessments_index_lists_every_assessment(published, pages):
+    doc = pages["assessments/index.html"]
+    table = doc.by_id("assessments")
+    assert table is not None
+    rows = table.find("tbody").find_all("tr")
+    assert len(rows) == len(published)
+    linked = {resolve("assessments/index.html", tr.find("a").get("href")) for tr in rows}
+    assert linked == {f"assessments/{a.id}/index.html" for a in published}
+    text = table.text
+    for a in published:
+        assert a.organisation["name"] in text and a.organisation["credit_code"] in text
+    # the home page carries the overview (counts) in place of the marker
+    home = pages["index.html"]
+    assert "maturity:overview" not in home.text
+    assert home.find("div", cls="mt-overview") is not None
+    assert f"{len(published)}" in home.find("div", cls="mt-overview").find("strong").text
+
+
+def test_organisation_page_lists_all_its_assessments(published, pages, repo):
+    key = "organisations/shili-zixun/index.html"
+    assert key in pages
+    body = article(pages[key])
+    assert "示例管理咨询有限公司" in body.find("h1").text
+    ours = [a for a in published if a.organisation["id"] == "shili-zixun"]
+    assert {a.id for a in ours} == {"2023-shili-zixun", "2026-shili-zixun"}
+    linked = {resolve(key, x.get("href")) for x in body.find_all("a")}
+    for a in ours:
+        assert f"assessments/{a.id}/index.html" in linked
+        assert display(repo.results[a.id].applied.score) in body.text
+    assert "ZXGJ-2023-0007" in body.text and "ZXGJ-2026-0012" in body.text
+    for a in published:  # one page per organisation
+        assert f"organisations/{a.organisation['id']}/index.html" in pages
+
+
+def test_certificates_page_lists_reviewed_certificates_with_status(built, published, pages):
+    expected = certificates_from_files(built.root)
+    assert "ZXGJ-2023-0007" in expected and len(expected) == 4
+    doc = pages["certificates/index.html"]
+    body = article(doc)
+    shown = {}
+    for table in body.find_all("table"):
+        for tr in table.find("tbody").find_all("tr"):
+            cells = [squash(td.text) for td in tr.find_all("td")]
+            shown[cells[0]] = cells
+    assert set(shown) == set(expected), "the certificates page must list exactly the reviewed, certified assessments"
+    for number, cert in expected.items():
+        status = "有效" if str(cert["valid_until"]) >= BUILD_DATE else "已过期"
+        assert shown[number][-1] == status, f"{number}: {shown[number][-1]} (valid until {cert['valid_until']})"
+        assert shown[number][5] == str(cert["valid_until"])
+    assert shown["ZXGJ-2023-0007"][-1] == "已过期"
+    # the expired one sits under 历史证书, the others under 有效证书
+    valid_table, history_table = body.find_all("table")
+    assert "ZXGJ-2023-0007" in history_table.text and "ZXGJ-2023-0007" not in valid_table.text
+    # organisations without a confirmed review and certificate are not listed
+    certified = {c["assessment"] for c in expected.values()}
+    certified_orgs = {a.organisation["id"] for a in published if a.id in certified}
+    uncertified = [a for a in published if a.organisation["id"] not in certified_orgs]
+    assert uncertified, "the demo should have assessments without a certificate"
+    for a in uncertified:
+        assert a.organisation["name"] not in body.text, f"{a.id} listed on the certificates page"
+
+
+def test_a_page_per_certificate(built, pages, repo):
+    for number, cert in certificates_from_files(built.root).items():
+        key = f"certificates/{number}/index.html"
+        assert key in pages, f"no page for certificate {number}"
+        body = article(pages[key])
+        assert number in body.find("h1").text
+        status = "有效" if str(cert["valid_until"]) >= BUILD_DATE else "已过期"
+        assert squash(kv_row(body, "状态").find("strong").text) == status
+        a = repo.assessment(cert["assessment"])
+        assert a.organisation["name"] in body.text and a.organisation["credit_code"] in body.text
+        assert display(repo.results[a.id].levels[cert["level"]].score) in kv_row(body, "成熟度等级得分 A").text
+        linked = {resolve(key, x.get("href")) for x in body.find_all("a")}
+        assert f"assessments/{a.id}/index.html" in linked
+    pages_on_site = {k for k in pages if re.fullmatch(r"certificates/[^/]+/index\.html", k)}
+    assert pages_on_site == {f"certificates/{n}/index.html" for n in certificates_from_files(built.root)}
+
+
+# --- what must not be published -------------------------------------------------------------------
+
+
+def _registers(root: Path):
+    for reg in sorted((root / "evidence").glob("*/register.yml")):
+        yield reg.parent, read_yaml(reg) or {}
+
+
+def test_public_evidence_is_copied_and_restricted_is_not(built, site, published):
+    cited_by_org: dict[str, set[str]] = {}
+    for a in published:
+        data = read_yaml(built.root / "assessments" / a.id / "scores.yml") or {}
+        refs = cited_by_org.setdefault(a.organisation["id"], set())
+        for d in data.values():
+            for entry in ((d or {}).get("requirements") or {}).values():
+                refs.update(entry.get("evidence") or [])
+    output_files = [p for p in site.rglob("*") if p.is_file()]
+    output_bytes = {p.read_bytes() for p in output_files}
+    texts = {p: normalised_text(p) for p in output_files}
+    public = secret = 0
+    for folder, register in _registers(built.root):
+        org = folder.name
+        for item in register.get("items") or []:
+            if not item.get("file"):
+                continue
+            source = folder / item["file"]
+            target = site / "evidence" / org / item["file"]
+            if item["class"] == "public":
+                if item["id"] in cited_by_org.get(org, set()):
+                    public += 1
+                    assert target.is_file(), f"public evidence {org}/{item['file']} not published"
+                    assert target.read_bytes() == source.read_bytes()
+                else:
+                    assert not target.exists(), f"uncited evidence {org}/{item['file']} published"
+            else:
+                secret += 1
+                assert not target.exists(), f"{item['class']} evidence {org}/{item['file']} is in site/"
+                content = source.read_bytes()
+                assert content not in output_bytes, f"content of {item['class']} {org}/{item['file']} copied to site/"
+                # its distinctive body line (not its title) appears nowhere
+                body_lines = [l.strip() for l in source.read_text(encoding="utf-8").splitlines()
+                              if l.strip() and not l.startswith("#") and not l.startswith("记录日期")]
+                for line in body_lines:
+                    leaks = [p.relative_to(site).as_posix() for p, t in texts.items() if line in t]
+                    assert leaks == [], f"text of {item['class']} evidence {org}/{item['file']} found in {leaks}"
+    assert public > 0 and secret > 0
+    # everything under site/evidence/ is a public evidence file of a register
+    for p in (site / "evidence").rglob("*"):
+        if p.is_file():
+            org, rel = p.relative_to(site / "evidence").as_posix().split("/", 1)
+            register = read_yaml(built.root / "evidence" / org / "register.yml")
+            item = next((i for i in register["items"] if i.get("file") == rel), None)
+            assert item is not None and item["class"] == "public", f"{p} is not public evidence"
+
+
+def test_confidential_evidence_shows_no_title(built, published, pages):
+    for a in published:
+        folder = built.root / "evidence" / a.organisation["id"]
+        register = read_yaml(folder / "register.yml")
+        body = article(report_doc(pages, a.id))
+        for item in register["items"]:
+            row = body.by_id(f"ev-{item['id']}")
+            if row is None:
+                continue
+            if item["class"] == "confidential":
+                assert item["title"] not in row.text, f"{a.id}: confidential {item['id']} shows its title"
+                assert row.find("a") is None
+            if item["class"] == "restricted":
+                assert row.find("a") is None, f"{a.id}: restricted {item['id']} is linked"
+
+
+def test_internal_notes_never_published(built, site):
+    notes = set()
+    for record in (built.root / "assessments").glob("*/assessment.yml"):
+        note = (read_yaml(record) or {}).get("internal_notes")
+        if note:
+            notes.update([note] if isinstance(note, str) else note)
+    for _folder, register in _registers(built.root):
+        for item in register.get("items") or []:
+            if item.get("internal_notes"):
+                notes.add(item["internal_notes"])
+    assert notes, "the demo data should carry internal_notes"
+    assert all(INTERNAL_MARK in n for n in notes), "copy_demo marks every internal note"
+    notes.add(INTERNAL_MARK)
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert site / "search" / "search_index.json" in files
+    for p in files:
+        text = normalised_text(p)
+        for note in notes:
+            assert note not in text, f"internal_notes {note!r} found in {p.relative_to(site)}"
+
+
+def test_search_index_is_segmented_for_chinese(site):
+    """Material's search plugin segments Chinese with jieba (zero-width spaces), which the separator splits on;
+    without jieba a Chinese query would only match whole runs of text (see test_browser.py for the search itself)."""
+    import json
+
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert "zh" in index["config"]["lang"]
+    assert "u200b" in index["config"]["separator"]  # the regex [\s\u200b\-], as written
+    titles = [d["title"] for d in index["docs"] if "融资担保" in d["title"].replace("\u200b", "")]
+    assert titles and all("\u200b" in t for t in titles), titles
+
+
+# --- navigation and third parties -----------------------------------------------------------------
+
+
+def _nav_links(key: str, doc) -> set[str]:
+    out = set()
+    for nav in doc.find_all("nav", cls="md-nav"):
+        for a in nav.find_all("a"):
+            href = a.get("href") or ""
+            if href and not href.startswith("#") and "://" not in href:
+                out.add(resolve(key, href))
+    return out
+
+
+def test_generated_pages_are_not_in_the_navigation(published, pages):
+    generated = {f"assessments/{a.id}/index.html" for a in published}
+    generated |= {k for k in pages if k.startswith("organisations/") or re.fullmatch(r"certificates/[^/]+/index\.html", k)}
+    home = _nav_links("index.html", pages["index.html"])
+    assert "assessments/index.html" in home and "certificates/index.html" in home
+    for key, doc in pages.items():
+        leaked = _nav_links(key, doc) & generated
+        assert leaked == set(), f"{key}: navigation links to generated pages {sorted(leaked)[:3]}"
+
+
+def test_no_third_party_scripts_styles_or_fonts(site):
+    remote = re.compile(r"^(https?:)?//", re.I)
+    for p in site.rglob("*.html"):
+        doc = parse_html(p)
+        rel = p.relative_to(site).as_posix()
+        for s in doc.find_all("script"):
+            assert not remote.match(s.get("src") or ""), f"{rel}: <script src={s.get('src')}>"
+        for link in doc.find_all("link"):
+            rels = (link.get("rel") or "").lower()
+            if any(r in rels for r in ("stylesheet", "preload", "preconnect", "dns-prefetch", "modulepreload", "icon")):
+                assert not remote.match(link.get("href") or ""), f"{rel}: <link rel={rels} href={link.get('href')}>"
+        for style in doc.find_all("style"):
+            assert not re.search(r"@import\s+(url\()?['\"]?(https?:)?//", style.text, re.I), f"{rel}: remote @import"
+        raw = p.read_text(encoding="utf-8")
+        assert "fonts.googleapis" not in raw and "fonts.gstatic" not in raw, rel
+    for p in list(site.rglob("*.css")):
+        text = p.read_text(encoding="utf-8")
+        assert not re.search(r"@import\s+(url\()?['\"]?(https?:)?//", text, re.I), p
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", text, re.I), p
+        assert "fonts.googleapis" not in text
+
+
+# --- a second and a third build -------------------------------------------------------------------
+
+MARKER = "自定义报告模板-OVERRIDE-7f3a"
+
+
+@pytest.fixture(scope="module")
+def override_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("override-site")
+    copy_demo(root)
+    (root / "templates" / "report.html").write_text(
+        '<h1>{{ a.organisation.name }}</h1>\n<p class="override">' + MARKER + ' {{ a.id }} A={{ result.applied.score | score }}</p>\n',
+        encoding="utf-8")
+    return mkdocs_build(root)
+
+
+def test_site_template_overrides_the_package_template(override_build, repo, published):
+    assert override_build.returncode == 0, override_build.output
+    site = override_build.site
+    for a in published:
+        text = (site / "assessments" / a.id / "index.html").read_text(encoding="utf-8")
+        assert f"{MARKER} {a.id} A={display(repo.results[a.id].applied.score)}" in text
+        assert 'id="conclusion"' not in text  # the package's report template was not used
+    # other pages still come from the package
+    assert MARKER not in (site / "assessments" / "index.html").read_text(encoding="utf-8")
+    assert 'id="assessments"' in (site / "assessments" / "index.html").read_text(encoding="utf-8")
+
+
+def test_default_build_has_no_override_marker(site):
+    assert MARKER not in (site / "assessments" / "2026-shili-zixun" / "index.html").read_text(encoding="utf-8")
+
+
+def _replace_once(path: Path, old: str, new: str) -> tuple[int, int]:
+    """Replace ``old`` by ``new`` once; the (line, column), 1-based, of the new text."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path}: {old!r} found {text.count(old)} times"
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    offset = text.index(new)
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+@pytest.fixture(scope="module")
+def broken_build(tmp_path_factory):
+    root = tmp_path_factory.mktemp("broken-site")
+    copy_demo(root)
+    # 1. a score outside the scale
+    bad_score = "assessments/2026-shili-zixun/scores.yml"
+    line, _ = _replace_once(root / bad_score, "SS-SDM-3-02: {score: 0.5,", "SS-SDM-3-02: {score: 0.7,")
+    column = (root / bad_score).read_text(encoding="utf-8").splitlines()[line - 1].index("0.7") + 1
+    # 2. an unknown requirement id, in another assessment
+    unknown = "assessments/2025-shili-fuhua/scores.yml"
+    text = (root / unknown).read_text(encoding="utf-8")
+    first = re.search(r"(?m)^(\s+)(SS-DM-1-01): ", text)
+    assert first
+    indent = first.group(1)
+    u_line, u_column = _replace_once(root / unknown, f"{indent}SS-DM-1-01: ",
+                                     f"{indent}SS-XX-9-99: {{score: 1, evidence: [E001], note: 测试}}\n{indent}SS-DM-1-01: ")
+    u_column += len(indent)
+    return mkdocs_build(root), [(bad_score, line, column, "0.7"), (unknown, u_line, u_column, "SS-XX-9-99")]
+
+
+def test_strict_build_of_broken_data_fails_listing_every_problem(broken_build):
+    build, problems = broken_build
+    assert build.returncode != 0, "mkdocs build --strict must fail on invalid data"
+    lines = build.output.splitlines()
+    for path, line, column, what in problems:
+        located = f"{path}:{line}:{column}"
+        hits = [l for l in lines if located in l]
+        assert hits, f"{located} ({what}) not reported; output:\n{build.output}"
+        assert any(what in l for l in hits), f"{located}: message does not name {what!r}: {hits}"
+        assert any("ERROR" in l for l in hits), hits
