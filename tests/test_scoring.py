@@ -7,7 +7,7 @@ from fractions import Fraction as F
 import pytest
 import yaml
 
-from conftest import MINI_DOMAINS, MODEL_FILE, PROJECT, expect, listing
+from conftest import MODEL_FILE, PROJECT, expect, listing
 from maturity.diagnostics import Severity
 from maturity.model import load_model
 from maturity.repository import load_repository

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import GB32100_CHARS, GB32100_WEIGHTS, credit_code, gb32100_check
+from conftest import GB32100_CHARS, GB32100_WEIGHTS, credit_code
 from maturity import uscc
 
 # First 17 characters of a few codes; the check character is computed by the test's own implementation.
