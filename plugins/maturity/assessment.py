@@ -153,3 +153,15 @@ def _scores(doc: Document, model) -> tuple[dict[str, Score], dict[str, Findings]
 def _whole(path: str):
     from maturity.diagnostics import Location
     return Location(path, 0, 0)
+
+
+def from_documents(record_doc: Document, scores_doc: Document | None, model) -> Assessment | None:
+    """An assessment from already-parsed files (e.g. an old version read from git); None when invalid."""
+    quiet = Collector()
+    if not schema.check(record_doc, "assessment", quiet):
+        return None
+    a = Assessment(Path(record_doc.path).parent, record_doc.data, record_doc)
+    if scores_doc is not None and schema.check(scores_doc, "scores", quiet):
+        a.scores_doc = scores_doc
+        a.scores, a.findings = _scores(scores_doc, model)
+    return a

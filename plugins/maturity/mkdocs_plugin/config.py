@@ -18,5 +18,7 @@ class MaturityConfig(base.Config):
     max_file_size = c.Type(int, default=2 * 1024 * 1024)
     # The date certificate status is computed for: YYYY-MM-DD; empty means SOURCE_DATE_EPOCH, else today.
     build_date = c.Optional(c.Type(str))
+    # Show each report's git history (date, author, subject, A before → after) and the commit built from.
+    history = c.Type(bool, default=True)
     # Placeholder in hand-written pages replaced by the overview (counts by level, region, category).
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")

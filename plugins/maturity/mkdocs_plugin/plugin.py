@@ -18,6 +18,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from maturity import gitrepo
+from maturity.history import load_history
 from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.pages import Page, SiteOptions, build_pages, public_evidence_files
 from maturity.pages.build import overview_html
@@ -81,6 +83,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             skipped = sorted(repo.invalid_assessments())
             log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
                         "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
+        if self.config.history:
+            self.options.history = load_history(self.root, repo.model, self.config.assessments_dir)
+            self.options.commit = gitrepo.head_commit(self.root) if self.options.history.available else None
+            if self.options.history.note:
+                log.info(f"maturity: {self.options.history.note}")
         pages = build_pages(repo, self.options)
         self.pages = {p.src_uri: p for p in pages}
         for p in pages:

@@ -34,6 +34,8 @@ class SiteOptions:
     build_date: dt.date = field(default_factory=dt.date.today)
     directory_urls: bool = True
     site_name: str = ""
+    history: object = None  # a maturity.history.History, or None when not asked for
+    commit: str | None = None  # the git commit the site is built from
 
 
 def url_of(src_uri: str, directory_urls: bool = True) -> str:
@@ -143,7 +145,8 @@ def build_pages(repo: Repository, options: SiteOptions) -> list[Page]:
     common = dict(model=model, links=links, level_name=model.level_name, category_name=category_name,
                   results=repo.results, certificates=certificates, cert_by_assessment=cert_by_assessment,
                   assessment_uri=assessment_uri, organisation_uri=organisation_uri, certificate_uri=certificate_uri,
-                  build_date=options.build_date, STATUS={"valid": "有效", "expired": "已过期"})
+                  build_date=options.build_date, STATUS={"valid": "有效", "expired": "已过期"},
+                  history=options.history, commit=options.commit)
     pages: list[Page] = []
 
     def render(src_uri: str, template: str, title: str, toc=(), **context) -> None:
@@ -204,6 +207,7 @@ REPORT_TOC = (
     (2, "conclusion", "总体结论"), (2, "objectives", "评估目标"), (2, "scope", "评估范围"), (2, "participants", "参与人员"),
     (2, "dates", "日期和地点"), (2, "criteria", "评估准则"), (2, "domains", "各能力项评估结果"),
     (2, "adherence", "准则遵循情况"), (2, "disagreements", "未解决的分歧"), (2, "actions", "改进措施"), (2, "evidence", "证据清单"),
+    (2, "history", "修改历史"),
 )
 
 

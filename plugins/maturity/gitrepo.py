@@ -1,0 +1,118 @@
+"""Reading a git repository through the ``git`` command: revisions, logs and file contents.
+
+Only plumbing the project needs; no third-party git library. Every failure becomes a
+:class:`GitError` with a message for the user, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class GitError(Exception):
+    """git is missing, the folder is not a repository, or a revision does not exist."""
+
+
+def _run(root: Path, *args: str, input: bytes | None = None) -> bytes:
+    try:
+        proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("找不到 git 命令。git is not installed.") from exc
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {' '.join(args[:2])} 失败：{message[-1] if message else proc.returncode}")
+    return proc.stdout
+
+
+def toplevel(path: Path) -> Path:
+    return Path(_run(path, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def resolve(root: Path, revision: str) -> str:
+    """The commit id of ``revision`` (a branch, tag, hash or expression like HEAD~1)."""
+    try:
+        return _run(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+    except GitError as exc:
+        raise GitError(f"找不到版本“{revision}”。Unknown revision.") from exc
+
+
+def is_shallow(root: Path) -> bool:
+    return _run(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+
+
+def head_commit(root: Path) -> str | None:
+    try:
+        return _run(root, "rev-parse", "HEAD").decode().strip()
+    except GitError:
+        return None
+
+
+def export(root: Path, revision: str, paths: list[str], dest: Path) -> None:
+    """Write the files under ``paths`` as they are at ``revision`` into ``dest``."""
+    existing = [p for p in paths if _run(root, "ls-tree", "--name-only", revision, "--", p).strip()]
+    if not existing:
+        return
+    data = _run(root, "archive", "--format=tar", revision, "--", *existing)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        tar.extractall(dest, filter="data")
+
+
+@dataclass(frozen=True)
+class Commit:
+    id: str
+    date: str  # YYYY-MM-DD, author date
+    author: str
+    subject: str
+    paths: tuple[str, ...]  # the paths it changed under the folder asked for
+
+
+def log(root: Path, folder: str) -> list[Commit]:
+    """Every commit that changed something under ``folder``, newest first, with the paths it changed."""
+    try:
+        raw = _run(root, "log", "--format=%x1e%H%x1f%ad%x1f%an%x1f%s", "--date=short", "--name-only", "--", folder)
+    except GitError:
+        return []
+    commits = []
+    for record in raw.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, names = record.partition("\n")
+        cid, date, author, subject = head.split("\x1f", 3)
+        commits.append(Commit(cid, date, author, subject, tuple(n for n in names.splitlines() if n)))
+    return commits
+
+
+def parents(root: Path, commit: str) -> list[str]:
+    return _run(root, "rev-list", "--parents", "-n", "1", commit).decode().split()[1:]
+
+
+class BlobReader:
+    """Reads many ``revision:path`` blobs through one ``git cat-file --batch`` process."""
+
+    def __init__(self, root: Path) -> None:
+        self.proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def read(self, revision: str, path: str) -> bytes | None:
+        self.proc.stdin.write(f"{revision}:{path}\n".encode())
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().decode().split()
+        if len(header) < 3 or header[1] == "missing":
+            return None
+        size = int(header[2])
+        data = self.proc.stdout.read(size)
+        self.proc.stdout.read(1)  # the newline after each blob
+        return data if header[1] == "blob" else None
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
