@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from maturity import schema
-from maturity.diagnostics import Collector, Location
+from maturity.diagnostics import Collector
 from maturity.yamlfile import Document, load_yaml
 
 REGISTER = "register.yml"

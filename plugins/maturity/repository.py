@@ -47,7 +47,7 @@ class Repository:
         return {a.id for a in self.assessments if self.own_paths(a) & bad_paths}
 
 
-class _Display:
+class DisplayPath:
     """Paths in diagnostics: relative to the working directory when possible, with / separators."""
 
     def __init__(self, base: Path | None = None) -> None:
@@ -79,7 +79,7 @@ def load_repository(
 ) -> Repository:
     """Load, check and score the assessments under ``root`` (or just the folders in ``only``)."""
     root = Path(root)
-    display = _Display(display_base)
+    display = DisplayPath(display_base)
     out = Collector()
     if model is None:
         shown = display(Path(model_path)) if model_path else None

@@ -1,0 +1,5 @@
+import sys
+
+from maturity.cli import main
+
+sys.exit(main())

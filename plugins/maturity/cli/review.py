@@ -1,0 +1,29 @@
+"""``maturity diff``: what a change does to the results, for reviewers and pull requests."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from maturity import diff, gitrepo
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
+
+def cmd_diff(args) -> int:
+    root = Path(args.root)
+    try:
+        rd = diff.diff_revisions(root, args.base, args.head, assessments_dir=args.assessments_dir,
+                                 evidence_dir=args.evidence_dir, model_path=Path(args.model) if args.model else None,
+                                 only=args.paths or None)
+    except gitrepo.GitError as exc:
+        print(f"maturity diff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "json":
+        print(json.dumps(diff.to_json(rd), ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(diff.render_markdown(rd), end="")
+    else:
+        print(diff.render_text(rd))
+    has_errors = any(d.diagnostics for d in rd.assessments) or rd.diagnostics
+    return EXIT_INVALID if (args.exit_code and has_errors) else EXIT_OK
