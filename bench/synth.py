@@ -142,6 +142,7 @@ def write_assessment(root: Path, model: Model, spec: Spec, seed: int, evidence_c
     (folder / "assessment.yml").write_text(_record(spec), encoding="utf-8")
     if spec.publication:
         (folder / "publication.yml").write_text(_publication(spec.publication), encoding="utf-8")
+        seal(root, model, spec)
 
 
 def _record(s: Spec) -> str:
@@ -153,7 +154,7 @@ def _record(s: Spec) -> str:
         "# 示例数据：机构与人员均为虚构。",
         f"id: {s.id}",
         "organisation:",
-        f"  id: {s.org_id}", f"  name: {s.name}", f"  credit_code: {s.credit_code}",
+        f"  id: {s.org_id}", f"  name: {s.name}", f"  credit_code: {scalar(s.credit_code)}",
         f"  region: {s.region}", f"  category: {s.category}", f"  address: {s.region}示例路 {len(s.name)} 号",
         f"kind: {s.kind}", f"applied_level: {s.level}", f"stage: {s.stage}",
         f"body: {'示例第三方评估中心' if third else s.name + '自评估团队'}",
@@ -217,16 +218,47 @@ def _record(s: Spec) -> str:
 
 def _publication(p: dict) -> str:
     lines = ["# yaml-language-server: $schema=../../plugins/maturity/schemas/publication.schema.json",
-             "# 评估管理机构的复核确认与发证（指南 8.4）。"]
+             "# 评估管理机构的复核确认、公示与发证（指南 8.4）。"]
     r = p["review"]
     lines += ["review:", f"  date: {r['date']}", f"  decision: {r['decision']}", f"  members: [{', '.join(r['members'])}]"]
     if r.get("reasons"):
         lines.append(f"  reasons: {r['reasons']}")
+    if p.get("announcement"):
+        a = p["announcement"]
+        lines += ["announcement:", f"  start: {a['start']}", f"  level: {a['level']}"]
+        if a.get("objections"):
+            lines.append("  objections:")
+            lines += [f"    - {{{', '.join(f'{k}: {scalar(_dated(v))}' for k, v in o.items())}}}" for o in a["objections"]]
     if p.get("certificate"):
         c = p["certificate"]
         lines += ["certificate:", f"  number: {c['number']}", f"  level: {c['level']}", f"  issued: {c['issued']}",
-                  f"  valid_until: {c['valid_until']}"]
+                  f"  valid_until: {c['valid_until']}", "  digest: sha256:" + "0" * 64]
+        if c.get("events"):
+            lines.append("  events:")
+            lines += [f"    - {{{', '.join(f'{k}: {scalar(_dated(v))}' for k, v in e.items())}}}" for e in c["events"]]
     return "\n".join(lines) + "\n"
+
+
+def _dated(value):
+    """An ISO date string as a date, so that it is written unquoted like every other date."""
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else value
+    except ValueError:
+        return value
+
+
+def seal(root: Path, model: Model, spec: Spec) -> None:
+    """Record the digest of the data as issued (what the authority does with maturity digest)."""
+    from maturity import digest
+    from maturity.repository import load_repository
+    folder = root / "assessments" / spec.id
+    pub = folder / "publication.yml"
+    if not pub.exists() or "sha256:" + "0" * 64 not in pub.read_text(encoding="utf-8"):
+        return
+    repo = load_repository(root, model=model, only=[folder], sealed_history=False)
+    a = repo.assessments[0]
+    value = digest.digest(a, repo.registers.get(a.organisation["id"]), model.id)
+    pub.write_text(pub.read_text(encoding="utf-8").replace("sha256:" + "0" * 64, value), encoding="utf-8")
 
 
 def bulk_specs(n: int, seed: int) -> list[Spec]:

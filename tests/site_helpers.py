@@ -34,7 +34,7 @@ COPIED = ("mkdocs.yml", "docs", "templates", "assessments", "evidence")
 
 
 # Folders whose pages the maturity plugin generates (assessments/index.md, certificates/index.md, ...).
-GENERATED_DIRS = ("assessments/", "certificates/", "organisations/")
+GENERATED_DIRS = ("assessments/", "certificates/", "organisations/", "verify/")
 
 
 def nav_pages(config_text: str) -> list[str]:

@@ -67,7 +67,7 @@ def test_validate_json_equals_the_core(demo):
     data = json.loads(r.stdout)
     repo = load_repository(demo.root, display_base=demo.root)
     assert data["valid"] is False
-    assert data["assessments"] == 7
+    assert data["assessments"] == 8
     assert data["errors"] == len(repo.errors) >= 1
     assert data["warnings"] == len(repo.diagnostics) - len(repo.errors) >= 1
     assert data["diagnostics"] == [d.as_dict() for d in repo.diagnostics]
@@ -76,7 +76,7 @@ def test_validate_json_equals_the_core(demo):
 
 def test_validate_json_on_valid_data():
     data = json.loads(run("validate", "--format", "json", cwd=PROJECT).stdout)
-    assert data["valid"] is True and data["errors"] == 0 and data["assessments"] == 7
+    assert data["valid"] is True and data["errors"] == 0 and data["assessments"] == 8
 
 
 def test_validate_github_annotations(demo):

@@ -226,7 +226,7 @@ def demo_repo():
 
 def test_demo_results_match_the_oracle(demo_repo):
     model = yaml.safe_load(MODEL_FILE.read_text(encoding="utf-8"))
-    assert len(demo_repo.assessments) == 7
+    assert len(demo_repo.assessments) == 8
     for a in demo_repo.assessments:
         scores = yaml.safe_load((a.folder / "scores.yml").read_text(encoding="utf-8"))
         result = demo_repo.results[a.id]

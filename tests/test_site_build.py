@@ -303,31 +303,42 @@ def test_organisation_page_lists_all_its_assessments(published, pages, repo):
         assert f"organisations/{a.organisation['id']}/index.html" in pages
 
 
+# The demo's certificates on the pinned build date 2026-11-21, worked out by hand from their
+# publication.yml: 0007 ended 2026-05-19; 0031 (issued 2025-11-12) had its yearly surveillance
+# due 2026-11-12 with none recorded; 0020 was revoked on 2026-10-20; 0045 suspended on 2026-10-15.
+EXPECTED_STATUS = {"ZXGJ-2023-0007": "已过期", "ZXGJ-2025-0031": "监督逾期", "ZXGJ-2026-0012": "有效",
+                   "ZXGJ-2026-0020": "撤销", "ZXGJ-2026-0045": "暂停"}
+
+
 def test_certificates_page_lists_reviewed_certificates_with_status(built, published, pages):
     expected = certificates_from_files(built.root)
-    assert "ZXGJ-2023-0007" in expected and len(expected) == 4
+    assert set(expected) == set(EXPECTED_STATUS)
     doc = pages["certificates/index.html"]
     body = article(doc)
+    current_table, announced_table, history_table = body.find_all("table")
     shown = {}
-    for table in body.find_all("table"):
+    for table in (current_table, history_table):
         for tr in table.find("tbody").find_all("tr"):
             cells = [squash(td.text) for td in tr.find_all("td")]
             shown[cells[0]] = cells
     assert set(shown) == set(expected), "the certificates page must list exactly the reviewed, certified assessments"
     for number, cert in expected.items():
-        status = "有效" if str(cert["valid_until"]) >= BUILD_DATE else "已过期"
-        assert shown[number][-1] == status, f"{number}: {shown[number][-1]} (valid until {cert['valid_until']})"
+        assert shown[number][-1] == EXPECTED_STATUS[number], number
         assert shown[number][5] == str(cert["valid_until"])
-    assert shown["ZXGJ-2023-0007"][-1] == "已过期"
-    # the expired one sits under 历史证书, the others under 有效证书
-    valid_table, history_table = body.find_all("table")
-    assert "ZXGJ-2023-0007" in history_table.text and "ZXGJ-2023-0007" not in valid_table.text
-    # organisations without a confirmed review and certificate are not listed
-    certified = {c["assessment"] for c in expected.values()}
-    certified_orgs = {a.organisation["id"] for a in published if a.id in certified}
-    uncertified = [a for a in published if a.organisation["id"] not in certified_orgs]
-    assert uncertified, "the demo should have assessments without a certificate"
-    for a in uncertified:
+    # expired and revoked ones sit under 历史证书, the others (valid, overdue, suspended) under 有效证书
+    for number in ("ZXGJ-2023-0007", "ZXGJ-2026-0020"):
+        assert number in history_table.text and number not in current_table.text
+    for number in ("ZXGJ-2025-0031", "ZXGJ-2026-0012", "ZXGJ-2026-0045"):
+        assert number in current_table.text and number not in history_table.text
+    # the announcement open on the build date, with its last day to object and how to object
+    assert "示例科技创新服务有限公司" in announced_table.text and "2026-11-24" in announced_table.text
+    assert "异议" in body.text
+    # organisations neither certified nor announced are not listed
+    listed = {c["assessment"] for c in expected.values()} | {"2026-shili-kechuang"}
+    listed_orgs = {a.organisation["id"] for a in published if a.id in listed}
+    others = [a for a in published if a.organisation["id"] not in listed_orgs]
+    assert others, "the demo should have assessments neither certified nor announced"
+    for a in others:
         assert a.organisation["name"] not in body.text, f"{a.id} listed on the certificates page"
 
 
@@ -337,8 +348,7 @@ def test_a_page_per_certificate(built, pages, repo):
         assert key in pages, f"no page for certificate {number}"
         body = article(pages[key])
         assert number in body.find("h1").text
-        status = "有效" if str(cert["valid_until"]) >= BUILD_DATE else "已过期"
-        assert squash(kv_row(body, "状态").find("strong").text) == status
+        assert squash(kv_row(body, "状态").find("strong").text) == EXPECTED_STATUS[number]
         a = repo.assessment(cert["assessment"])
         assert a.organisation["name"] in body.text and a.organisation["credit_code"] in body.text
         assert display(repo.results[a.id].levels[cert["level"]].score) in kv_row(body, "成熟度等级得分 A").text

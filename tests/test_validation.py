@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 import shutil
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ W = Severity.WARNING
 def test_untouched_demo_has_no_errors(demo):
     repo = demo.load()
     assert repo.errors == [], listing(repo.errors)
-    assert len(repo.assessments) == 7
+    assert len(repo.assessments) == 8
     assert set(repo.results) == {a.id for a in repo.assessments}
     assert repo.invalid_assessments() == set()
 
@@ -54,14 +55,12 @@ CASES = [
     Case("MAT012", [(A, "internal_notes: 评估组内部备注，不对外发布。", "internal_notes: *notes")], A, "internal_notes: *notes"),
     Case("MAT013", [(A, "internal_notes: 评估组内部备注，不对外发布。", "internal_notes: 备注\n~: 空键")], A, "~: 空键"),
     Case("MAT013", [(S, "SS-DM:  # 需求管理", "? [SS-DM, SS-SI]\n: {requirements: {}}\nSS-DM:  # 需求管理")], S, "? [SS-DM"),
-    Case("MAT014", [(P, "  valid_until: 2029-05-17\n", "  valid_until: 2029-05-17\n---\nreview: {}\n")], P, "---"),
+    Case("MAT014", [(P, "  valid_until: 2029-05-24\n", "  valid_until: 2029-05-24\n---\nreview: {}\n")], P, "---"),
     Case("MAT015", [(A, "applied_level: 3", "applied_level: !!int 3")], A, "applied_level: !!int"),
     Case("MAT015", [(R, "    title: 客户满意度调查报告\n", "    title: !!binary aGVsbG8=\n")], R, "!!binary"),
     Case("MAT016", [(A, "internal_notes: 评估组内部备注，不对外发布。", "internal_notes: " + "[" * 40 + "]" * 40)], A, "internal_notes: [["),
     # --- schema ----------------------------------------------------------------------------------
     Case("MAT020", [(A, "applied_level: 3", "applied_level: 三")], A, "applied_level: 三"),
-    Case("MAT020", [(A, "  name: 示例管理咨询有限公司", "  name: 2026-01-01")], A, "  name: 2026-01-01", message="引号"),
-    Case("MAT020", [(A, "organisation: 示例第三方评估中心, qualification: 高级评估师", "organisation: 2026-01-01")], A, "王评审"),
     Case("MAT020", [(R, "    title: 客户满意度调查报告\n", "    title: [服务目录]\n")], R, "title: [服务目录]"),
     Case("MAT020", [(S, "    SS-SDM-3-01: {score: 1, evidence: [E024],", "    SS-SDM-3-01: {score: 1, evidence: E024,")], S, "SS-SDM-3-01"),
     Case("MAT021", [(A, "body: 示例第三方评估中心", "body: 示例第三方评估中心\ncolour: red")], A, "colour: red"),
@@ -130,8 +129,8 @@ CASES = [
     Case("MAT406", [(A, "  - {round: 1, date: 2026-03-12,", "  - {round: 1, date: 2026-03-06,")], A, "round: 1"),
     Case("MAT406", [(A, "  - {kind: closing, date: 2026-03-29,", "  - {kind: closing, date: 2026-03-28,")], A, "kind: closing"),
     Case("MAT406", [(P, "  date: 2026-05-08", "  date: 2026-04-10")], P, "date: 2026-04-10", message="报告"),
-    Case("MAT406", [(P, "  issued: 2026-05-18", "  issued: 2026-05-07")], P, "issued:"),
-    Case("MAT406", [(P, "  valid_until: 2029-05-17", "  valid_until: 2026-05-18")], P, "valid_until:"),
+    Case("MAT406", [(P, "  issued: 2026-05-25", "  issued: 2026-05-07")], P, "issued:"),
+    Case("MAT406", [(P, "  valid_until: 2029-05-24", "  valid_until: 2026-05-18")], P, "valid_until:"),
     Case("MAT408", [(PINGTAI_A, "stage: document_review", "stage: planned"), (PINGTAI_A, "document_reviews:\n", ""),
                     (PINGTAI_A, "  - {round: 1, date: 2026-08-13, conclusion: 不符合要求, notes: 运行证据不完整，需补充服务质量和改进记录。}\n", "")],
          PINGTAI_A, "stage: planned"),
@@ -139,7 +138,7 @@ CASES = [
     Case("MAT410", [(f"{XINXI}/assessment.yml", "stage: completed", "stage: submitted")], f"{XINXI}/assessment.yml", "stage: submitted"),
     # --- publication -----------------------------------------------------------------------------
     Case("MAT600", [(P, "  decision: confirmed", "  decision: returned")], P, "certificate:", message="8.4.1"),
-    Case("MAT601", [(P, "  level: 3", "  level: 4")], P, "level: 4"),
+    Case("MAT601", [(P, "  number: ZXGJ-2026-0012\n  level: 3", "  number: ZXGJ-2026-0012\n  level: 4")], P, "level: 4"),
     Case("MAT602", [(OLD_ZIXUN_P, "number: ZXGJ-2023-0007", "number: ZXGJ-2026-0012")], P, "number: ZXGJ-2026-0012", message="2023-shili-zixun"),
 ]
 
@@ -157,7 +156,10 @@ def test_mutation(demo, case: Case):
     d = expect(repo, case.code, case.path, line, case.severity)
     assert case.message in d.message, d
     if case.severity is W:
-        assert repo.errors == [], listing(repo.errors)  # a warning alone does not make the data invalid
+        # A warning alone does not make the data invalid. (Editing the scores of a certified
+        # assessment is also a change after issue, MAT610, by design: tested in test_publication.py.)
+        errors = [e for e in repo.errors if e.code != "MAT610"]
+        assert errors == [], listing(errors)
 
 
 
@@ -166,7 +168,7 @@ def test_every_code_the_core_emits_is_covered():
     from conftest import PROJECT
     source = "".join(p.read_text(encoding="utf-8") for p in sorted((PROJECT / "plugins" / "maturity").rglob("*.py")))
     emitted = set(re.findall(r'"(MAT\d{3})"', source))
-    here = set(re.findall(r'"(MAT\d{3})"', open(__file__, encoding="utf-8").read()))
+    here = set(re.findall(r'"(MAT\d{3})"', "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))))
     elsewhere = {"MAT050", "MAT051", "MAT052", "MAT053", "MAT054", "MAT055", "MAT056",  # test_model.py
                  "MAT500",  # test_scoring.py
                  "MAT026"}  # the schema fallback: no schema keyword of ours reaches it
@@ -271,7 +273,7 @@ def test_mat601_when_nothing_is_recommended(demo):
     text = re.sub(r"score: (1|0\.8|0\.5)\b", "score: 0", demo.read(S))
     demo.write(S, text)
     repo = demo.load()
-    d = expect(repo, "MAT601", P, demo.line_of(P, "  level: 3"))
+    d = expect(repo, "MAT601", P, demo.line_of(P, "  level: 3", 2))  # the certificate's level
     assert "未达到任何等级" in d.message
     assert repo.results["2026-shili-zixun"].recommended_level is None
 

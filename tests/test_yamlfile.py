@@ -8,7 +8,7 @@ import pytest
 
 from conftest import check_invariants
 from maturity.diagnostics import Severity
-from maturity.yamlfile import MAX_DEPTH, load_yaml, parse_yaml, read_text
+from maturity.yamlfile import DateText, MAX_DEPTH, load_yaml, parse_yaml, read_text
 
 
 def parse(text: str):
@@ -27,7 +27,8 @@ def test_values_and_locations():
     text = "a: 1\nb:\n  c: [x, 'y']\n  d: {e: 2026-03-01}\nlist:\n  - one\n  - two: 2\n"
     doc, diags = parse(text)
     assert diags == []
-    assert doc.data == {"a": 1, "b": {"c": ["x", "y"], "d": {"e": dt.date(2026, 3, 1)}}, "list": ["one", {"two": 2}]}
+    # A plain date is kept as its text (a str subclass), so data stays JSON-like.
+    assert doc.data == {"a": 1, "b": {"c": ["x", "y"], "d": {"e": "2026-03-01"}}, "list": ["one", {"two": 2}]}
     assert doc.values[("a",)] == (1, 4)
     assert doc.keys[("a",)] == (1, 1)
     assert doc.values[("b", "c", 1)] == (3, 10)  # the opening quote
@@ -45,7 +46,8 @@ def test_values_and_locations():
 def test_quoted_values_stay_text_and_plain_values_are_typed():
     doc, _ = parse("a: '1'\nb: \"0.8\"\nc: 0.8\nd: '2026-03-01'\ne: true\nf: |\n  x\ng: !!str 3\nh: 2026-03-01\n")
     assert doc.data == {"a": "1", "b": "0.8", "c": 0.8, "d": "2026-03-01", "e": True, "f": "x\n", "g": "3",
-                        "h": dt.date(2026, 3, 1)}
+                        "h": "2026-03-01"}
+    assert isinstance(doc.data["h"], DateText) and not isinstance(doc.data["d"], DateText)
 
 
 def test_impossible_date_is_kept_as_text():
@@ -109,7 +111,6 @@ def test_billion_laughs_is_refused_at_once():
     ("? [a, b]\n: c\n", 1, 3),
     ("x: 1\n? {a: 1}\n: c\n", 2, 3),
     ("x: 1\n~: c\n", 2, 1),
-    ("x: 1\n2026-01-01: c\n", 2, 1),
     ("x: 1\n1.5: c\n", 2, 1),
 ])
 def test_keys_must_be_plain_text(text, line, column):
@@ -206,3 +207,10 @@ def test_crlf_line_endings(tmp_path):
     f.write_bytes(b"a: 1\r\nb: 2\r\nb: 3\r\n")
     doc, diags = load_yaml(f, "x.yml")
     assert doc is None and [(d.code, d.line) for d in diags] == [("MAT011", 3)]
+
+
+def test_an_unquoted_date_is_text_where_text_is_expected():
+    """`name: 2026-01-01` is a valid (if odd) name: plain dates are kept as their text."""
+    doc, diags = parse("name: 2026-01-01\nkey-2026-01-01: x\n2026-01-02: y\n")
+    assert diags == []
+    assert doc.data == {"name": "2026-01-01", "key-2026-01-01": "x", "2026-01-02": "y"}

@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from maturity import gitrepo
+from maturity.assessment import PUBLICATION, SCORES
 from maturity.diagnostics import Diagnostic
 from maturity.model import Model
 from maturity.report import exact
@@ -97,7 +98,10 @@ class RepositoryDiff:
 def diff_revisions(root: Path, base: str, head: str | None, *, assessments_dir: str = "assessments",
                    evidence_dir: str = "evidence", model_path: Path | None = None, only: list[str] | None = None) -> RepositoryDiff:
     """Compare ``base`` with ``head`` (a revision, or None for the working tree)."""
-    top = gitrepo.toplevel(root)
+    try:
+        top = gitrepo.toplevel(root)
+    except gitrepo.GitError as exc:
+        raise gitrepo.GitError(f"{root} 不在 git 仓库中。Not a git repository.") from exc
     prefix = root.resolve().relative_to(top.resolve()).as_posix() if root.resolve() != top.resolve() else ""
     paths = [f"{prefix}/{p}" if prefix else p for p in (assessments_dir, evidence_dir)]
     base_id = gitrepo.resolve(top, base)
@@ -128,6 +132,12 @@ def _folder(repo: Repository, a) -> str:
     return a.record_doc.path.rsplit("/", 1)[0]
 
 
+def _own_files(a) -> set[str]:
+    """The files of an assessment as diagnostics name them, including one that failed to load."""
+    folder = a.record_doc.path.rsplit("/", 1)[0]
+    return {a.record_doc.path, f"{folder}/{SCORES}", f"{folder}/{PUBLICATION}"}
+
+
 def compare(old: Repository, new: Repository, base: str, head: str, only: list[str] | None = None) -> RepositoryDiff:
     model = new.model
     old_by_id = {a.id: a for a in old.assessments}
@@ -150,7 +160,7 @@ def compare(old: Repository, new: Repository, base: str, head: str, only: list[s
         d = _compare_one(model, old, new, a_old, a_new)
         if not d.is_empty:
             diffs.append(d)
-    own = {doc for a in new.assessments for doc in (a.record_doc.path, a.scores_doc.path if a.scores_doc else None)}
+    own = {path for a in new.assessments for path in _own_files(a)}
     stray = [x for x in new.errors if x.path not in own]
     return RepositoryDiff(base, head, model, diffs, stray)
 
@@ -169,10 +179,13 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
         d.new_path, d.new_applied = _folder(new, a_new), a_new.applied_level
         d.new_conforms = r_new.conforms if r_new else None
         d.new_recommended = r_new.recommended_level if r_new else None
-        mine = {a_new.record_doc.path} | ({a_new.scores_doc.path} if a_new.scores_doc else set())
+        mine = _own_files(a_new)
         d.diagnostics = [x for x in new.errors if x.path in mine]
-    old_scores = a_old.scores if a_old else {}
-    new_scores = a_new.scores if a_new else {}
+    # Requirement by requirement only when both sides have a readable score sheet: an added or removed
+    # assessment, or a scores.yml that cannot be read, would list every requirement as "未评分".
+    both = a_old is not None and a_new is not None and a_old.scores_doc is not None and a_new.scores_doc is not None
+    old_scores = a_old.scores if both else {}
+    new_scores = a_new.scores if both else {}
     for rid in sorted(set(old_scores) | set(new_scores), key=_requirement_order(model)):
         so, sn = old_scores.get(rid), new_scores.get(rid)
         vo, vn = (so.value if so else None), (sn.value if sn else None)
@@ -192,12 +205,16 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
         ln = r_new.levels.get(lv) if r_new else None
         d.levels.append(LevelChange(lv, lo.score if lo else None, ln.score if ln else None,
                                     lo.conforms if lo else None, ln.conforms if ln else None))
-    ao = r_old.applied if r_old else None
-    an = r_new.applied if r_new else None
+    ao = r_old.applied if r_old and both else None
+    an = r_new.applied if r_new and both else None
+    if ao is None or an is None:  # B and C only when A can be computed on both sides
+        ao = an = None
+    rank = {code: i for i, code in enumerate([cd.code for cd in model.capability_domains] +
+                                             [ad.code for ad in model.assessment_domains])}
     for attr, target in (("domains", d.domains), ("assessment_domains", d.assessment_domains)):
         vo = getattr(ao, attr) if ao else {}
         vn = getattr(an, attr) if an else {}
-        for key in sorted(set(vo) | set(vn)):
+        for key in sorted(set(vo) | set(vn), key=lambda k: (rank.get(k, len(rank)), k)):
             if vo.get(key) != vn.get(key):
                 target.append(FigureChange(key, vo.get(key), vn.get(key)))
     return d
@@ -230,7 +247,9 @@ def headline(model: Model, d: AssessmentDiff) -> str:
     lv = next((x for x in d.levels if x.level == applied), None)
     if lv and (lv.old != lv.new or d.old_conforms != d.new_conforms):
         verdict = ""
-        if d.old_conforms and not d.new_conforms:
+        if lv.new is None:
+            verdict = "，无法计算（新版本有错误）"
+        elif d.old_conforms and not d.new_conforms:
             verdict = "，不再符合"
         elif not d.old_conforms and d.new_conforms:
             verdict = "，变为符合"

@@ -28,6 +28,15 @@ class Comments:
     header: list[str] = field(default_factory=list)
     before: dict[tuple, list[str]] = field(default_factory=dict)
     trailing: dict[tuple, str] = field(default_factory=dict)
+    line: dict[tuple, int] = field(default_factory=dict)  # where each pointer's comments stood, for their order
+
+    def inside(self, pointer: tuple) -> list[str]:
+        """The comments of everything below ``pointer``, in their original order: kept as full lines
+        when the value is written on one line (e.g. a block-style requirement entry)."""
+        n = len(pointer)
+        found = [(self.line.get(q, 0), 0, c) for q, cs in self.before.items() if len(q) > n and q[:n] == pointer for c in cs]
+        found += [(self.line.get(q, 0), 1, c) for q, c in self.trailing.items() if len(q) > n and q[:n] == pointer]
+        return [c for _, _, c in sorted(found, key=lambda x: (x[0], x[1]))]
 
 
 def comment_start(line: str) -> int | None:
@@ -51,10 +60,14 @@ def comment_start(line: str) -> int | None:
 
 
 def read_comments(text: str, doc: Document) -> Comments:
-    # A line belongs to its leftmost token; of a key and the mapping it opens, to the key.
+    # A line belongs to its leftmost token; of a key and the mapping it opens, to the key. A block
+    # sequence starts at its first "- ": that line belongs to the first item, not to the sequence.
     best: dict[int, tuple[int, int]] = {}
     by_line: dict[int, tuple] = {}
     for pointer, (line, col) in list(doc.values.items()) + list(doc.keys.items()):
+        first = doc.values.get(pointer + (0,))
+        if first is not None and first[0] == line and doc.keys.get(pointer, (0, 0))[0] != line:
+            continue
         rank = (col, -len(pointer))
         if pointer and (line not in best or rank < best[line]):
             best[line], by_line[line] = rank, pointer
@@ -75,6 +88,7 @@ def read_comments(text: str, doc: Document) -> Comments:
         pointer = by_line.get(n)
         if pointer is None:
             continue
+        out.line.setdefault(pointer, n)
         if pending:
             out.before.setdefault(pointer, []).extend(pending)
             pending = []
@@ -108,6 +122,7 @@ class _Emitter:
         inline = isinstance(v, list) and _is_flat(v) or isinstance(v, dict) and v and all(isinstance(x, bool) for x in v.values())
         flow = self.flow(v, p) if (self.force_flow(p) or inline or v == {}) else None
         if flow is not None and (self.force_flow(p) or len(head) + len(flow) < WIDTH):
+            self.lines.extend(" " * indent + c for c in self.comments.inside(p))
             self.lines.append(_join(f"{head} {flow}", trailing))
         elif isinstance(v, dict):
             self.lines.append(_join(head, trailing))
@@ -125,6 +140,7 @@ class _Emitter:
         trailing = self.comments.trailing.get(p)
         flow = self.flow(item, p) if _is_flat(item) else None
         if flow is not None and indent + 2 + len(flow) < WIDTH:
+            self.lines.extend(" " * indent + c for c in self.comments.inside(p))
             self.lines.append(_join(" " * indent + f"- {flow}", trailing))
         elif isinstance(item, dict) and item:
             first = len(self.lines)

@@ -116,3 +116,23 @@ class BlobReader:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def last_commit_adding(root: Path, text: str, path: str) -> str | None:
+    """The newest commit that added ``text`` to the file at ``path`` (git log -S)."""
+    try:
+        out = _run(root, "log", "-S", text, "--format=%H", "--", path).decode().split()
+    except GitError:
+        return None
+    for commit in out:  # newest first: the first one where the text is present afterwards
+        blob = _run(root, "show", f"{commit}:{path}") if _exists(root, commit, path) else b""
+        if text.encode() in blob:
+            return commit
+    return None
+
+
+def _exists(root: Path, commit: str, path: str) -> bool:
+    try:
+        return bool(_run(root, "ls-tree", "--name-only", commit, "--", path).strip())
+    except GitError:
+        return False

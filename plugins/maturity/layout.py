@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import yaml
 
+from maturity.yamlfile import DateText
+
 SCHEMA_BASE = "../../plugins/maturity/schemas"
 
 
 def scalar(value) -> str:
-    """One YAML scalar or flow collection, quoted only when YAML needs it."""
+    """One YAML scalar or flow collection on one line, quoted only when YAML needs it."""
+    if isinstance(value, DateText):
+        return str(value)  # a date written unquoted stays unquoted
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1 << 30, sort_keys=False)
-    return text.removesuffix("\n").removesuffix("\n...").strip()
+    text = text.removesuffix("\n").removesuffix("\n...").strip()
+    if isinstance(value, str) and any(c in value for c in "\n\r\x85\u2028\u2029"):
+        # A line break (e.g. Alt+Enter in a spreadsheet cell) would spread the scalar over several lines;
+        # double quotes write it as an escape and keep one record per line.
+        text = yaml.safe_dump(value, allow_unicode=True, default_style='"', width=1 << 30).removesuffix("\n")
+    return text
 
 
-def score_line(rid: str, score, evidence=(), note: str = "") -> str:
+def score_line(rid: str, score, evidence=(), note: str = "", internal_note: str = "") -> str:
     parts = [f"score: {scalar(score)}"]
     if evidence:
         parts.append(f"evidence: [{', '.join(scalar(e) for e in evidence)}]")
     if note:
         parts.append(f"note: {scalar(note)}")
+    if internal_note:
+        parts.append(f"internal_note: {scalar(internal_note)}")
     return f"{rid}: {{{', '.join(parts)}}}"
 
 

@@ -7,7 +7,8 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity import publication, rules
+from maturity import publication, rules, seal
+from maturity.authority import AuthoritySettings, settings_for
 from maturity.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.evidence import EvidenceRegister, load_register
@@ -24,6 +25,7 @@ class Repository:
     registers: dict[str, EvidenceRegister] = field(default_factory=dict)
     results: dict[str, AssessmentResult] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: AuthoritySettings = field(default_factory=AuthoritySettings)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -76,6 +78,8 @@ def load_repository(
     only: list[Path] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     display_base: Path | None = None,
+    settings: AuthoritySettings | None = None,
+    sealed_history: bool = True,
 ) -> Repository:
     """Load, check and score the assessments under ``root`` (or just the folders in ``only``)."""
     root = Path(root)
@@ -85,7 +89,7 @@ def load_repository(
         shown = display(Path(model_path)) if model_path else None
         model, diags = load_model(model_path, shown)
         out.extend(diags)
-    repo = Repository(root, model)
+    repo = Repository(root, model, settings=settings or settings_for(root))
     if model is None:
         repo.diagnostics = out.items
         return repo
@@ -112,7 +116,8 @@ def load_repository(
         if result is not None:
             repo.results[a.id] = result
             rules.check_result(a, model, result, out)
-        publication.check_publication(a, model, result, out)
+        publication.check_publication(a, model, result, repo.settings, repo.settings.calendar(), out)
+        seal.check_seal(a, register, model, repo.settings, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
     repo.diagnostics = sorted(set(out.items), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
     return repo

@@ -11,6 +11,7 @@ import json
 from functools import cache
 from importlib import resources
 
+import fastjsonschema
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -83,8 +84,21 @@ _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boo
                "array": "列表", "object": "映射（键: 值）", "null": "空值"}
 
 
+@cache
+def _fast(name: str):
+    """A compiled validator (fastjsonschema) for the common case: valid data, checked in microseconds."""
+    schema = json.loads(schema_text(name))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # the keywords we use are draft-07's too
+    return fastjsonschema.compile(schema, formats={"date": lambda v: _is_date(v)})
+
+
 def check(doc: Document, name: str, out: Collector) -> bool:
     """Report every schema violation of ``doc``; return True when there was none."""
+    try:
+        _fast(name)(doc.data)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        pass  # find and locate every violation with the full validator
     ok = True
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:

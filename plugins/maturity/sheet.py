@@ -88,14 +88,14 @@ def read_sheet(model: Model, a: Assessment, source: Path) -> list[SheetRow]:
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError([f"{source}：无法作为 .xlsx 文件打开（{type(exc).__name__}）。Not an xlsx workbook."]) from exc
+        raise SheetError([f"无法作为 .xlsx 文件打开（{type(exc).__name__}）。Not an xlsx workbook."]) from exc
     if SHEET not in wb.sheetnames:
-        raise SheetError([f"{source}：找不到工作表“{SHEET}”。Sheet missing."])
+        raise SheetError([f"找不到工作表“{SHEET}”。Sheet missing."])
     ws = wb[SHEET]
     rows = list(ws.iter_rows(values_only=True))
     problems: list[str] = []
     if not rows or tuple(str(c or "").strip() for c in rows[0][: len(HEADERS)]) != HEADERS:
-        raise SheetError([f"{source}：第 1 行应为表头 {'、'.join(HEADERS)}。Header row changed."])
+        raise SheetError([f"第 1 行应为表头 {'、'.join(HEADERS)}。Header row changed."])
     wanted = {r.id for r in model.requirements_at(a.applied_level)}
     seen: dict[str, int] = {}
     out = []
@@ -154,9 +154,11 @@ def import_sheet(model: Model, a: Assessment, source: Path) -> list[str]:
         if rest is None:
             problems.append(f"第 {row.row} 行：scores.yml 第 {line_no} 行的要求 {row.requirement} 不是单行格式，请先运行 maturity fmt。Not one line.")
             continue
-        # Keep the way the score was written (number or label).
+        # Keep the way the score was written (number or label), and the internal note the sheet does not show.
         score = model.scale_label(row.score) if old and isinstance(old.raw, str) else _number(row.score)
-        lines[line_no - 1] = text[: col - 1] + score_line(row.requirement, score, row.evidence, row.note) + rest
+        entry = ((doc.data.get(req.assessment_domain) or {}).get("requirements") or {}).get(row.requirement)
+        internal = entry.get("internal_note", "") if isinstance(entry, dict) else ""
+        lines[line_no - 1] = text[: col - 1] + score_line(row.requirement, score, row.evidence, row.note, internal) + rest
         changed.append(row.requirement)
     if problems:
         raise SheetError(problems)

@@ -225,14 +225,31 @@ def _build(loader, doc: Document, diags: list[Diagnostic]) -> None:
             stack.pop()
 
 
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class DateText(str):
+    """A plain (unquoted) YAML date such as 2026-03-02, kept as its text.
+
+    Data stays JSON-like (strings, numbers, booleans), so schemas and digests need no special
+    case, while ``maturity fmt`` can still write it back unquoted.
+    """
+
+    __slots__ = ()
+
+
 def _scalar(loader, event):
-    node = yaml.ScalarNode(
-        loader.resolve(yaml.ScalarNode, event.value, event.implicit) if not event.tag or event.tag == "!" else event.tag,
-        event.value, event.start_mark, event.end_mark, event.style,
-    )
-    if event.style and event.style in "'\"|>":
-        return event.value
+    value = event.value
+    if event.style:  # quoted or block scalars are always text
+        return value
+    tag = event.tag if event.tag and event.tag != "!" else loader.resolve(yaml.ScalarNode, value, event.implicit)
+    if tag == _STR:  # the common case, without building a node
+        return value
+    if tag == _TIMESTAMP:
+        return DateText(value)  # checked as a date by the schema (MAT024)
+    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
     try:
         return loader.construct_object(node, deep=True)
-    except ValueError:  # looks like a date but is none (2026-02-30): keep the text, the schema reports it
-        return event.value
+    except ValueError:
+        return value

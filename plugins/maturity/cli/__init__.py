@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
+from maturity.authority import SettingsError
 from maturity.cli.check import cmd_model, cmd_score, cmd_validate
+from maturity.cli.authority import cmd_digest, cmd_verify
 from maturity.cli.review import cmd_diff
 from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_import
-from maturity.cli._common import EXIT_OK
+from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="只检查，不改写；有文件需要格式化时以 1 退出")
     p.set_defaults(func=cmd_fmt)
 
+    p = sub.add_parser("digest", parents=[common], help="计算评估的数据摘要（发证时记入 publication.yml）")
+    p.add_argument("path", metavar="PATH", help="评估目录")
+    p.add_argument("--show", action="store_true", help="同时显示参与计算的规范化数据")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("verify", parents=[common], help="核验证书记录的数据摘要与现有数据是否一致")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录或评估目录（默认当前目录）")
+    p.set_defaults(func=cmd_verify)
+
     p = sub.add_parser("sheet", help="Excel 评分表：导出与导入")
     sheet_sub = p.add_subparsers(dest="sheet_command", required=True, metavar="ACTION")
     q = sheet_sub.add_parser("export", parents=[common], help="导出评分表 .xlsx")
@@ -77,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except SettingsError as exc:
+        print(f"maturity: mkdocs.yml 中 maturity 插件的发布设置有误：{exc}。Invalid publication settings.", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -21,12 +21,13 @@ def _targets(paths: list[str], assessments_dir: str) -> tuple[Path, list[Path] |
     whole = False
     for raw in paths:
         p = Path(raw)
-        if (p / RECORD).exists() or (p.parent.name == assessments_dir and p.is_dir()):
+        full = p.resolve()  # names of "." and ".." are known only once resolved (e.g. `maturity digest .`)
+        if (p / RECORD).exists() or (full.parent.name == assessments_dir and p.is_dir()):
             folders.append(p)
-            here = p.parent.parent if p.parent.name == assessments_dir else p.parent
-        elif p.name == assessments_dir or (p.is_dir() and not (p / assessments_dir).is_dir() and any(p.glob(f"*/{RECORD}"))):
+            here = full.parent.parent if full.parent.name == assessments_dir else full.parent
+        elif full.name == assessments_dir or (p.is_dir() and not (p / assessments_dir).is_dir() and any(p.glob(f"*/{RECORD}"))):
             folders.extend(find_assessment_folders(p))
-            here = p.parent
+            here = full.parent
         else:
             here = p
             folders.extend(find_assessment_folders(p / assessments_dir))

@@ -12,6 +12,9 @@ from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 def cmd_diff(args) -> int:
     root = Path(args.root)
+    if args.head is not None and (root / args.head).exists() and not _is_revision(root, args.head):
+        # `maturity diff BASE PATH`: a folder, not a revision, so compare BASE with the working tree.
+        args.paths, args.head = [args.head, *args.paths], None
     try:
         rd = diff.diff_revisions(root, args.base, args.head, assessments_dir=args.assessments_dir,
                                  evidence_dir=args.evidence_dir, model_path=Path(args.model) if args.model else None,
@@ -27,3 +30,11 @@ def cmd_diff(args) -> int:
         print(diff.render_text(rd))
     has_errors = any(d.diagnostics for d in rd.assessments) or rd.diagnostics
     return EXIT_INVALID if (args.exit_code and has_errors) else EXIT_OK
+
+
+def _is_revision(root: Path, name: str) -> bool:
+    try:
+        gitrepo.resolve(root, name)
+    except gitrepo.GitError:
+        return False
+    return True

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+
+from maturity.authority import AuthoritySettings
 
 
 class MaturityConfig(base.Config):
@@ -17,8 +21,17 @@ class MaturityConfig(base.Config):
     # Largest data file read, in bytes.
     max_file_size = c.Type(int, default=2 * 1024 * 1024)
     # The date certificate status is computed for: YYYY-MM-DD; empty means SOURCE_DATE_EPOCH, else today.
-    build_date = c.Optional(c.Type(str))
+    # (YAML reads an unquoted 2026-11-21 as a date, a quoted one as text: both are accepted.)
+    build_date = c.Optional(c.Type((str, dt.date)))
     # Show each report's git history (date, author, subject, A before → after) and the commit built from.
     history = c.Type(bool, default=True)
+    # The authority's publication settings (see docs/guide/authority.md).
+    announcement_days = c.Type(int, default=5)
+    objection_contact = c.Type(str, default=AuthoritySettings.objection_contact)
+    certificate_number = c.Type(str, default=AuthoritySettings.certificate_number)
+    validity_years = c.Type(int, default=3)
+    surveillance_months = c.Type(int, default=12)
+    holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra days off, YYYY-MM-DD, for years the calendar does not know
+    workdays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra working weekend days (调休)
     # Placeholder in hand-written pages replaced by the overview (counts by level, region, category).
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")

@@ -7,6 +7,8 @@ module only wires it into MkDocs' events and logger.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import logging
 import os
 from importlib import resources
@@ -21,7 +23,8 @@ from mkdocs.structure.toc import get_toc
 from maturity import gitrepo
 from maturity.history import load_history
 from maturity.mkdocs_plugin.config import MaturityConfig
-from maturity.pages import Page, SiteOptions, build_pages, public_evidence_files
+from maturity.authority import OPTIONS, AuthoritySettings, from_options
+from maturity.pages import Page, SiteOptions, build_site, public_evidence_files
 from maturity.pages.build import overview_html
 from maturity.repository import Repository, load_repository
 
@@ -31,8 +34,10 @@ ASSETS = ("maturity.css", "maturity.js")
 ASSET_DIR = "assets/maturity"
 
 
-def build_date(option: str | None) -> dt.date:
+def build_date(option: str | dt.date | None) -> dt.date:
     """The date the site describes: the option, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+    if isinstance(option, dt.date):  # written unquoted in mkdocs.yml
+        return option
     if option:
         try:
             return dt.date.fromisoformat(option)
@@ -50,6 +55,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         self.repo: Repository | None = None
         self.pages: dict[str, Page] = {}
         self.options: SiteOptions | None = None
+        self.settings = AuthoritySettings()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -60,7 +66,12 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             build_date=build_date(self.config.build_date),
             directory_urls=config.use_directory_urls,
             site_name=config.site_name,
+            site_url=config.site_url or None,
         )
+        try:
+            self.settings = from_options({key: self.config[key] for key in OPTIONS})
+        except ValueError as exc:
+            raise PluginError(f"maturity: 发布设置有误（holidays / workdays 的日期或 certificate_number 的规则）：{exc}") from exc
         for name in ASSETS:
             target = config.extra_css if name.endswith(".css") else config.extra_javascript
             if f"{ASSET_DIR}/{name}" not in [str(x) for x in target]:
@@ -73,7 +84,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         model_path = (self.root / self.config.model) if self.config.model else None
         repo = load_repository(self.root, model_path=model_path, assessments_dir=self.config.assessments_dir,
                                evidence_dir=self.config.evidence_dir, max_bytes=self.config.max_file_size,
-                               display_base=self.root)
+                               display_base=self.root, settings=self.settings)
         self.repo = repo
         for d in repo.diagnostics:
             (log.error if d.is_error else log.warning)(str(d))
@@ -88,10 +99,14 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             self.options.commit = gitrepo.head_commit(self.root) if self.options.history.available else None
             if self.options.history.note:
                 log.info(f"maturity: {self.options.history.note}")
-        pages = build_pages(repo, self.options)
+        site = build_site(repo, self.options)
+        pages = site.pages
         self.pages = {p.src_uri: p for p in pages}
+        for asset in site.assets:
+            files.append(File.generated(config, asset.path, content=asset.content))
         for p in pages:
-            stub = f"---\ntitle: {_yaml_string(p.title)}\n---\n"
+            # MkDocs' theme templates print the title unescaped (<title>, header): it must be HTML already.
+            stub = f"---\ntitle: {_yaml_string(html.escape(p.title))}\n---\n"
             files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
         for name in ASSETS:
             text = resources.files("maturity.pages").joinpath("assets", name).read_text(encoding="utf-8")
@@ -127,4 +142,5 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
 
 
 def _yaml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar: JSON's string syntax is valid YAML and escapes everything."""
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)

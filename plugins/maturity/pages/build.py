@@ -11,11 +11,12 @@ from pathlib import Path
 
 import jinja2
 
-from maturity import classification
+from maturity import classification, richtext
 from maturity.assessment import KINDS, ROLES, STAGES, Assessment
 from maturity.evidence import CLASSES, METHODS
 from maturity.pages import charts
-from maturity.publication import certificate_of, is_reviewed
+from maturity.pages import publishing
+from maturity.publication import EVENTS, OUTCOMES, STATUS
 from maturity.repository import Repository
 from maturity.scoring import display
 
@@ -28,6 +29,20 @@ class Page:
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title)
 
 
+@dataclass(frozen=True)
+class Asset:
+    """A generated file that is not a page: JSON, feed, badge."""
+
+    path: str
+    content: str
+
+
+@dataclass
+class Site:
+    pages: list[Page]
+    assets: list[Asset]
+
+
 @dataclass
 class SiteOptions:
     templates_dir: Path | None = None
@@ -36,6 +51,7 @@ class SiteOptions:
     site_name: str = ""
     history: object = None  # a maturity.history.History, or None when not asked for
     commit: str | None = None  # the git commit the site is built from
+    site_url: str | None = None  # the public address, for QR codes, JSON and the feed
 
 
 def url_of(src_uri: str, directory_urls: bool = True) -> str:
@@ -66,6 +82,9 @@ class _Links:
         if self.directory_urls and (target.endswith("/") or not target) and not rel.endswith("/"):
             rel += "/"
         return rel if rel != "./" else "./"
+
+    def current_url(self) -> str:
+        return url_of(self.current, self.directory_urls)
 
     def file(self, site_path: str) -> str:
         here = url_of(self.current, self.directory_urls)
@@ -112,6 +131,8 @@ def _environment(options: SiteOptions) -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True)
     env.filters["score"] = display
+    env.filters["md"] = richtext.render
+    env.filters["md_inline"] = richtext.render_inline
     env.filters["texts"] = lambda v: [] if v is None else ([v] if isinstance(v, str) else list(v))
     env.globals.update(KINDS=KINDS, STAGES=STAGES, ROLES=ROLES, METHODS=METHODS, CLASSES=CLASSES)
     return env
@@ -123,7 +144,7 @@ def published_assessments(repo: Repository) -> list[Assessment]:
     return [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
 
 
-def build_pages(repo: Repository, options: SiteOptions) -> list[Page]:
+def build_site(repo: Repository, options: SiteOptions) -> Site:
     env = _environment(options)
     links = _Links(options.directory_urls)
     model = repo.model
@@ -133,21 +154,21 @@ def build_pages(repo: Repository, options: SiteOptions) -> list[Page]:
     def category_name(code: str) -> str:
         return " / ".join(classification.path_names(code)) if code in categories else code
 
-    certificates = []
-    for a in published:
-        cert = certificate_of(a)
-        if cert is not None and is_reviewed(a):
-            status = "valid" if cert.valid_until >= options.build_date else "expired"
-            certificates.append({"certificate": cert, "assessment": a, "status": status})
-    certificates.sort(key=lambda c: (c["certificate"].issued, c["certificate"].number), reverse=True)
-    cert_by_assessment = {c["assessment"].id: c for c in certificates}
+    records = publishing.public_records(published, repo.results, repo.settings, options.build_date)
+    by_assessment = {r.assessment.id: r for r in records}
+    certified = sorted((r for r in records if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
+
+    def badge_path(org_id: str) -> str:
+        return f"badges/{org_id}.svg"
 
     common = dict(model=model, links=links, level_name=model.level_name, category_name=category_name,
-                  results=repo.results, certificates=certificates, cert_by_assessment=cert_by_assessment,
+                  results=repo.results, records=records, by_assessment=by_assessment, certified=certified,
                   assessment_uri=assessment_uri, organisation_uri=organisation_uri, certificate_uri=certificate_uri,
-                  build_date=options.build_date, STATUS={"valid": "有效", "expired": "已过期"},
-                  history=options.history, commit=options.commit)
+                  build_date=options.build_date, STATUS=STATUS, EVENTS=EVENTS, OUTCOMES=OUTCOMES,
+                  settings=repo.settings, history=options.history, commit=options.commit, site_url=options.site_url,
+                  absolute=lambda path: publishing.absolute(options.site_url, path), badge_path=badge_path)
     pages: list[Page] = []
+    assets: list[Asset] = []
 
     def render(src_uri: str, template: str, title: str, toc=(), **context) -> None:
         links.current = src_uri
@@ -168,15 +189,29 @@ def build_pages(repo: Repository, options: SiteOptions) -> list[Page]:
         by_org.setdefault(a.organisation["id"], []).append(a)
     for org_id, items in sorted(by_org.items()):
         items = sorted(items, key=lambda a: (a.reference_date or dt.date.min, a.id))
-        render(organisation_uri(org_id), "organisation.html", items[-1].organisation["name"], organisation=items[-1].organisation,
-               assessments=items)
+        name = items[-1].organisation["name"]
+        own = [by_assessment[a.id] for a in items if a.id in by_assessment]
+        assets.append(Asset(badge_path(org_id), publishing.organisation_badge(own, model, name)))
+        render(organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation, assessments=items)
 
-    render("certificates/index.md", "certificates.html", "证书公示")
-    for c in certificates:
-        a = c["assessment"]
-        render(certificate_uri(c["certificate"].number), "certificate.html", f"证书 {c['certificate'].number}", c=c, a=a,
-               result=repo.results[a.id])
-    return pages
+    render("certificates/index.md", "certificates.html", "证书公示", toc=CERTIFICATES_TOC)
+    render("verify/index.md", "verify.html", "证书查询")
+    for r in certified:
+        cert = r.standing.certificate
+        page_url = publishing.absolute(options.site_url, url_of(certificate_uri(cert.number), options.directory_urls))
+        qr = publishing.qr_svg(page_url, f"证书 {cert.number} 查询页二维码") if options.site_url else None
+        record = publishing.certificate_record(r, model, options.site_url, options.directory_urls)
+        assets.append(Asset(f"certificates/{slug(cert.number)}.json", publishing.dumps(record)))
+        render(certificate_uri(cert.number), "certificate.html", f"证书 {cert.number}", r=r, a=r.assessment, cert=cert,
+               result=r.result, qr=qr, page_url=page_url, json_path=f"certificates/{slug(cert.number)}.json")
+    assets.append(Asset("certificates.json", publishing.dumps(
+        publishing.certificates_json(records, model, repo.settings, options.build_date, options.site_url, options.directory_urls))))
+    assets.append(Asset("feed.xml", publishing.atom_feed(records, model, options.build_date, options.site_url, options.site_name,
+                                                         options.directory_urls)))
+    return Site(pages, assets)
+
+
+CERTIFICATES_TOC = ((2, "current", "有效证书"), (2, "announced", "公示中"), (2, "history", "历史证书"), (2, "data", "数据与订阅"))
 
 
 def overview_html(repo: Repository, options: SiteOptions, current_uri: str) -> str:
@@ -189,11 +224,8 @@ def overview_html(repo: Repository, options: SiteOptions, current_uri: str) -> s
     formal = [a for a in published if not a.is_self_assessment]
     by_level = Counter(a.applied_level for a in published)
     recommended = Counter(repo.results[a.id].recommended_level for a in formal)
-    certified = Counter()
-    for a in published:
-        cert = certificate_of(a)
-        if cert and is_reviewed(a) and cert.valid_until >= options.build_date:
-            certified[cert.level] += 1
+    records = publishing.public_records(published, repo.results, repo.settings, options.build_date)
+    certified = Counter(r.standing.certificate.level for r in records if r.standing.is_current)
     regions = Counter(a.organisation["region"] for a in published)
     cats = Counter(classification.path_names(a.organisation["category"])[0] if a.organisation["category"] in classification.categories()
                    else a.organisation["category"] for a in published)

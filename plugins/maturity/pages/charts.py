@@ -106,6 +106,6 @@ def heatmap(uid: str, rows: list[tuple[str, list[Fraction | None]]], columns: li
     ly = height - 12
     for k, (text, colour) in enumerate((("≥0.9", "#1b5e20"), ("≥0.8", "#66bb6a"), ("≥0.6", "#ffb74d"), ("<0.6", "#e53935"))):
         x = label_w + k * 60
-        out.append(f'<rect x="{x}" y="{ly - 10}" width="12" height="12" fill="{colour}"/><text x="{x + 16}" y="{ly}" font-size="11">{text}</text>')
+        out.append(f'<rect x="{x}" y="{ly - 10}" width="12" height="12" fill="{colour}"/><text x="{x + 16}" y="{ly}" font-size="11">{escape(text)}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -43,7 +43,54 @@
       row.hidden = !ok;
     });
   }
+  function text(tag, content, cls) {
+    var el = document.createElement(tag);
+    el.textContent = content;  // never innerHTML: the data is shown as text
+    if (cls) el.className = cls;
+    return el;
+  }
+  function setupVerify(form) {
+    if (form.getAttribute("data-mt-ready")) return;
+    form.setAttribute("data-mt-ready", "1");
+    var out = form.parentNode.querySelector(".mt-verify-result");
+    var input = form.querySelector("input[name=q]");
+    var data = null;
+    function show() {
+      var q = input.value.trim().toUpperCase();
+      out.innerHTML = "";
+      if (!q) return;
+      var hits = data.certificates.filter(function (c) {
+        return c.number.toUpperCase() === q || c.organisation.credit_code.toUpperCase() === q;
+      });
+      var ann = data.announcements.filter(function (c) { return c.organisation.credit_code.toUpperCase() === q; });
+      if (!hits.length && !ann.length) {
+        out.appendChild(text("p", "未找到编号或统一社会信用代码为“" + input.value.trim() + "”的证书。", "mt-fail"));
+        return;
+      }
+      hits.forEach(function (c) {
+        var box = document.createElement("div");
+        box.className = "mt-verify-hit";
+        box.appendChild(text("p", c.organisation.name + " · " + c.level_name + " · 证书 " + c.number));
+        box.appendChild(text("p", "状态：" + c.status_label + "（有效期 " + c.issued + " 至 " + c.valid_until + "）", "mt-status mt-status-" + c.status));
+        var link = document.createElement("a");
+        link.href = c.url;
+        link.textContent = "打开证书页";
+        box.appendChild(link);
+        out.appendChild(box);
+      });
+      ann.forEach(function (c) {
+        out.appendChild(text("p", c.organisation.name + "：" + c.status_label + "（" + c.start + " 至 " + c.last_day + "）"));
+      });
+    }
+    form.addEventListener("submit", function () {
+      if (data) { show(); return; }
+      fetch(form.getAttribute("data-source")).then(function (r) { return r.json(); })
+        .then(function (d) { data = d; show(); })
+        .catch(function () { out.textContent = "无法读取证书数据。"; });
+    });
+  }
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-mt-verify]"), setupVerify);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-mt-sortable]"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("[data-mt-filter], [data-mt-filter-col]"), function (el) {
       var id = el.getAttribute("data-mt-filter") || el.getAttribute("data-mt-filter-col");

@@ -1,0 +1,70 @@
+"""Tamper evidence: one sha256 over a canonical form of what a certificate attests.
+
+The canonical form holds the model's id, the organisation, kind and applied level, every score
+with its evidence references, and the hash (or URL) and record date of each cited evidence
+item — as JSON with sorted keys and no spaces, so the same data always gives the same digest.
+Notes, team lists and other narrative fields are not part of it: they can be corrected without
+touching what the certificate attests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from maturity.assessment import Assessment
+from maturity.evidence import EvidenceRegister
+from maturity.report import exact
+
+DIGEST_VERSION = 1
+PREFIX = "sha256:"
+
+
+def canonical(a: Assessment, register: EvidenceRegister | None, model_id: str) -> dict:
+    scores = {rid: {"score": exact(s.value) if s.value is not None else repr(s.raw), "evidence": sorted(s.evidence)}
+              for rid, s in a.scores.items()}
+    cited = sorted({ref for s in a.scores.values() for ref in s.evidence})
+    evidence = {}
+    for ref in cited:
+        item = register.items.get(ref) if register else None
+        evidence[ref] = None if item is None else {
+            "sha256": item.sha256, "url": item.url, "record_date": item.record_date.isoformat() if item.record_date else None}
+    org = a.organisation
+    return {
+        "v": DIGEST_VERSION,
+        "model": model_id,
+        "id": a.id,
+        "organisation": {"name": org["name"], "credit_code": org["credit_code"]},
+        "kind": a.kind,
+        "applied_level": a.applied_level,
+        "scores": scores,
+        "evidence": evidence,
+    }
+
+
+def digest(a: Assessment, register: EvidenceRegister | None, model_id: str) -> str:
+    text = json.dumps(canonical(a, register, model_id), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def differences(old: dict, new: dict) -> list[str]:
+    """What changed between two canonical forms, in Chinese, most specific first."""
+    out = []
+    for key, label in (("model", "模型"), ("id", "评估编号"), ("kind", "评估类型"), ("applied_level", "申请等级"), ("organisation", "被评估方")):
+        if old.get(key) != new.get(key):
+            out.append(f"{label}已改变")
+    o, n = old.get("scores", {}), new.get("scores", {})
+    for rid in sorted(set(o) | set(n)):
+        if rid not in n:
+            out.append(f"要求 {rid} 的评分被删除")
+        elif rid not in o:
+            out.append(f"新增要求 {rid} 的评分")
+        elif o[rid]["score"] != n[rid]["score"]:
+            out.append(f"要求 {rid} 得分 {o[rid]['score']} → {n[rid]['score']}")
+        elif o[rid]["evidence"] != n[rid]["evidence"]:
+            out.append(f"要求 {rid} 的证据引用已改变")
+    o, n = old.get("evidence", {}), new.get("evidence", {})
+    for ref in sorted(set(o) | set(n)):
+        if o.get(ref) != n.get(ref) and ref in o and ref in n:
+            out.append(f"证据 {ref} 的文件或日期已改变")
+    return out

@@ -1,0 +1,87 @@
+"""Checking that a certified assessment is still what its certificate attests (MAT610).
+
+On a mismatch, the version of the data that was sealed is looked up in git (the commit that
+recorded the digest) so that the error names what changed, not just that something did.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from maturity import digest as digests
+from maturity import gitrepo
+from maturity.assessment import RECORD, SCORES, Assessment, from_documents
+from maturity.authority import AuthoritySettings
+from maturity.diagnostics import Collector
+from maturity.evidence import REGISTER, EvidenceItem, EvidenceRegister, as_date
+from maturity.model import Model
+from maturity.publication import certificate_of
+from maturity.yamlfile import parse_yaml
+
+
+def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, settings: AuthoritySettings,
+               out: Collector, git_root: Path | None) -> None:
+    cert = certificate_of(a, settings)
+    if cert is None or not cert.sealed_digest or a.scores_doc is None:
+        return
+    current = digests.digest(a, register, model.id)
+    if current == cert.sealed_digest:
+        return
+    changes = _explain(a, register, model, cert.sealed_digest, git_root) if git_root else None
+    what = "；".join(changes[:8]) + ("……" if changes and len(changes) > 8 else "") if changes else "评分、证据或评估的基本信息已改变"
+    out.error(a.publication_doc.at("certificate", "digest"), "MAT610",
+              f"证书 {cert.number} 签发后，评估数据已被修改且没有重新签发记录：{what}。"
+              "如确需修改，应由评估管理机构记录 reissued 事件及新的 digest。Certified data changed without a reissue.")
+
+
+def _explain(a: Assessment, register, model: Model, sealed: str, git_root: Path) -> list[str] | None:
+    """Differences between the sealed version (found in git) and now; None when it cannot be found."""
+    try:
+        top = gitrepo.toplevel(git_root)
+    except gitrepo.GitError:
+        return None
+    folder = Path(a.record_doc.path).parent
+    pub = (a.folder / "publication.yml").resolve()
+    try:
+        rel_pub = pub.relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return None
+    commit = gitrepo.last_commit_adding(top, sealed, rel_pub)
+    if commit is None:
+        return None
+    rel_folder = rel_pub.rsplit("/", 1)[0]
+    with gitrepo.BlobReader(top) as blobs:
+        record, scores = blobs.read(commit, f"{rel_folder}/{RECORD}"), blobs.read(commit, f"{rel_folder}/{SCORES}")
+        org = a.organisation["id"]
+        evidence_dir = register.folder.parent if register else None
+        reg_blob = None
+        if evidence_dir is not None:
+            try:
+                rel_reg = (evidence_dir / org / REGISTER).resolve().relative_to(top.resolve()).as_posix()
+                reg_blob = blobs.read(commit, rel_reg)
+            except ValueError:
+                reg_blob = None
+    if record is None or scores is None:
+        return None
+    rdoc, _ = parse_yaml(record.decode("utf-8", "replace"), str(folder / RECORD))
+    sdoc, _ = parse_yaml(scores.decode("utf-8", "replace"), str(folder / SCORES))
+    old = from_documents(rdoc, sdoc, model) if rdoc else None
+    if old is None:
+        return None
+    old_register = _register_from(reg_blob, org)
+    return digests.differences(digests.canonical(old, old_register, model.id), digests.canonical(a, register, model.id))
+
+
+def _register_from(blob: bytes | None, org: str) -> EvidenceRegister | None:
+    if blob is None:
+        return None
+    doc, _ = parse_yaml(blob.decode("utf-8", "replace"), REGISTER)
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("items"), list):
+        return None
+    items = {}
+    for raw in doc.data["items"]:
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            items[raw["id"]] = EvidenceItem(raw["id"], str(raw.get("title", "")), str(raw.get("method", "")),
+                                            as_date(raw.get("record_date")), as_date(raw.get("collected")),
+                                            str(raw.get("class", "")), raw.get("file"), raw.get("url"), raw.get("sha256"), "", None)
+    return EvidenceRegister(org, Path(), items, doc)
