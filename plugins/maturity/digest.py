@@ -10,6 +10,7 @@ touching what the certificate attests.
 from __future__ import annotations
 
 import hashlib
+from fractions import Fraction
 import json
 
 from maturity.assessment import Assessment
@@ -60,7 +61,7 @@ def differences(old: dict, new: dict) -> list[str]:
         elif rid not in o:
             out.append(f"新增要求 {rid} 的评分")
         elif o[rid]["score"] != n[rid]["score"]:
-            out.append(f"要求 {rid} 得分 {o[rid]['score']} → {n[rid]['score']}")
+            out.append(f"要求 {rid} 得分 {_shown(o[rid]['score'])} → {_shown(n[rid]['score'])}")
         elif o[rid]["evidence"] != n[rid]["evidence"]:
             out.append(f"要求 {rid} 的证据引用已改变")
     o, n = old.get("evidence", {}), new.get("evidence", {})
@@ -68,3 +69,11 @@ def differences(old: dict, new: dict) -> list[str]:
         if o.get(ref) != n.get(ref) and ref in o and ref in n:
             out.append(f"证据 {ref} 的文件或日期已改变")
     return out
+
+
+def _shown(exact_text: str) -> str:
+    """An exact score such as "4/5" as people write it: 0.8."""
+    try:
+        return f"{float(Fraction(exact_text)):g}"
+    except (ValueError, ZeroDivisionError):
+        return exact_text

@@ -93,8 +93,9 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
     """Parse YAML text into a :class:`Document`; on failure return diagnostics instead."""
     doc = Document(display, None)
     diags: list[Diagnostic] = []
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader already checks the characters here
         _build(loader, doc, diags)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,11 +107,22 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
         hint = "（YAML 不允许用制表符缩进）" if tabbed else ""
         diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误{hint}：{problem}。YAML syntax error."))
         return None, diags
+    except yaml.reader.ReaderError as exc:  # a control character: located by its position in the text
+        pos = max(exc.position, 0)
+        if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text, the Python reader characters
+            pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
+        pos = min(pos, len(text))
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误：文件含有不允许的控制字符 U+{char:04X}。YAML syntax error: control character."))
+        return None, diags
     except yaml.YAMLError as exc:
         diags.append(_diag(display, 0, 0, "MAT010", f"YAML 语法错误：{exc}。YAML syntax error."))
         return None, diags
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if any(d.severity is Severity.ERROR for d in diags):
         return None, diags
     return doc, diags
