@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from fractions import Fraction
 from typing import Mapping
 
@@ -83,6 +84,7 @@ def score_assessment(model: Model, assessment) -> AssessmentResult:
     return AssessmentResult(assessment.id, assessment.applied_level, levels)
 
 
+@lru_cache(maxsize=4096)  # pages show the same few values many times
 def display(value: Fraction, digits: int = 2) -> str:
     """Round half up for display (Python's round() would round half to even)."""
     n = (value * 10**digits * 2 + 1) // 2  # an int

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
@@ -125,10 +125,19 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = get_toc([{"level": lv, "id": anchor, "name": name, "children": []} for lv, anchor, name in generated.toc])
-            return generated.html
+            return generated.search_html or generated.html
         if self.config.overview_marker in html and self.repo is not None:
             return html.replace(self.config.overview_marker, overview_html(self.repo, self.options, page.file.src_uri))
         return None
+
+    @event_priority(-100)  # after the search plugin has indexed the short version
+    def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
+        if not self.config.enabled:
+            return None
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and generated.search_html is not None:
+            page.content = generated.html
+        return context
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:

@@ -27,6 +27,9 @@ class Page:
     title: str
     html: str
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title)
+    # What the site's search index should see, when not the whole page: a report's requirement
+    # tables would make the index huge and slow to build, while names and conclusions suffice.
+    search_html: str | None = None
 
 
 @dataclass(frozen=True)
@@ -170,19 +173,20 @@ def build_site(repo: Repository, options: SiteOptions) -> Site:
     pages: list[Page] = []
     assets: list[Asset] = []
 
-    def render(src_uri: str, template: str, title: str, toc=(), **context) -> None:
+    def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, **context) -> None:
         links.current = src_uri
         html = env.get_template(template).render(**common, **context)
-        pages.append(Page(src_uri, title, html, tuple(toc)))
+        search_html = env.get_template(search_template).render(**common, **context) if search_template else None
+        pages.append(Page(src_uri, title, html, tuple(toc), search_html))
 
     for a in published:
         result = repo.results[a.id]
         register = repo.registers.get(a.organisation["id"])
         render(assessment_uri(a), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
-               REPORT_TOC, a=a, result=result, evidence=_evidence_view(a, register),
+               REPORT_TOC, search_template="report_search.html", a=a, result=result, evidence=_evidence_view(a, register),
                charts=_charts(model, a, result), evidence_path=evidence_site_path)
 
-    render("assessments/index.md", "index.html", "评估结果一览", assessments=published)
+    render("assessments/index.md", "index.html", "评估结果一览", search_template="index_search.html", assessments=published)
 
     by_org: dict[str, list[Assessment]] = {}
     for a in published:
