@@ -82,8 +82,7 @@ def _evidence(rng: random.Random, root: Path, spec: Spec, count: int) -> list[di
         lines.append(f"  - id: {it['id']}")
         for k in ("title", "method", "record_date", "collected", "file", "url", "sha256", "class"):
             if k in it:
-                v = it[k].isoformat() if isinstance(it[k], dt.date) else it[k]
-                lines.append(f"    {k}: {scalar(v)}")
+                lines.append(f"    {k}: {scalar(it[k])}")
     register.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return items
 

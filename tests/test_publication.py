@@ -211,8 +211,8 @@ def test_mat610_score_changed_after_issue(demo):
 
 def test_mat610_evidence_changed_after_issue(demo):
     # E030 is cited by SS-SDM-3-02 of the certified 2026 assessment; its record date is part of the digest
-    demo.replace("evidence/shili-zixun/register.yml", "id: E030\n    title: 服务变更记录（2）\n    method: system_demo\n    record_date: '2025-10-31'",
-                 "id: E030\n    title: 服务变更记录（2）\n    method: system_demo\n    record_date: '2025-10-30'")
+    demo.replace("evidence/shili-zixun/register.yml", "id: E030\n    title: 服务变更记录（2）\n    method: system_demo\n    record_date: 2025-10-31",
+                 "id: E030\n    title: 服务变更记录（2）\n    method: system_demo\n    record_date: 2025-10-30")
     expect(demo.load(), "MAT610", P, demo.line_of(P, "digest:"))
 
 

@@ -70,13 +70,13 @@ CASES = [
     Case("MAT022", [(A, "  credit_code: 91110108MA01XL0K77\n", "")], A, "organisation:", message="credit_code"),
     Case("MAT022", [(A, "kind: third_party\n", "")], A, "id: 2026-shili-zixun", message="kind"),
     Case("MAT022", [(P, "  members: [吴专家, 郑专家, 冯专家]\n", "")], P, "review:", message="members"),
-    Case("MAT022", [(R, "    method: system_demo\n    record_date: '2022-12-17'\n", "    method: system_demo\n")], R, "- id: E005", message="record_date"),
+    Case("MAT022", [(R, "    method: system_demo\n    record_date: 2022-12-17\n", "    method: system_demo\n")], R, "- id: E005", message="record_date"),
     Case("MAT023", [(A, "kind: third_party", "kind: thirdparty")], A, "kind: thirdparty"),
     Case("MAT023", [(A, "role: member, organisation: 示例第三方评估中心", "role: boss, organisation: 示例第三方评估中心")], A, "role: boss"),
     Case("MAT023", [(R, "    title: 客户满意度调查报告\n    method: system_demo", "    title: 客户满意度调查报告\n    method: telepathy")], R, "telepathy"),
     Case("MAT024", [(A, "  report: 2026-04-11", "  report: 2026-02-30")], A, "report: 2026-02-30", message="日期"),
     Case("MAT024", [(A, "  report: 2026-04-11", "  report: 2026-04-11 10:00:00")], A, "report: 2026-04-11 10"),
-    Case("MAT024", [(R, "    record_date: '2022-12-17'", "    record_date: '17.12.2022'")], R, "17.12.2022"),
+    Case("MAT024", [(R, "    record_date: 2022-12-17", "    record_date: '17.12.2022'")], R, "17.12.2022"),
     Case("MAT024", [(A, "id: 2026-shili-zixun", "id: 2026_Shili_Zixun")], A, "id: 2026_Shili_Zixun"),
     Case("MAT024", [(R, "    sha256: f371ab30b575e21722c2490b31851bec2d79a02b14dde9b11d3ccbabda8fdb0b", "    sha256: XYZ")], R, "sha256: XYZ"),
     Case("MAT024", [(S, "SS-SDM:  # 战略决策", "ss-sdm:  # 战略决策")], S, "ss-sdm:"),
@@ -114,7 +114,7 @@ CASES = [
     Case("MAT307", [(R, "    file: files/E005.md\n    sha256: f371ab30b575e21722c2490b31851bec2d79a02b14dde9b11d3ccbabda8fdb0b\n", "    url: 'javascript:alert(1)'\n")], R, "javascript:"),
     Case("MAT307", [(R, "    file: files/E005.md\n    sha256: f371ab30b575e21722c2490b31851bec2d79a02b14dde9b11d3ccbabda8fdb0b\n", "    url: 'data:text/html,<script>alert(1)</script>'\n")], R, "url: 'data:"),
     Case("MAT307", [(R, "    file: files/E005.md\n    sha256: f371ab30b575e21722c2490b31851bec2d79a02b14dde9b11d3ccbabda8fdb0b\n", "    url: 'https:///nohost'\n")], R, "nohost"),
-    Case("MAT406", [(R, "    collected: '2023-03-28'", "    collected: '2022-12-16'")], R, "collected: '2022-12-16'"),
+    Case("MAT406", [(R, "    collected: 2023-03-28", "    collected: 2022-12-16")], R, "collected: 2022-12-16"),
     # --- team, conditions, process -----------------------------------------------------------
     Case("MAT400", [(A, "role: leader", "role: member")], A, "team:", message="组长"),
     Case("MAT400", [(f"{XINXI}/assessment.yml", "role: leader", "role: member")], f"{XINXI}/assessment.yml", "team:", message="6.1"),
@@ -331,8 +331,8 @@ def test_a_later_passing_review_lifts_mat402(demo):
 @pytest.mark.parametrize("record_date,fails", [("2025-09-02", False), ("2025-09-03", True)])
 def test_mat405_six_months_of_operating_evidence(demo, record_date, fails):
     """Applied 2026-03-02: evidence recorded on 2025-09-02 (six months before) is enough, a day later is not."""
-    text = re.sub(r"record_date: '\d{4}-\d{2}-\d{2}'", f"record_date: '{record_date}'", demo.read(R))
-    text = re.sub(r"collected: '\d{4}-\d{2}-\d{2}'", "collected: '2026-03-20'", text)
+    text = re.sub(r"record_date: \d{4}-\d{2}-\d{2}", f"record_date: {record_date}", demo.read(R))
+    text = re.sub(r"collected: \d{4}-\d{2}-\d{2}", "collected: 2026-03-20", text)
     demo.write(R, text)
     repo = demo.load()
     hits = find(repo.diagnostics, "MAT405", A, demo.line_of(A, "  applied: 2026-03-02"))

@@ -8,7 +8,7 @@ aliases and explicit tags, and recording ``(line, column)`` for each key and val
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +27,52 @@ DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 Pointer = tuple  # a path into the data: keys and list indexes
 
 
-@dataclass
 class Document:
-    """A parsed data file: its data and where each value and key stands in the text."""
+    """A parsed data file: its data and where each value and key stands in the text.
 
-    path: str
-    data: Any
-    values: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    Locations are worked out only when first asked for (a diagnostic, ``fmt``, a sheet
+    import): most files are valid, and building the data alone is much faster.
+    """
+
+    __slots__ = ("path", "data", "text", "_values", "_keys")
+
+    def __init__(self, path: str, data: Any = None, text: str | None = None) -> None:
+        self.path = path
+        self.data = data
+        self.text = text
+        self._values: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
+        self._keys: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
+
+    @property
+    def values(self) -> dict[Pointer, tuple[int, int]]:
+        """(line, column) of each value, by pointer."""
+        if self._values is None:
+            self._locate()
+        return self._values
+
+    @property
+    def keys(self) -> dict[Pointer, tuple[int, int]]:
+        """(line, column) of each mapping key, by the pointer of its value."""
+        if self._keys is None:
+            self._locate()
+        return self._keys
+
+    def _locate(self) -> None:
+        located = Document(self.path)
+        loader = _Loader(self.text)
+        try:
+            _build(loader, located, [])
+        finally:
+            loader.dispose()
+        self._values, self._keys = located._values, located._keys
 
     def at(self, *pointer: Any) -> Location:
         """Location of the value at ``pointer``, or of its nearest located ancestor."""
         p = tuple(pointer)
+        values = self.values
         while True:
-            if p in self.values:
-                line, col = self.values[p]
+            if p in values:
+                line, col = values[p]
                 return Location(self.path, line, col)
             if not p:
                 return Location(self.path, 1, 1)
@@ -91,7 +122,14 @@ def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> t
 
 def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnostic]]:
     """Parse YAML text into a :class:`Document`; on failure return diagnostics instead."""
-    doc = Document(display, None)
+    loader = _Loader(text)
+    try:
+        return Document(display, _build_fast(loader), text), []
+    except (_Irregular, yaml.YAMLError):
+        pass  # parse again, locating everything, to say what is wrong and where
+    finally:
+        loader.dispose()
+    doc = Document(display)
     diags: list[Diagnostic] = []
     loader = None
     try:
@@ -147,6 +185,71 @@ class _Container:
 
 
 _NO_KEY = object()
+
+
+class _Irregular(Exception):
+    """Something the fast pass does not report itself: the located pass will."""
+
+
+_EVENTS_DONE = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+
+
+def _build_fast(loader):
+    """The data of a regular file, without locations; raises _Irregular at anything to report."""
+    get, check = loader.get_event, loader.check_event
+    Scalar, MapStart, SeqStart = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    MapEnd, SeqEnd, DocStart = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+    stack: list = []
+    pending: list = []
+    root = None
+    documents = 0
+    while check():
+        event = get()
+        kind = type(event)
+        if kind is Scalar:
+            if event.anchor or (event.tag and not (event.implicit[0] or event.implicit[1]) and event.tag not in ("!", _STR)):
+                raise _Irregular
+            value = _scalar(loader, event)
+            container = False
+        elif kind is MapStart or kind is SeqStart:
+            if event.anchor or (event.tag and not event.implicit) or len(stack) >= MAX_DEPTH:
+                raise _Irregular
+            value = {} if kind is MapStart else []
+            container = True
+        elif kind is MapEnd or kind is SeqEnd:
+            stack.pop()
+            pending.pop()
+            continue
+        elif kind is DocStart:
+            documents += 1
+            if documents > 1:
+                raise _Irregular
+            continue
+        elif kind in _EVENTS_DONE:
+            continue
+        else:  # an alias
+            raise _Irregular
+        if stack:
+            top = stack[-1]
+            if type(top) is list:
+                top.append(value)
+            elif pending[-1] is _NO_KEY:  # this value is a key
+                if container or not isinstance(value, (str, int, bool)):
+                    raise _Irregular
+                key = value if isinstance(value, str) else str(value)
+                if key in top:
+                    raise _Irregular
+                pending[-1] = key
+                continue
+            else:
+                top[pending[-1]] = value
+                pending[-1] = _NO_KEY
+        else:
+            root = value
+        if container:
+            stack.append(value)
+            pending.append(_NO_KEY)
+    return root
 
 
 def _build(loader, doc: Document, diags: list[Diagnostic]) -> None:
@@ -251,16 +354,31 @@ class DateText(str):
     __slots__ = ()
 
 
+_RESOLVER = yaml.resolver.Resolver()  # YAML 1.1 implicit types, exactly as the safe loaders resolve them
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+
+@lru_cache(maxsize=1 << 16)  # a pure function of the text: data files repeat the same few values
+def _plain(value: str):
+    """The value of a plain (unquoted, untagged) scalar."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == _STR:
+        return value
+    if tag == _TIMESTAMP:
+        return DateText(value)  # checked as a date by the schema (MAT024)
+    try:
+        return _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+    except (ValueError, KeyError):
+        return value
+
+
 def _scalar(loader, event):
     value = event.value
     if event.style:  # quoted or block scalars are always text
         return value
-    tag = event.tag if event.tag and event.tag != "!" else loader.resolve(yaml.ScalarNode, value, event.implicit)
-    if tag == _STR:  # the common case, without building a node
-        return value
-    if tag == _TIMESTAMP:
-        return DateText(value)  # checked as a date by the schema (MAT024)
-    node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
+    if not event.tag or event.tag == "!":
+        return _plain(value)
+    node = yaml.ScalarNode(event.tag, value, event.start_mark, event.end_mark, event.style)
     try:
         return loader.construct_object(node, deep=True)
     except ValueError:
