@@ -32,7 +32,7 @@ OLD_ZIXUN_P = "assessments/2023-shili-zixun/publication.yml"
 CODE = re.compile(r"^MAT\d{3}$")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Problems that concern a whole file (or a missing one) and so have no line: line 0 by design.
-WHOLE_FILE = {"MAT001", "MAT002", "MAT006", "MAT009", "MAT055", "MAT209"}
+WHOLE_FILE = {"MAT001", "MAT002", "MAT006", "MAT009", "MAT017", "MAT055", "MAT209"}
 
 
 # --- GB 32100, written out independently of maturity.uscc -------------------------------------

@@ -327,3 +327,27 @@ def test_strict_build_with_two_bad_files_fails_and_names_both(tmp_path):
     assert "本次构建结果不应发布" in out, out  # the plugin's summary (mkdocs_plugin/plugin.py)
     summary = out.split("本次构建结果不应发布")[0].rsplit("评估数据有", 1)[-1]
     assert "2026-shili-pingtai" in summary and "2026-shili-zixun" in summary, summary  # zixun's record could not be read
+
+
+# --- data files that are links, evidence types that must not be served ----------------------------
+
+def test_a_data_file_that_is_a_symbolic_link(demo, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "scores.yml"
+    outside.write_text(demo.read(S), encoding="utf-8")
+    demo.path(S).unlink()
+    os.symlink(outside, demo.path(S))
+    repo = load_with_other(demo)
+    expect(repo, "MAT017", S, 0)
+
+
+@pytest.mark.parametrize("name", ["E001.html", "E001.svg", "E001.xhtml", "E001.js"])
+def test_public_evidence_of_an_active_type_is_not_published(demo, name):
+    folder = demo.path("evidence/shili-zixun/files")
+    (folder / "E001.md").rename(folder / name)
+    demo.replace(R, "file: files/E001.md", f"file: files/{name}")
+    line = evidence_line(demo, "E001", "file")
+    repo = demo.load()
+    expect(repo, "MAT309", R, line, Severity.WARNING)
+    from maturity.pages import public_evidence_files
+    published = [a for a in repo.assessments if a.organisation["id"] == "shili-zixun"]
+    assert not any(path.endswith(name) for path, _ in public_evidence_files(repo, published))

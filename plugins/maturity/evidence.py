@@ -16,6 +16,10 @@ REGISTER = "register.yml"
 METHODS = {"interview": "访谈", "observation": "观察", "site_tour": "现场巡视",
            "document_review": "文件与记录评审", "system_demo": "信息系统演示"}
 CLASSES = {"public": "公开", "restricted": "受限", "confidential": "保密"}
+# Public evidence files are copied to the authority's site. Only types a browser shows as a
+# document or offers as a download: an .html or .svg file would run its scripts on the site.
+PUBLISHABLE = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".md", ".csv", ".xlsx", ".xls",
+                         ".docx", ".doc", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".zip"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class EvidenceItem:
     @property
     def is_public(self) -> bool:
         return self.confidentiality == "public"
+
+    @property
+    def publishable(self) -> bool:
+        """Public, and a URL or a file of a type that is safe to serve from the site."""
+        return self.is_public and (self.file is None or Path(self.file).suffix.lower() in PUBLISHABLE)
 
 
 @dataclass
@@ -99,6 +108,9 @@ def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, out:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             out.error(doc.at(*here, "url"), "MAT307", f"证据 {eid} 的网址只允许 http 或 https 开头的完整地址。Only http(s) URLs are allowed.")
+    if file and raw["class"] == "public" and Path(file).suffix.lower() not in PUBLISHABLE:
+        out.warning(doc.at(*here, "file"), "MAT309", f"公开证据 {eid} 的文件类型“{Path(file).suffix or '无扩展名'}”可能在网站上执行脚本，"
+                    f"不会复制到网站（只显示标题和校验值）；可改为 PDF 或图片。File type not published.")
     if file:
         path = _resolve(doc, here, eid, file, folder, root, out)
         if path is not None:

@@ -91,9 +91,13 @@ def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic
     return Diagnostic(path, line, col, code, Severity.ERROR, message)
 
 
-def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str | None, list[Diagnostic]]:
+def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES,
+              follow_symlinks: bool = False) -> tuple[str | None, list[Diagnostic]]:
     """Read a data file as UTF-8 text, refusing what is not a text data file."""
     diags: list[Diagnostic] = []
+    if not follow_symlinks and file.is_symlink():
+        # A data file must be the file in the repository, not a pointer to something elsewhere.
+        return None, [_diag(display, 0, 0, "MAT017", "数据文件不能是符号链接，请直接提交文件本身。Data files must not be symbolic links.")]
     try:
         size = file.stat().st_size
         if size > max_bytes:
@@ -166,8 +170,9 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
     return doc, diags
 
 
-def load_yaml(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Document | None, list[Diagnostic]]:
-    text, diags = read_text(file, display, max_bytes)
+def load_yaml(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES,
+              follow_symlinks: bool = False) -> tuple[Document | None, list[Diagnostic]]:
+    text, diags = read_text(file, display, max_bytes, follow_symlinks)
     if text is None:
         return None, diags
     doc, more = parse_yaml(text, display)

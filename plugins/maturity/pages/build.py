@@ -121,7 +121,7 @@ def public_evidence_files(repo: Repository, published: list[Assessment]) -> list
         cited = {ref for s in a.scores.values() for ref in s.evidence}
         for ref in sorted(cited):
             item = register.items.get(ref)
-            if item and item.is_public and item.path is not None and item.file:
+            if item and item.publishable and item.path is not None and item.file:
                 out[evidence_site_path(register.organisation, item.file)] = item.path
     return sorted(out.items())
 
