@@ -128,23 +128,25 @@ def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, out:
 
 
 def _resolve(doc, here, eid, file: str, folder: Path, root: Path, out: Collector) -> Path | None:
-    where = doc.at(*here, "file")
+    def where():  # located only when something is reported: valid files are never re-read for positions
+        return doc.at(*here, "file")
+
     rel = Path(file)
     if rel.is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
-        out.error(where, "MAT304", f"证据 {eid} 的文件路径不能是绝对路径，应相对于证据目录。Absolute path.")
+        out.error(where(), "MAT304", f"证据 {eid} 的文件路径不能是绝对路径，应相对于证据目录。Absolute path.")
         return None
     if ".." in rel.parts:
-        out.error(where, "MAT304", f"证据 {eid} 的文件路径不能包含“..”，不得离开证据目录。Path leaves the evidence folder.")
+        out.error(where(), "MAT304", f"证据 {eid} 的文件路径不能包含“..”，不得离开证据目录。Path leaves the evidence folder.")
         return None
     candidate = folder / rel
     if not candidate.exists() and not candidate.is_symlink():
-        out.error(where, "MAT302", f"证据 {eid} 的文件 {file} 不存在。Evidence file missing.")
+        out.error(where(), "MAT302", f"证据 {eid} 的文件 {file} 不存在。Evidence file missing.")
         return None
     resolved = candidate.resolve()
     if not resolved.is_relative_to(root):
-        out.error(where, "MAT305", f"证据 {eid} 的文件 {file} 是指向证据目录之外的符号链接。Symbolic link out of the evidence folder.")
+        out.error(where(), "MAT305", f"证据 {eid} 的文件 {file} 是指向证据目录之外的符号链接。Symbolic link out of the evidence folder.")
         return None
     if not resolved.is_file():
-        out.error(where, "MAT302", f"证据 {eid} 的路径 {file} 不是文件。Not a file.")
+        out.error(where(), "MAT302", f"证据 {eid} 的路径 {file} 不是文件。Not a file.")
         return None
     return resolved

@@ -7,6 +7,7 @@ requirement's ``levels`` list, so the cumulative rule is data too.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from importlib import resources
@@ -77,6 +78,7 @@ class Model:
     source: str = ""
     _requirements: dict[str, Requirement] = field(default_factory=dict, repr=False)
     _assessment_domains: dict[str, AssessmentDomain] = field(default_factory=dict, repr=False)
+    _score_lookup: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for cd in self.capability_domains:
@@ -115,16 +117,26 @@ class Model:
     def requirements_at(self, level: int) -> tuple[Requirement, ...]:
         return tuple(r for ad in self.assessment_domains_at(level) for r in ad.requirements_at(level))
 
+    @property
+    def scale_denominator(self) -> int:
+        """The least common denominator of the scale's values (10 for 1, 0.8, 0.5, 0)."""
+        d = 1
+        for s in self.scale:
+            d = d * s.value.denominator // math.gcd(d, s.value.denominator)
+        return d
+
     def score_value(self, raw) -> Fraction | None:
         """The exact value of a score written as a number or as its Chinese label."""
-        if isinstance(raw, bool):
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             return None
-        for s in self.scale:
-            if isinstance(raw, str) and raw == s.label:
-                return s.value
-            if isinstance(raw, (int, float)) and Fraction(str(raw)) == s.value:
-                return s.value
-        return None
+        lookup = self._score_lookup
+        if not lookup:
+            for s in self.scale:  # labels, and numbers by their exact value (0.8 is 4/5)
+                lookup[("label", s.label)] = s.value
+                lookup[("number", s.value)] = s.value
+        if isinstance(raw, str):
+            return lookup.get(("label", raw))
+        return lookup.get(("number", Fraction(str(raw)) if isinstance(raw, float) else Fraction(raw)))
 
     def scale_label(self, value: Fraction) -> str:
         return next(s.label for s in self.scale if s.value == value)

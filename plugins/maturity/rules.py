@@ -138,16 +138,16 @@ def check_scores(a: Assessment, model: Model, register: EvidenceRegister, out: C
             out.warning(doc.key_at(code), "MAT208", f"评估域 {code}（{ad.name}）在 {model.level_name(level)} 不参与评估，其得分不计入。Domain not assessed at the applied level.")
         wanted = {r.id for r in ad.requirements_at(level)}
         for rid, entry in block["requirements"].items():
-            where = doc.key_at(code, "requirements", rid)
+            where = lambda: doc.key_at(code, "requirements", rid)  # noqa: E731 — located only when reported
             req = model.requirement(rid)
             if req is None:
-                out.error(where, "MAT202", f"未知的要求编号 {rid}。Unknown requirement.")
+                out.error(where(), "MAT202", f"未知的要求编号 {rid}。Unknown requirement.")
                 continue
             if req.assessment_domain != code:
-                out.error(where, "MAT205", f"要求 {rid} 属于评估域 {req.assessment_domain}，不应列在 {code} 下。Requirement under the wrong domain.")
+                out.error(where(), "MAT205", f"要求 {rid} 属于评估域 {req.assessment_domain}，不应列在 {code} 下。Requirement under the wrong domain.")
                 continue
             if rid not in wanted and ad.assessed_at(level):
-                out.warning(where, "MAT204", f"要求 {rid} 不属于 {model.level_name(level)} 的要求，其得分不计入。Requirement outside the applied level.")
+                out.warning(where(), "MAT204", f"要求 {rid} 不属于 {model.level_name(level)} 的要求，其得分不计入。Requirement outside the applied level.")
             _check_evidence_refs(a, code, rid, entry, register, out)
     for ad in model.assessment_domains_at(level):
         block = doc.data.get(ad.code)

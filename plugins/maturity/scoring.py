@@ -51,24 +51,28 @@ class AssessmentResult:
 
 def level_result(model: Model, level: int, scores: Mapping[str, Fraction]) -> LevelResult | None:
     """Formulas (1)–(4) at ``level``; None when a requirement of the level has no valid score."""
+    # Sums are taken over integers — each score times the common denominator of the scale —
+    # which is exact and much faster than adding fractions; each mean is one exact Fraction.
+    unit = model.scale_denominator
     c: dict[str, Fraction] = {}
-    total, p = Fraction(0), 0
+    total, p = 0, 0
     by_domain: dict[str, list[Fraction]] = {}
     for ad in model.assessment_domains_at(level):
-        values = []
+        n, units = 0, 0
         for r in ad.requirements_at(level):
             value = scores.get(r.id)
             if value is None:
                 return None
-            values.append(value)
-        c[ad.code] = sum(values, Fraction(0)) / len(values)  # (1)
+            units += value.numerator * (unit // value.denominator)
+            n += 1
+        c[ad.code] = Fraction(units, unit * n)  # (1)
         by_domain.setdefault(ad.capability_domain, []).append(c[ad.code])
-        total += sum(values, Fraction(0))
-        p += len(values)
+        total += units
+        p += n
     if p == 0:
         return None
     b = {code: sum(cs, Fraction(0)) / len(cs) for code, cs in by_domain.items()}  # (2)
-    a = total / p  # (3): over all requirements, not the mean of B or C
+    a = Fraction(total, unit * p)  # (3): over all requirements, not the mean of B or C
     return LevelResult(level, a, p, model.threshold <= a <= 1, b, c)  # (4)
 
 

@@ -184,6 +184,7 @@ def build_site(repo: Repository, options: SiteOptions) -> Site:
         register = repo.registers.get(a.organisation["id"])
         render(assessment_uri(a), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
                REPORT_TOC, search_template="report_search.html", a=a, result=result, evidence=_evidence_view(a, register),
+               rows=_requirement_rows(model, a),
                charts=_charts(model, a, result), evidence_path=evidence_site_path)
 
     render("assessments/index.md", "index.html", "评估结果一览", search_template="index_search.html", assessments=published)
@@ -245,6 +246,31 @@ REPORT_TOC = (
     (2, "adherence", "准则遵循情况"), (2, "disagreements", "未解决的分歧"), (2, "actions", "改进措施"), (2, "evidence", "证据清单"),
     (2, "history", "修改历史"),
 )
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    """One line of a report's requirement table, ready to print (templates stay simple and fast)."""
+
+    id: str
+    text: str
+    score: str
+    label: str
+    css: str
+    evidence: tuple[str, ...]
+    note: str
+
+
+def _requirement_rows(model, a: Assessment) -> dict[str, list[RequirementRow]]:
+    shown = {s.value: (display(s.value, 1), s.label, f"mt-s{int(s.value * 10)}") for s in model.scale}
+    rows: dict[str, list[RequirementRow]] = {}
+    for ad in model.assessment_domains_at(a.applied_level):
+        out = rows[ad.code] = []
+        for r in ad.requirements_at(a.applied_level):
+            s = a.scores[r.id]
+            score, label, css = shown[s.value]
+            out.append(RequirementRow(r.id, r.text, score, label, css, s.evidence, s.note))
+    return rows
 
 
 def _evidence_view(a: Assessment, register) -> dict:
