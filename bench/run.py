@@ -98,7 +98,7 @@ def prepare(n: int, out: Path) -> tuple[Path, Path, Path]:
 def serve_rebuild(project: Path) -> float | None:
     """Seconds from changing one score to `mkdocs serve` having rebuilt the site."""
     port = 8700 + os.getpid() % 200
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "--no-livereload"], cwd=project,
+    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     scores = sorted((project / "assessments").glob("*/scores.yml"))[0]
@@ -113,7 +113,7 @@ def serve_rebuild(project: Path) -> float | None:
         start = time.perf_counter()
         scores.write_text(changed, encoding="utf-8")
         for line in proc.stderr:
-            if "Reloading" in line or "Serving on" in line:  # the rebuild has finished
+            if "Reloading browsers" in line:  # the rebuild has finished (as a visitor's browser sees it)
                 return time.perf_counter() - start
         return None
     finally:

@@ -11,7 +11,7 @@ from typing import Any
 from maturity import schema
 from maturity.diagnostics import Collector
 from maturity.evidence import as_date
-from maturity.yamlfile import Document, load_yaml
+from maturity.yamlfile import Document
 
 RECORD, SCORES, PUBLICATION = "assessment.yml", "scores.yml", "publication.yml"
 
@@ -98,42 +98,42 @@ def texts(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def read_assessment(folder: Path, display, model, out: Collector, max_bytes: int) -> Assessment | None:
+def read_assessment(folder: Path, reader, model, out: Collector) -> Assessment | None:
     """Read the files of one folder. The record must pass its schema for an Assessment to exist."""
-    doc, diags = load_yaml(folder / RECORD, display(folder / RECORD), max_bytes)
+    doc, diags = reader.yaml(folder / RECORD)
     out.extend(diags)
     if doc is None or not schema.check(doc, "assessment", out):
-        _read_scores(folder, display, model, out, max_bytes)  # still report its problems
-        _read_publication(folder, display, out, max_bytes)
+        _read_scores(folder, reader, model, out)  # still report its problems
+        _read_publication(folder, reader, out)
         return None
     assessment = Assessment(folder, doc.data, doc)
-    scores_doc = _read_scores(folder, display, model, out, max_bytes)
+    scores_doc = _read_scores(folder, reader, model, out)
     if scores_doc is not None:
         assessment.scores_doc = scores_doc
         assessment.scores, assessment.findings = _scores(scores_doc, model)
-    pub = _read_publication(folder, display, out, max_bytes)
+    pub = _read_publication(folder, reader, out)
     if pub is not None:
         assessment.publication_doc, assessment.publication = pub, pub.data
     return assessment
 
 
-def _read_scores(folder: Path, display, model, out: Collector, max_bytes: int) -> Document | None:
+def _read_scores(folder: Path, reader, model, out: Collector) -> Document | None:
     file = folder / SCORES
     if not file.exists():
-        out.error(_whole(display(file)), "MAT209", "缺少评分表 scores.yml。Missing scores file.")
+        out.error(_whole(reader.display(file)), "MAT209", "缺少评分表 scores.yml。Missing scores file.")
         return None
-    doc, diags = load_yaml(file, display(file), max_bytes)
+    doc, diags = reader.yaml(file)
     out.extend(diags)
     if doc is None or not schema.check(doc, "scores", out):
         return None
     return doc
 
 
-def _read_publication(folder: Path, display, out: Collector, max_bytes: int) -> Document | None:
+def _read_publication(folder: Path, reader, out: Collector) -> Document | None:
     file = folder / PUBLICATION
     if not file.exists():
         return None
-    doc, diags = load_yaml(file, display(file), max_bytes)
+    doc, diags = reader.yaml(file)
     out.extend(diags)
     if doc is None or not schema.check(doc, "publication", out):
         return None

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from maturity import schema
 from maturity.diagnostics import Collector
-from maturity.yamlfile import Document, load_yaml
+from maturity.yamlfile import Document
 
 REGISTER = "register.yml"
 METHODS = {"interview": "访谈", "observation": "观察", "site_tour": "现场巡视",
@@ -66,30 +65,22 @@ def as_date(value) -> dt.date | None:
         return None
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def load_register(evidence_root: Path, organisation: str, display, out: Collector, max_bytes: int) -> EvidenceRegister:
+def load_register(evidence_root: Path, organisation: str, reader, out: Collector) -> EvidenceRegister:
     """Load and check one organisation's register; missing or broken registers are empty."""
     folder = evidence_root / organisation
     file = folder / REGISTER
     register = EvidenceRegister(organisation, folder, {}, None)
     if not file.is_file():
         return register
-    register.path = display(file)
-    doc, diags = load_yaml(file, display(file), max_bytes)
+    register.path = reader.display(file)
+    doc, diags = reader.yaml(file)
     out.extend(diags)
     if doc is None or not schema.check(doc, "evidence", out):
         return register
     register.document = doc
     root = folder.resolve()
     for i, raw in enumerate(doc.data["items"]):
-        item = _check_item(doc, i, raw, folder, root, out)
+        item = _check_item(doc, i, raw, folder, root, reader, out)
         if raw["id"] in register.items:
             out.error(doc.at("items", i, "id"), "MAT301", f"证据编号 {raw['id']} 重复。Duplicate evidence id.")
             continue
@@ -97,7 +88,7 @@ def load_register(evidence_root: Path, organisation: str, display, out: Collecto
     return register
 
 
-def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, out: Collector) -> EvidenceItem:
+def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, reader, out: Collector) -> EvidenceItem:
     here = ("items", i)
     eid = raw["id"]
     file, url, digest = raw.get("file"), raw.get("url"), raw.get("sha256")
@@ -117,7 +108,7 @@ def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, out:
             if not digest:
                 out.error(doc.at(*here), "MAT303", f"证据 {eid} 缺少文件的 sha256 校验值。Missing sha256.")
             else:
-                actual = sha256_of(path)
+                actual = reader.sha256(path)
                 if actual != digest:
                     out.error(doc.at(*here, "sha256"), "MAT303", f"证据 {eid} 的文件 {file} 的 sha256 与登记值不符（实际 {actual[:12]}…），文件可能已被修改。sha256 mismatch.")
     record, collected = as_date(raw["record_date"]), as_date(raw["collected"])

@@ -13,6 +13,7 @@ from maturity.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_as
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.evidence import EvidenceRegister, load_register
 from maturity.model import Model, load_model
+from maturity.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
 from maturity.yamlfile import DEFAULT_MAX_BYTES
 
@@ -80,10 +81,12 @@ def load_repository(
     display_base: Path | None = None,
     settings: AuthoritySettings | None = None,
     sealed_history: bool = True,
+    cache: FileCache | None = None,
 ) -> Repository:
     """Load, check and score the assessments under ``root`` (or just the folders in ``only``)."""
     root = Path(root)
     display = DisplayPath(display_base)
+    reader = FileReader(display, max_bytes, cache)
     out = Collector()
     if model is None:
         shown = display(Path(model_path)) if model_path else None
@@ -99,7 +102,7 @@ def load_repository(
         if not (folder / RECORD).exists():
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009", "评估目录中缺少 assessment.yml。Missing assessment.yml.")
             continue
-        a = read_assessment(folder, display, model, out, max_bytes)
+        a = read_assessment(folder, reader, model, out)
         if a is not None:
             repo.assessments.append(a)
     _check_unique_ids(repo.assessments, out)
@@ -107,7 +110,7 @@ def load_repository(
     for a in repo.assessments:
         org = a.organisation["id"]
         if org not in repo.registers:
-            repo.registers[org] = load_register(evidence_root, org, display, out, max_bytes)
+            repo.registers[org] = load_register(evidence_root, org, reader, out)
         register = repo.registers[org]
         rules.check_record(a, out)
         rules.check_scores(a, model, register, out)

@@ -26,6 +26,7 @@ from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.authority import OPTIONS, AuthoritySettings, from_options
 from maturity.pages import Page, SiteOptions, build_site, public_evidence_files
 from maturity.pages.build import overview_html
+from maturity.reading import FileCache
 from maturity.repository import Repository, load_repository
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -56,6 +57,13 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         self.pages: dict[str, Page] = {}
         self.options: SiteOptions | None = None
         self.settings = AuthoritySettings()
+        self.cache: FileCache | None = None  # kept across `mkdocs serve` rebuilds
+        self.history_cache: tuple[str | None, object] | None = None  # (HEAD, History)
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup makes MkDocs keep this instance for every rebuild of `mkdocs serve`:
+        # unchanged files are then not parsed or hashed again.
+        self.cache = FileCache() if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -84,7 +92,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         model_path = (self.root / self.config.model) if self.config.model else None
         repo = load_repository(self.root, model_path=model_path, assessments_dir=self.config.assessments_dir,
                                evidence_dir=self.config.evidence_dir, max_bytes=self.config.max_file_size,
-                               display_base=self.root, settings=self.settings)
+                               display_base=self.root, settings=self.settings, cache=self.cache)
         self.repo = repo
         for d in repo.diagnostics:
             (log.error if d.is_error else log.warning)(str(d))
@@ -100,8 +108,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
                         "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
         if self.config.history:
-            self.options.history = load_history(self.root, repo.model, self.config.assessments_dir)
-            self.options.commit = gitrepo.head_commit(self.root) if self.options.history.available else None
+            head = gitrepo.head_commit(self.root) if (self.root / ".git").exists() or _in_git(self.root) else None
+            if self.history_cache is None or self.history_cache[0] != head or head is None:
+                self.history_cache = (head, load_history(self.root, repo.model, self.config.assessments_dir))
+            self.options.history = self.history_cache[1]
+            self.options.commit = head if self.options.history.available else None
             if self.options.history.note:
                 log.info(f"maturity: {self.options.history.note}")
         site = build_site(repo, self.options)
@@ -158,3 +169,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
 def _yaml_string(text: str) -> str:
     """A YAML double-quoted scalar: JSON's string syntax is valid YAML and escapes everything."""
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
+
+
+def _in_git(path: Path) -> bool:
+    try:
+        gitrepo.toplevel(path)
+        return True
+    except gitrepo.GitError:
+        return False
