@@ -108,7 +108,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
                         "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
         if self.config.history:
-            head = gitrepo.head_commit(self.root) if (self.root / ".git").exists() or _in_git(self.root) else None
+            head = gitrepo.head_commit(self.root)  # None outside git
             if self.history_cache is None or self.history_cache[0] != head or head is None:
                 self.history_cache = (head, load_history(self.root, repo.model, self.config.assessments_dir))
             self.options.history = self.history_cache[1]
@@ -169,11 +169,3 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
 def _yaml_string(text: str) -> str:
     """A YAML double-quoted scalar: JSON's string syntax is valid YAML and escapes everything."""
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
-
-
-def _in_git(path: Path) -> bool:
-    try:
-        gitrepo.toplevel(path)
-        return True
-    except gitrepo.GitError:
-        return False
