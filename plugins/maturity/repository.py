@@ -27,6 +27,7 @@ class Repository:
     results: dict[str, AssessmentResult] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: AuthoritySettings = field(default_factory=AuthoritySettings)
+    unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -105,6 +106,8 @@ def load_repository(
         a = read_assessment(folder, reader, model, out)
         if a is not None:
             repo.assessments.append(a)
+        else:
+            repo.unread.append(folder.name)
     _check_unique_ids(repo.assessments, out)
     _check_organisations(repo.assessments, out)
     for a in repo.assessments:

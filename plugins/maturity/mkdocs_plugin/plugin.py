@@ -99,12 +99,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if repo.model is None:
             raise PluginError("maturity: 模型文件无法使用，见上方错误。")
         if repo.errors:
-            # also the folders whose assessment.yml could not be read at all (they have no Assessment)
-            prefix = self.config.assessments_dir.strip("/") + "/"
-            loaded = {a.record_doc.path.rsplit("/", 1)[0] for a in repo.assessments}
-            unread = {d.path[len(prefix):].split("/")[0] for d in repo.errors if d.path.startswith(prefix)
-                      and d.path[len(prefix):].count("/") == 1 and d.path.rsplit("/", 1)[0] not in loaded}
-            skipped = sorted(repo.invalid_assessments() | unread)
+            skipped = sorted(repo.invalid_assessments() | set(repo.unread))
             log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
                         "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
         if self.config.history:
