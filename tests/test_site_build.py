@@ -190,7 +190,7 @@ def test_report_lists_every_requirement_of_the_applied_level_with_its_score(buil
         body = article(report_doc(pages, a.id))
         scores = scores_of(built.root / "assessments" / a.id)
         rows = {}
-        for table in body.find_all("table", cls="mt-requirements"):
+        for table in body.find_all("table", data_mt="requirements"):
             for tr in table.find("tbody").find_all("tr"):
                 cells = tr.find_all("td")
                 rows[squash(cells[0].text)] = cells
