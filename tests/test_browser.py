@@ -6,33 +6,24 @@ Skipped only when /usr/bin/chromium or /usr/bin/chromedriver is missing.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} (Debian: apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, read_yaml, serve  # noqa: E402
+
+if not have_browser():
+    pytest.skip(BROWSER_MISSING, allow_module_level=True)
 
 selenium = pytest.importorskip("selenium", reason="browser tests need selenium (pip install -e '.[test]')")
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from site_helpers import demo_build, read_yaml  # noqa: E402
 
 from maturity.repository import load_repository  # noqa: E402
 from maturity.scoring import display  # noqa: E402
@@ -40,16 +31,9 @@ from maturity.scoring import display  # noqa: E402
 WAIT = 20  # seconds, at most, for anything to happen in the page
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    build, _missing = demo_build(tmp_path_factory)
-    assert build.returncode == 0, f"mkdocs build --strict failed on the demo copy:\n{build.output}"
-    return build
+    return built_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -59,28 +43,12 @@ def repo(built):
 
 @pytest.fixture(scope="module")
 def base_url(built):
-    handler = functools.partial(_QuietHandler, directory=str(built.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    yield from serve(built.site)
 
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    d = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    d.set_page_load_timeout(30)
+    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield d
     d.quit()
 

@@ -255,7 +255,7 @@ def test_diff_added_and_removed_assessments(tmp_path):
 def test_diff_renamed_folder_is_a_change_not_added_and_removed(tmp_path):
     root = init_repo(tmp_path / "repo")
     git(root, "mv", f"assessments/{XINXI_ID}", "assessments/2026-shili-xinxi-zipinggu")
-    set_score(root, f"assessments/2026-shili-xinxi-zipinggu/scores.yml", "SS-DM-1-01", "1", "0.8")
+    set_score(root, "assessments/2026-shili-xinxi-zipinggu/scores.yml", "SS-DM-1-01", "1", "0.8")
     commit(root, "评估目录改名")
     data = json.loads(run("diff", "HEAD~1", "HEAD", "--format", "json", cwd=root).stdout)
     assert [(x["id"], x["status"]) for x in data["assessments"]] == [(XINXI_ID, "changed")]

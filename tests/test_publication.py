@@ -13,15 +13,12 @@ The calendar package is never used as the oracle.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from fractions import Fraction
 from pathlib import Path
@@ -31,7 +28,8 @@ import jsonschema
 import pytest
 
 from conftest import P, PROJECT, ZIXUN, expect, find, listing
-from site_helpers import BUILD_DATE, article, copy_demo, demo_build, mkdocs_build, parse_html, read_yaml, squash
+from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, chromium, copy_demo, have_browser,
+                          mkdocs_build, parse_html, read_yaml, serve, squash)
 
 from maturity.authority import AuthoritySettings, SettingsError, from_options, settings_for
 from maturity.diagnostics import Severity
@@ -550,9 +548,7 @@ def test_in_git_mat610_names_the_change_and_a_reissue_clears_it(demo):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    build, _missing = demo_build(tmp_path_factory)
-    assert build.returncode == 0, f"mkdocs build --strict failed on the demo copy:\n{build.output}"
-    return build
+    return built_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -774,45 +770,21 @@ def test_pending_announcement_on_a_later_build_date(tmp_path):
 # The verify page in a real browser
 # =============================================================================================
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-needs_browser = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                   reason=f"needs {CHROMIUM} and {CHROMEDRIVER} (Debian: apt-get install chromium chromium-driver)")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
+needs_browser = pytest.mark.skipif(not have_browser(), reason=BROWSER_MISSING)
 
 
 @pytest.fixture(scope="module")
 def served(built):
-    handler = functools.partial(_QuietHandler, directory=str(built.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="publication-site-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    yield from serve(built.site)
 
 
 @needs_browser
 def test_verify_page_in_the_browser(built, served, tmp_path):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
+    pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={tmp_path / 'profile'}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium(tmp_path / "profile")
     try:
         driver.get(f"{served}/verify/")
         WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")

@@ -17,12 +17,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from site_helpers import (  # noqa: E402
-    BUILD_DATE,
     INTERNAL_MARK,
     PROJECT,
     article,
+    built_demo,
     copy_demo,
-    demo_build,
     half_up,
     mkdocs_build,
     nav_pages,
@@ -45,9 +44,7 @@ SECTIONS = ("conclusion", "objectives", "scope", "participants", "dates", "crite
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    build, _missing = demo_build(tmp_path_factory)
-    assert build.returncode == 0, f"mkdocs build --strict failed on the demo copy:\n{build.output}"
-    return build
+    return built_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
