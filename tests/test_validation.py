@@ -341,13 +341,15 @@ def test_mat405_six_months_of_operating_evidence(demo, record_date, fails):
         assert "2025-09-02" in hits[0].message and "2025-09-03" in hits[0].message
 
 
-def test_months_before_clamps_to_the_month_end():
+def test_months_clamp_to_the_month_end():
     import datetime as dt
-    from maturity.rules import _months_before
-    assert _months_before(dt.date(2026, 8, 31), 6) == dt.date(2026, 2, 28)
-    assert _months_before(dt.date(2024, 8, 31), 6) == dt.date(2024, 2, 29)
-    assert _months_before(dt.date(2026, 3, 2), 6) == dt.date(2025, 9, 2)
-    assert _months_before(dt.date(2026, 1, 15), 6) == dt.date(2025, 7, 15)
+    from maturity.dates import add_months
+    assert add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 8, 31), -6) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 3, 2), -6) == dt.date(2025, 9, 2)
+    assert add_months(dt.date(2026, 1, 15), -6) == dt.date(2025, 7, 15)
+    assert add_months(dt.date(2024, 2, 29), 36) == dt.date(2027, 2, 28)  # three years of validity
+    assert add_months(dt.date(2025, 11, 12), 12) == dt.date(2026, 11, 12)  # a year to the surveillance
 
 
 def test_self_assessment_needs_no_application_conditions(demo):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from maturity.assessment import Assessment
 from maturity.authority import AuthoritySettings
+from maturity.dates import add_months
 from maturity.diagnostics import Collector
 from maturity.evidence import as_date
 from maturity.model import Model
@@ -118,24 +119,10 @@ def certificate_of(a: Assessment, settings: AuthoritySettings | None = None) -> 
         return None
     settings = settings or AuthoritySettings()
     issued = as_date(raw["issued"])
-    until = as_date(raw.get("valid_until")) or _years_later(issued, settings.validity_years) - dt.timedelta(days=1)
+    until = as_date(raw.get("valid_until")) or add_months(issued, 12 * settings.validity_years) - dt.timedelta(days=1)
     events = tuple(StatusEvent(e["kind"], as_date(e["date"]), e.get("reason", ""), e.get("digest"))
                    for e in raw.get("events", []))
     return Certificate(raw["number"], raw["level"], issued, until, raw.get("digest"), events, a.id)
-
-
-def _years_later(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def _months_later(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    import calendar
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def standing(a: Assessment, settings: AuthoritySettings, calendar: WorkingCalendar, today: dt.date) -> Standing | None:
@@ -157,7 +144,7 @@ def standing(a: Assessment, settings: AuthoritySettings, calendar: WorkingCalend
     if suspension and suspension[-1].kind == "suspended":
         return Standing("suspended", ann, cert)
     done = sum(1 for e in past if e.kind == "surveillance")
-    due = _months_later(cert.issued, settings.surveillance_months * (done + 1))
+    due = add_months(cert.issued, settings.surveillance_months * (done + 1))
     if due < today and due <= cert.valid_until:
         return Standing("surveillance_overdue", ann, cert, due)
     return Standing("valid", ann, cert, due if due <= cert.valid_until else None)

@@ -8,6 +8,7 @@ from maturity import classification, uscc
 from maturity.assessment import (FORMAL_STAGES, ON_SITE_STAGES, REVIEW_FAILED, SELF_STAGES, Assessment)
 from maturity.diagnostics import Collector
 from maturity.evidence import EvidenceRegister, as_date
+from maturity.dates import add_months
 from maturity.model import Model
 
 OPERATING_MONTHS = 6  # 8.3.2 b
@@ -178,18 +179,11 @@ def check_operating_evidence(a: Assessment, register: EvidenceRegister, out: Col
     cited = {ref for s in a.scores.values() for ref in s.evidence if ref in register.items}
     dates = [register.items[ref].record_date for ref in cited if register.items[ref].record_date]
     earliest = min(dates, default=None)
-    limit = _months_before(applied, OPERATING_MONTHS)
+    limit = add_months(applied, -OPERATING_MONTHS)
     if earliest is None or earliest > limit:
         shown = f"最早的证据记录日期为 {earliest}" if earliest else "没有带日期的证据"
         out.error(a.record_doc.at("dates", "applied"), "MAT405",
                   f"运行证据不足 6 个月：{shown}，应不晚于 {limit}（申请日期 {applied} 前 6 个月，指南 8.3.2 b）。Less than 6 months of operating evidence.")
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    m += 1
-    import calendar
-    return dt.date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
 
 
 def check_result(a: Assessment, model: Model, result, out: Collector) -> None:
