@@ -13,7 +13,7 @@ import jinja2
 
 from maturity import classification, richtext
 from maturity.assessment import KINDS, ROLES, STAGES, Assessment
-from maturity.evidence import CLASSES, METHODS
+from maturity.evidence import CLASSES, METHODS, as_date
 from maturity.pages import charts
 from maturity.pages import publishing
 from maturity.publication import EVENTS, OUTCOMES, STATUS
@@ -184,7 +184,7 @@ def build_site(repo: Repository, options: SiteOptions) -> Site:
         register = repo.registers.get(a.organisation["id"])
         render(assessment_uri(a), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
                REPORT_TOC, search_template="report_search.html", a=a, result=result, evidence=_evidence_view(a, register),
-               rows=_requirement_rows(model, a),
+               rows=_requirement_rows(model, a), timeline=_timeline(a),
                charts=_charts(model, a, result), evidence_path=evidence_site_path)
 
     render("assessments/index.md", "index.html", "评估结果一览", search_template="index_search.html", assessments=published)
@@ -271,6 +271,28 @@ def _requirement_rows(model, a: Assessment) -> dict[str, list[RequirementRow]]:
             score, label, css = shown[s.value]
             out.append(RequirementRow(r.id, r.text, score, label, css, s.evidence, s.note))
     return rows
+
+
+DATE_NAMES = {"started": "自评估开始", "applied": "提交申请", "accepted": "受理", "plan_confirmed": "评估计划确认",
+              "on_site_start": "现场评估开始", "on_site_end": "现场评估结束", "report": "评估报告", "submitted": "提交评估管理机构"}
+MEETING_NAMES = {"launch": "自评启动会", "opening": "首次会议", "findings": "评估发现沟通会", "closing": "末次会议"}
+
+
+def _timeline(a: Assessment) -> list[tuple[str, str, str]]:
+    """Every dated step of the assessment, in date order (8.3.13 d: dates and places)."""
+    rec = a.record
+    steps = []
+    for n, (key, label) in enumerate(DATE_NAMES.items()):
+        if rec.get("dates", {}).get(key):
+            steps.append((as_date(rec["dates"][key]), n, label, ""))
+    for i, r in enumerate(rec.get("document_reviews", [])):
+        detail = r["conclusion"] + (f"（{r['notes']}）" if r.get("notes") else "")
+        steps.append((as_date(r["date"]), 10 + i, f"文件审查第 {r.get('round', i + 1)} 轮", detail))
+    for i, m in enumerate(rec.get("meetings", [])):
+        detail = "，".join(x for x in (m.get("place", ""), f"主持：{m['chair']}" if m.get("chair") else "") if x)
+        steps.append((as_date(m["date"]), 20 + i, MEETING_NAMES[m["kind"]], detail))
+    steps = sorted((s for s in steps if s[0] is not None), key=lambda s: (s[0], s[1]))
+    return [(day.isoformat(), label, detail) for day, _, label, detail in steps]
 
 
 def _evidence_view(a: Assessment, register) -> dict:
