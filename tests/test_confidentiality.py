@@ -12,6 +12,7 @@ marker, raw and with JSON/HTML escapes resolved.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 import pytest
 
 from security_helpers import (  # noqa: E402  (security_helpers puts tests/ on sys.path)
@@ -181,3 +182,23 @@ def test_public_evidence_files_are_copied(planted, build):
         out = build.site / "evidence" / org / file
         assert out.is_file(), f"public evidence evidence/{org}/{file} not copied"
         assert out.read_bytes() == (build.root / "evidence" / org / file).read_bytes()
+
+
+def test_internal_fields_are_marked_in_the_schemas_and_absent_from_templates():
+    """The schema marks the team-only fields; no template of the site reads them."""
+    import json
+    from maturity.schema import schema_text
+
+    def marked(node, path=()):
+        if isinstance(node, dict):
+            if node.get("x-maturity-internal"):
+                yield path[-1]
+            for k, v in node.items():
+                yield from marked(v, path + (k,))
+
+    internal = {name for kind in ("assessment", "scores") for name in marked(json.loads(schema_text(kind)))}
+    assert internal == {"internal_notes", "internal_note"}
+    templates = Path(__file__).resolve().parents[1] / "plugins" / "maturity" / "pages" / "templates"
+    for template in templates.glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not any(name in text for name in internal), template.name
