@@ -21,11 +21,6 @@ from maturity.yamlfile import Document
 SCHEMAS = ("assessment", "scores", "evidence", "publication", "model")
 
 
-def _is_string(checker, value) -> bool:
-    # YAML turns an unquoted 2026-03-01 into a date: for the schema it is still a string.
-    return isinstance(value, (str, dt.date))
-
-
 def _is_number(checker, value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -35,10 +30,7 @@ _format_checker = FormatChecker(())
 
 @_format_checker.checks("date")
 def _is_date(value) -> bool:
-    if isinstance(value, dt.datetime):
-        return False
-    if isinstance(value, dt.date):
-        return True
+    # Data files hold dates as text (yamlfile.DateText); a real calendar date of 10 characters.
     try:
         dt.date.fromisoformat(value)
     except (TypeError, ValueError):
@@ -46,28 +38,9 @@ def _is_date(value) -> bool:
     return len(value) == 10
 
 
-def _type(validator, types, instance, schema):
-    # A YAML date counts as text only where the schema asks for a date; elsewhere it is the wrong type.
-    if isinstance(instance, dt.date) and schema.get("format") != "date":
-        yield jsonschema.ValidationError(f"{instance!r} is not of type {types!r}")
-        return
-    yield from Draft202012Validator.VALIDATORS["type"](validator, types, instance, schema)
-
-
-def _text_only(keyword: str):
-    check = Draft202012Validator.VALIDATORS[keyword]
-
-    def validate(validator, value, instance, schema):
-        if isinstance(instance, str):  # not on a YAML date, which "type" reports
-            yield from check(validator, value, instance, schema)
-    return validate
-
-
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
-    validators={"type": _type, "minLength": _text_only("minLength"), "maxLength": _text_only("maxLength"),
-                "pattern": _text_only("pattern")},
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("string", _is_string).redefine("number", _is_number),
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _is_number),
 )
 
 
@@ -130,8 +103,7 @@ def _report(doc: Document, error, out: Collector) -> None:
     if kind == "type":
         expected = error.validator_value
         names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        quote = "（日期形式的文字请加引号）" if isinstance(error.instance, dt.date) else ""
-        out.error(where, "MAT020", f"{field} 应为{names}，实际为 {_show(error.instance)}{quote}。Wrong type.")
+        out.error(where, "MAT020", f"{field} 应为{names}，实际为 {_show(error.instance)}。Wrong type.")
         return
     if kind == "enum":
         if pointer and pointer[-1] == "score":
