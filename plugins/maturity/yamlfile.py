@@ -133,13 +133,29 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
         pass  # parse again, locating everything, to say what is wrong and where
     finally:
         loader.dispose()
+    try:
+        return _parse_located(text, display, _Loader)
+    except _TooDeep:
+        # libyaml ≥ 0.2.5 (PyYAML 6.0.4's wheels) stops very deep nesting itself while scanning ahead,
+        # before our own limit is reached; the pure-Python parser has no such limit, so it finds the
+        # exact place where MAX_DEPTH is exceeded and both parsers give the same MAT016.
+        return _parse_located(text, display, yaml.SafeLoader)
+
+
+class _TooDeep(Exception):
+    """libyaml refused the nesting before our own depth check could see it."""
+
+
+def _parse_located(text: str, display: str, loader_class) -> tuple[Document | None, list[Diagnostic]]:
     doc = Document(display)
     diags: list[Diagnostic] = []
     loader = None
     try:
-        loader = _Loader(text)  # the pure-Python reader already checks the characters here
+        loader = loader_class(text)  # the pure-Python reader already checks the characters here
         _build(loader, doc, diags)
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem or "") and loader_class is not yaml.SafeLoader:
+            raise _TooDeep from exc
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or exc.context or "syntax error"
@@ -151,7 +167,7 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
         return None, diags
     except yaml.reader.ReaderError as exc:  # a control character: located by its position in the text
         pos = max(exc.position, 0)
-        if _Loader is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text, the Python reader characters
+        if loader_class is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text, the Python reader characters
             pos = len(text.encode("utf-8")[:pos].decode("utf-8", errors="ignore"))
         pos = min(pos, len(text))
         line = text.count("\n", 0, pos) + 1
