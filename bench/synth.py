@@ -14,9 +14,9 @@ import yaml
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity.layout import scalar, scores_text
-from maturity.model import Model, load_model
-from maturity.uscc import CHARSET, check_character
+from maturity.exchange.layout import scalar, scores_text
+from maturity.data.model import Model, load_model
+from maturity.data.uscc import CHARSET, check_character
 
 METHODS = ["document_review", "interview", "observation", "site_tour", "system_demo"]
 REGIONS = ["北京市", "上海市", "广东省深圳市", "浙江省杭州市", "江苏省苏州市", "四川省成都市", "湖北省武汉市", "福建省厦门市"]
@@ -248,7 +248,7 @@ def _dated(value):
 
 def seal(root: Path, model: Model, spec: Spec) -> None:
     """Record the digest of the data as issued (what the authority does with maturity digest)."""
-    from maturity import digest
+    from maturity.exchange import digest
     from maturity.repository import load_repository
     folder = root / "assessments" / spec.id
     pub = folder / "publication.yml"

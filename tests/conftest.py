@@ -35,7 +35,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 WHOLE_FILE = {"MAT001", "MAT002", "MAT006", "MAT009", "MAT017", "MAT055", "MAT209"}
 
 
-# --- GB 32100, written out independently of maturity.uscc -------------------------------------
+# --- GB 32100, written out independently of maturity.data.uscc -------------------------------------
 GB32100_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V
 GB32100_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # table of GB 32100
 

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from site_helpers import PROJECT, copy_demo, mkdocs_build  # noqa: E402,F401  (re-exported for the tests)
 
-from maturity import digest as digests  # noqa: E402
-from maturity.publication import certificate_of  # noqa: E402
+from maturity.exchange import digest as digests  # noqa: E402
+from maturity.data.publication import certificate_of  # noqa: E402
 from maturity.repository import load_repository  # noqa: E402
 
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import A, P, PINGTAI_A, R, S, Repo, expect, find, listing
 from security_helpers import copy_demo, mkdocs_build
 from maturity.diagnostics import Severity
-from maturity.yamlfile import DEFAULT_MAX_BYTES
+from maturity.data.yamlfile import DEFAULT_MAX_BYTES
 
 PINGTAI_S = "assessments/2026-shili-pingtai/scores.yml"
 
@@ -348,6 +348,6 @@ def test_public_evidence_of_an_active_type_is_not_published(demo, name):
     line = evidence_line(demo, "E001", "file")
     repo = demo.load()
     expect(repo, "MAT309", R, line, Severity.WARNING)
-    from maturity.pages import public_evidence_files
+    from maturity.publish import public_evidence_files
     published = [a for a in repo.assessments if a.organisation["id"] == "shili-zixun"]
     assert not any(path.endswith(name) for path, _ in public_evidence_files(repo, published))

@@ -187,7 +187,7 @@ def test_public_evidence_files_are_copied(planted, build):
 def test_internal_fields_are_marked_in_the_schemas_and_absent_from_templates():
     """The schema marks the team-only fields; no template of the site reads them."""
     import json
-    from maturity.schema import schema_text
+    from maturity.data.schema import schema_text
 
     def marked(node, path=()):
         if isinstance(node, dict):
@@ -198,7 +198,7 @@ def test_internal_fields_are_marked_in_the_schemas_and_absent_from_templates():
 
     internal = {name for kind in ("assessment", "scores") for name in marked(json.loads(schema_text(kind)))}
     assert internal == {"internal_notes", "internal_note"}
-    templates = Path(__file__).resolve().parents[1] / "plugins" / "maturity" / "pages" / "templates"
+    templates = Path(__file__).resolve().parents[1] / "plugins" / "maturity" / "publish" / "templates"
     for template in templates.glob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert not any(name in text for name in internal), template.name

@@ -7,8 +7,8 @@ from fractions import Fraction
 import pytest
 
 from conftest import MINI_MODEL, MODEL_FILE, check_invariants, expect, listing
-from maturity import report
-from maturity.model import default_model_path, load_model
+from maturity.exchange import report
+from maturity.data.model import default_model_path, load_model
 
 # Figure 1 of the guide, transcribed from the standard digest: the levels at which each
 # assessment domain is assessed, per capability domain.

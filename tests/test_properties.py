@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CHINESE, CODE, PROJECT, check_invariants
-from maturity import fmt
+from maturity.exchange import fmt
 from maturity.diagnostics import Collector
-from maturity.model import load_model
-from maturity.pages import SiteOptions, build_site
+from maturity.data.model import load_model
+from maturity.publish import SiteOptions, build_site
 from maturity.repository import load_repository
-from maturity.yamlfile import load_yaml, parse_yaml
+from maturity.data.yamlfile import load_yaml, parse_yaml
 
 MODEL, _ = load_model(None)
 PROPS = settings(derandomize=True, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

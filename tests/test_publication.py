@@ -33,8 +33,8 @@ from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, chro
 
 from maturity.authority import AuthoritySettings, SettingsError, from_options, settings_for
 from maturity.diagnostics import Severity
-from maturity.publication import announcement_of, certificate_of, standing
-from maturity.workdays import WorkingCalendar
+from maturity.data.publication import announcement_of, certificate_of, standing
+from maturity.data.workdays import WorkingCalendar
 
 D = dt.date
 W = Severity.WARNING

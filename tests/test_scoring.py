@@ -9,7 +9,7 @@ import yaml
 
 from conftest import MODEL_FILE, PROJECT, expect, listing
 from maturity.diagnostics import Severity
-from maturity.model import load_model
+from maturity.data.model import load_model
 from maturity.repository import load_repository
 from maturity.scoring import display, level_result
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import GB32100_CHARS, GB32100_WEIGHTS, credit_code
-from maturity import uscc
+from maturity.data import uscc
 
 # First 17 characters of a few codes; the check character is computed by the test's own implementation.
 PREFIXES = ["91110108MA01XL0K7", "91350100M000100Y4", "12100000400000398", "31110000MD0157127", "Y2440300MJL109487"]

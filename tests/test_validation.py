@@ -343,7 +343,7 @@ def test_mat405_six_months_of_operating_evidence(demo, record_date, fails):
 
 def test_months_clamp_to_the_month_end():
     import datetime as dt
-    from maturity.dates import add_months
+    from maturity.data.dates import add_months
     assert add_months(dt.date(2026, 8, 31), -6) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2024, 8, 31), -6) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2026, 3, 2), -6) == dt.date(2025, 9, 2)

@@ -4,7 +4,7 @@
 * ``maturity fmt`` leaves a file with errors byte-identical, and on valid files keeps every value and
   every comment (also hostile strings: quotes, ``#``, line breaks, leading dashes);
 * ``maturity sheet import`` of a bad sheet leaves ``scores.yml`` byte-identical;
-* :func:`maturity.files.write_atomic` leaves the old file intact and no temporary file behind when
+* :func:`maturity.data.files.write_atomic` leaves the old file intact and no temporary file behind when
   the write fails midway (an unencodable text, a non-text object, a file-size limit hit while
   writing), and keeps the file's permissions.
 
@@ -25,7 +25,7 @@ import yaml
 
 from conftest import A, PROJECT, S
 from maturity.cli import main
-from maturity.files import write_atomic
+from maturity.data.files import write_atomic
 
 PINGTAI = "assessments/2026-shili-pingtai"
 
@@ -111,7 +111,7 @@ def test_fmt_of_a_folder_touches_only_the_valid_files(demo, monkeypatch):
 
 
 def _comments(text: str) -> list[str]:
-    from maturity.fmt import comment_start
+    from maturity.exchange.fmt import comment_start
     out = []
     for line in text.split("\n"):
         at = comment_start(line)
@@ -255,7 +255,7 @@ def test_write_atomic_keeps_the_old_file_when_the_disk_fills_midway(tmp_path):
     script = textwrap.dedent(f"""
         import resource, signal, sys
         from pathlib import Path
-        from maturity.files import write_atomic
+        from maturity.data.files import write_atomic
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
         try:

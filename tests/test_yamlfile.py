@@ -7,7 +7,7 @@ import pytest
 
 from conftest import check_invariants
 from maturity.diagnostics import Severity
-from maturity.yamlfile import DateText, MAX_DEPTH, load_yaml, parse_yaml, read_text
+from maturity.data.yamlfile import DateText, MAX_DEPTH, load_yaml, parse_yaml, read_text
 
 
 def parse(text: str):

@@ -5,8 +5,8 @@ The public API of the core. Nothing here imports MkDocs: the MkDocs plugin
 """
 
 from maturity.diagnostics import Diagnostic, Severity
-from maturity.model import Model, load_model, default_model_path
-from maturity.assessment import Assessment
+from maturity.data.model import Model, load_model, default_model_path
+from maturity.data.assessment import Assessment
 from maturity.repository import Repository, load_repository
 from maturity.scoring import AssessmentResult, score_assessment
 

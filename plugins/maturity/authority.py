@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from maturity.workdays import WorkingCalendar
+from maturity.data.workdays import WorkingCalendar
 
 
 @dataclass

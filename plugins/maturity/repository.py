@@ -7,15 +7,17 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity import publication, rules, seal
+from maturity.data import publication
+from maturity.checks import rules
+from maturity.checks import seal
 from maturity.authority import AuthoritySettings, settings_for
-from maturity.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
+from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
-from maturity.evidence import EvidenceRegister, load_register
-from maturity.model import Model, load_model
-from maturity.reading import FileCache, FileReader
+from maturity.data.evidence import EvidenceRegister, load_register
+from maturity.data.model import Model, load_model
+from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
-from maturity.yamlfile import DEFAULT_MAX_BYTES
+from maturity.data.yamlfile import DEFAULT_MAX_BYTES
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from maturity.assessment import RECORD
+from maturity.data.assessment import RECORD
 from maturity.diagnostics import Diagnostic
 from maturity.repository import Repository, DisplayPath, find_assessment_folders, load_repository
 

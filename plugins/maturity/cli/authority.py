@@ -6,9 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from maturity import digest as digests
+from maturity.exchange import digest as digests
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, load, load_folder, missing_paths
-from maturity.publication import certificate_of
+from maturity.data.publication import certificate_of
 
 
 def cmd_digest(args) -> int:

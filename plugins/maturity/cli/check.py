@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from maturity import report
+from maturity.exchange import report
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, github_annotation, load, missing_paths
-from maturity.model import load_model
+from maturity.data.model import load_model
 
 
 def cmd_validate(args) -> int:

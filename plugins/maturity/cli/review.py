@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from maturity import diff, gitrepo
+from maturity.exchange import diff
+from maturity.exchange import gitrepo
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 

@@ -7,13 +7,14 @@ import re
 import sys
 from pathlib import Path
 
-from maturity import uscc
+from maturity.data import uscc
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from maturity.model import load_model
+from maturity.data.model import load_model
 
 
 def cmd_new(args) -> int:
-    from maturity import classification, scaffold
+    from maturity.data import classification
+    from maturity.exchange import scaffold
     model, diags = load_model(args.model)
     if model is None:
         for d in diags:
@@ -47,7 +48,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from maturity import fmt
+    from maturity.exchange import fmt
     from maturity.cli._common import display_path
     model, diags = load_model(args.model)
     if model is None:
@@ -85,7 +86,7 @@ def cmd_fmt(args) -> int:
 
 
 def cmd_sheet_export(args) -> int:
-    from maturity import sheet
+    from maturity.exchange import sheet
     a, model, code = _one_assessment(args)
     if a is None:
         return code
@@ -99,7 +100,7 @@ def cmd_sheet_export(args) -> int:
 
 
 def cmd_sheet_import(args) -> int:
-    from maturity import sheet
+    from maturity.exchange import sheet
     a, model, code = _one_assessment(args)
     if a is None:
         return code

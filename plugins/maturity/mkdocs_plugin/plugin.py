@@ -1,6 +1,6 @@
 """``plugins: [maturity]``: load, validate and score during the build; add the generated pages.
 
-All the work is done by the core (:mod:`maturity.repository`, :mod:`maturity.pages`); this
+All the work is done by the core (:mod:`maturity.repository`, :mod:`maturity.publish`); this
 module only wires it into MkDocs' events and logger.
 """
 
@@ -20,13 +20,13 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
-from maturity import gitrepo
-from maturity.history import load_history
+from maturity.exchange import gitrepo
+from maturity.exchange.history import load_history
 from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.authority import OPTIONS, AuthoritySettings, from_options
-from maturity.pages import Page, SiteOptions, build_site, public_evidence_files
-from maturity.pages.build import overview_html
-from maturity.reading import FileCache
+from maturity.publish import Page, SiteOptions, build_site, public_evidence_files
+from maturity.publish.build import overview_html
+from maturity.data.reading import FileCache
 from maturity.repository import Repository, load_repository
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -120,7 +120,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             stub = f"---\ntitle: {_yaml_string(html.escape(p.title))}\n---\n"
             files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
         for name in ASSETS:
-            text = resources.files("maturity.pages").joinpath("assets", name).read_text(encoding="utf-8")
+            text = resources.files("maturity.publish").joinpath("assets", name).read_text(encoding="utf-8")
             files.append(File.generated(config, f"{ASSET_DIR}/{name}", content=text))
         published = [a for a in repo.assessments if f"assessments/{a.id}/index.md" in self.pages]
         for site_path, source in public_evidence_files(repo, published):

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from maturity.files import write_atomic
-from maturity.layout import SCHEMA_BASE, scalar, scores_text
-from maturity.model import Model
+from maturity.data.files import write_atomic
+from maturity.exchange.layout import SCHEMA_BASE, scalar, scores_text
+from maturity.data.model import Model
 
 
 @dataclass

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from maturity.assessment import Assessment
-from maturity.files import write_atomic
-from maturity.layout import score_line
-from maturity.model import Model
+from maturity.data.assessment import Assessment
+from maturity.data.files import write_atomic
+from maturity.exchange.layout import score_line
+from maturity.data.model import Model
 
 SHEET = "评分表"
 META = "说明"

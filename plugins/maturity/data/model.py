@@ -13,9 +13,9 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
-from maturity import schema
+from maturity.data import schema
 from maturity.diagnostics import Collector, Diagnostic
-from maturity.yamlfile import load_yaml
+from maturity.data.yamlfile import load_yaml
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from fractions import Fraction
 from typing import Mapping
 
-from maturity.model import Model
+from maturity.data.model import Model
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from maturity import gitrepo
-from maturity.assessment import PUBLICATION, SCORES
+from maturity.exchange import gitrepo
+from maturity.data.assessment import PUBLICATION, SCORES
 from maturity.diagnostics import Diagnostic
-from maturity.model import Model
-from maturity.report import exact
+from maturity.data.model import Model
+from maturity.exchange.report import exact
 from maturity.repository import Repository, load_repository
 from maturity.scoring import display
 

@@ -13,9 +13,9 @@ import hashlib
 from fractions import Fraction
 import json
 
-from maturity.assessment import Assessment
-from maturity.evidence import EvidenceRegister
-from maturity.report import exact
+from maturity.data.assessment import Assessment
+from maturity.data.evidence import EvidenceRegister
+from maturity.exchange.report import exact
 
 DIGEST_VERSION = 1
 PREFIX = "sha256:"

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from maturity.assessment import Assessment
+from maturity.data.assessment import Assessment
 from maturity.authority import AuthoritySettings
-from maturity.dates import add_months
+from maturity.data.dates import add_months
 from maturity.diagnostics import Collector
-from maturity.evidence import as_date
-from maturity.model import Model
-from maturity.workdays import WorkingCalendar
+from maturity.data.evidence import as_date
+from maturity.data.model import Model
+from maturity.data.workdays import WorkingCalendar
 
 STATUS = {
     "announced": "公示中",

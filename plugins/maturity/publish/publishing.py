@@ -13,10 +13,10 @@ from xml.sax.saxutils import escape as xml_escape
 
 import segno
 
-from maturity.assessment import Assessment
+from maturity.data.assessment import Assessment
 from maturity.authority import AuthoritySettings
-from maturity.model import Model
-from maturity.publication import EVENTS, STATUS, Standing, standing
+from maturity.data.model import Model
+from maturity.data.publication import EVENTS, STATUS, Standing, standing
 from maturity.scoring import AssessmentResult
 
 CERTIFICATES_SCHEMA_VERSION = 1
@@ -48,7 +48,7 @@ def public_records(published: list[Assessment], results: dict, settings: Authori
 
 
 def certificate_slug(number: str) -> str:
-    from maturity.pages.build import slug
+    from maturity.publish.build import slug
     return slug(number)
 
 
@@ -60,7 +60,7 @@ def absolute(site_url: str | None, path: str) -> str:
 
 
 def certificate_record(r: PublicRecord, model: Model, site_url: str | None, directory_urls: bool = True) -> dict:
-    from maturity.pages.build import certificate_uri, url_of
+    from maturity.publish.build import certificate_uri, url_of
     a, st, cert = r.assessment, r.standing, r.standing.certificate
     record = {
         "number": cert.number,
@@ -144,7 +144,7 @@ def feed_entries(records: list[PublicRecord], model: Model, today: dt.date) -> l
 
 def atom_feed(records: list[PublicRecord], model: Model, today: dt.date, site_url: str | None, site_name: str,
               directory_urls: bool = True) -> str:
-    from maturity.pages.build import certificate_uri, url_of, assessment_uri
+    from maturity.publish.build import certificate_uri, url_of, assessment_uri
     entries = feed_entries(records, model, today)
     updated = (entries[0]["date"] if entries else today).isoformat() + "T00:00:00Z"
     base = site_url or "urn:maturity:"

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from maturity import digest as digests
-from maturity import gitrepo
-from maturity.assessment import RECORD, SCORES, Assessment, from_documents
+from maturity.exchange import digest as digests
+from maturity.exchange import gitrepo
+from maturity.data.assessment import RECORD, SCORES, Assessment, from_documents
 from maturity.authority import AuthoritySettings
 from maturity.diagnostics import Collector
-from maturity.evidence import REGISTER, EvidenceItem, EvidenceRegister, as_date
-from maturity.model import Model
-from maturity.publication import certificate_of
-from maturity.yamlfile import parse_yaml
+from maturity.data.evidence import REGISTER, EvidenceItem, EvidenceRegister, as_date
+from maturity.data.model import Model
+from maturity.data.publication import certificate_of
+from maturity.data.yamlfile import parse_yaml
 
 
 def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, settings: AuthoritySettings,

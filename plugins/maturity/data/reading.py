@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Callable
 
 from maturity.diagnostics import Diagnostic
-from maturity.evidence_hash import sha256_of
-from maturity.yamlfile import DEFAULT_MAX_BYTES, Document, load_yaml
+from maturity.data.evidence_hash import sha256_of
+from maturity.data.yamlfile import DEFAULT_MAX_BYTES, Document, load_yaml
 
 
 class FileCache:

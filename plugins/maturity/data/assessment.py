@@ -8,10 +8,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from maturity import schema
+from maturity.data import schema
 from maturity.diagnostics import Collector
-from maturity.evidence import as_date
-from maturity.yamlfile import Document
+from maturity.data.evidence import as_date
+from maturity.data.yamlfile import Document
 
 RECORD, SCORES, PUBLICATION = "assessment.yml", "scores.yml", "publication.yml"
 

@@ -12,12 +12,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity import schema
+from maturity.data import schema
 from maturity.diagnostics import Collector
-from maturity.files import write_atomic
-from maturity.layout import scalar
-from maturity.model import Model
-from maturity.yamlfile import Document, load_yaml
+from maturity.data.files import write_atomic
+from maturity.exchange.layout import scalar
+from maturity.data.model import Model
+from maturity.data.yamlfile import Document, load_yaml
 
 WIDTH = 160  # a record longer than this on one line is written as a block
 KINDS = {"assessment.yml": "assessment", "scores.yml": "scores", "publication.yml": "publication", "register.yml": "evidence"}

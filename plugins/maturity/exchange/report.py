@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from maturity.model import Model
+from maturity.data.model import Model
 from maturity.scoring import AssessmentResult, display
 
 RESULT_SCHEMA_VERSION = 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from maturity.yamlfile import DateText
+from maturity.data.yamlfile import DateText
 
 SCHEMA_BASE = "../../plugins/maturity/schemas"
 

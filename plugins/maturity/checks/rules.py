@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from maturity import classification, uscc
-from maturity.assessment import (FORMAL_STAGES, ON_SITE_STAGES, REVIEW_FAILED, SELF_STAGES, Assessment)
+from maturity.data import classification
+from maturity.data import uscc
+from maturity.data.assessment import (FORMAL_STAGES, ON_SITE_STAGES, REVIEW_FAILED, SELF_STAGES, Assessment)
 from maturity.diagnostics import Collector
-from maturity.evidence import EvidenceRegister, as_date
-from maturity.dates import add_months
-from maturity.model import Model
+from maturity.data.evidence import EvidenceRegister, as_date
+from maturity.data.dates import add_months
+from maturity.data.model import Model
 
 OPERATING_MONTHS = 6  # 8.3.2 b
 

@@ -16,7 +16,7 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from maturity.diagnostics import Collector
-from maturity.yamlfile import Document
+from maturity.data.yamlfile import Document
 
 SCHEMAS = ("assessment", "scores", "evidence", "publication", "model")
 

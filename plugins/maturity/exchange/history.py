@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from maturity import gitrepo
-from maturity.assessment import RECORD, SCORES, from_documents
-from maturity.model import Model
+from maturity.exchange import gitrepo
+from maturity.data.assessment import RECORD, SCORES, from_documents
+from maturity.data.model import Model
 from maturity.scoring import score_assessment
-from maturity.yamlfile import parse_yaml
+from maturity.data.yamlfile import parse_yaml
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from maturity import schema
+from maturity.data import schema
 from maturity.diagnostics import Collector
-from maturity.yamlfile import Document
+from maturity.data.yamlfile import Document
 
 REGISTER = "register.yml"
 METHODS = {"interview": "访谈", "observation": "观察", "site_tour": "现场巡视",

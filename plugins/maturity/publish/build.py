@@ -11,12 +11,13 @@ from pathlib import Path
 
 import jinja2
 
-from maturity import classification, richtext
-from maturity.assessment import KINDS, ROLES, STAGES, Assessment
-from maturity.evidence import CLASSES, METHODS, as_date
-from maturity.pages import charts
-from maturity.pages import publishing
-from maturity.publication import EVENTS, OUTCOMES, STATUS
+from maturity.data import classification
+from maturity.publish import richtext
+from maturity.data.assessment import KINDS, ROLES, STAGES, Assessment
+from maturity.data.evidence import CLASSES, METHODS, as_date
+from maturity.publish import charts
+from maturity.publish import publishing
+from maturity.data.publication import EVENTS, OUTCOMES, STATUS
 from maturity.repository import Repository
 from maturity.scoring import display
 
@@ -52,7 +53,7 @@ class SiteOptions:
     build_date: dt.date = field(default_factory=dt.date.today)
     directory_urls: bool = True
     site_name: str = ""
-    history: object = None  # a maturity.history.History, or None when not asked for
+    history: object = None  # a maturity.exchange.history.History, or None when not asked for
     commit: str | None = None  # the git commit the site is built from
     site_url: str | None = None  # the public address, for QR codes, JSON and the feed
 
@@ -130,7 +131,7 @@ def _environment(options: SiteOptions) -> jinja2.Environment:
     loaders = []
     if options.templates_dir and options.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(options.templates_dir)))
-    loaders.append(jinja2.PackageLoader("maturity.pages", "templates"))
+    loaders.append(jinja2.PackageLoader("maturity.publish", "templates"))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True)
     env.filters["score"] = display

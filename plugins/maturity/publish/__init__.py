@@ -4,6 +4,6 @@ The MkDocs plugin (:mod:`maturity.mkdocs_plugin`) turns these into generated pag
 generator would need only a new adapter.
 """
 
-from maturity.pages.build import Asset, Page, Site, SiteOptions, build_site, public_evidence_files
+from maturity.publish.build import Asset, Page, Site, SiteOptions, build_site, public_evidence_files
 
 __all__ = ["Asset", "Page", "Site", "SiteOptions", "build_site", "public_evidence_files"]

@@ -1,0 +1,1 @@
+"""The rules of the standard and the guide, checked against loaded data."""

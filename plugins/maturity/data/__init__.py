@@ -1,0 +1,1 @@
+"""Reading the folder format: YAML files, schemas, the model, assessments, evidence registers."""

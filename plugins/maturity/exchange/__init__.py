@@ -1,0 +1,1 @@
+"""Data in and out of the repository: git, diffs, formatting, score sheets, digests, reports."""
