@@ -15,6 +15,7 @@ import pytest
 
 from maturity.diagnostics import Diagnostic, Severity
 from maturity.repository import Repository, load_repository
+from maturity.settings import PublicationSettings, Settings, load_settings
 
 PROJECT = Path(__file__).resolve().parents[1]
 MODEL_FILE = PROJECT / "plugins" / "maturity" / "models" / "t-zxgjxh-002-2023.yml"
@@ -118,8 +119,10 @@ class Repo:
         assert len(hits) >= nth, f"{needle!r} found on {len(hits)} lines of {rel}"
         return hits[nth - 1]
 
-    def load(self, **kwargs) -> Repository:
-        repo = load_repository(self.root, display_base=self.root, **kwargs)
+    def load(self, *, publication: PublicationSettings | None = None, max_bytes: int | None = None, **kwargs) -> Repository:
+        # The repository's own settings (its mkdocs.yml, when a test writes one), as every command reads them.
+        settings = load_settings(self.root).with_overrides(publication=publication, max_file_size=max_bytes)
+        repo = load_repository(settings, display_base=self.root, **kwargs)
         check_invariants(repo.diagnostics)
         return repo
 
@@ -233,7 +236,7 @@ class Mini:
         (folder / "scores.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def load(self) -> Repository:
-        repo = load_repository(self.root, model_path=self.model_path, display_base=self.root)
+        repo = load_repository(Settings(root=self.root, model=self.model_path), display_base=self.root)
         check_invariants(repo.diagnostics)
         return repo
 

@@ -348,6 +348,6 @@ def test_public_evidence_of_an_active_type_is_not_published(demo, name):
     line = evidence_line(demo, "E001", "file")
     repo = demo.load()
     expect(repo, "MAT309", R, line, Severity.WARNING)
-    from maturity.publish import public_evidence_files
+    from maturity.publish.build import public_evidence_files
     published = [a for a in repo.assessments if a.organisation["id"] == "shili-zixun"]
-    assert not any(path.endswith(name) for path, _ in public_evidence_files(repo, published))
+    assert not any(copy.path.endswith(name) for copy in public_evidence_files(repo, published))

@@ -26,7 +26,8 @@ from conftest import CHINESE, CODE, PROJECT, check_invariants
 from maturity.exchange import fmt
 from maturity.diagnostics import Collector
 from maturity.data.model import load_model
-from maturity.publish import SiteOptions, build_site
+from maturity.publish import build_site
+from maturity.settings import Settings as Config, SiteSettings
 from maturity.repository import load_repository
 from maturity.data.yamlfile import load_yaml, parse_yaml
 
@@ -207,13 +208,14 @@ def test_edited_demo_files_never_crash(one, change):
     original = path.read_bytes()
     try:
         path.write_bytes(text.encode("utf-8"))
-        repo = load_repository(one, model=MODEL, display_base=one)
+        config = Config(root=one, build_date=dt.date(2026, 11, 21), site=SiteSettings(url="https://example.org/"))
+        repo = load_repository(config, model=MODEL, display_base=one)
         check_invariants(repo.diagnostics)
         out = Collector()
         fmt.format_file(path, target, MODEL, out)  # formatting a broken file reports, never raises
         assert_diagnostics_sound(out.items)
         if not repo.errors:
-            site = build_site(repo, SiteOptions(build_date=dt.date(2026, 11, 21), site_url="https://example.org/"))
+            site = build_site(repo)
             assert site.pages
     finally:
         path.write_bytes(original)

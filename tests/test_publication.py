@@ -31,7 +31,7 @@ from conftest import P, PROJECT, ZIXUN, expect, find, listing
 from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, chromium, copy_demo, have_browser,
                           mkdocs_build, parse_html, read_yaml, serve, squash)
 
-from maturity.authority import AuthoritySettings, SettingsError, from_options, settings_for
+from maturity.settings import PublicationSettings, SettingsError, from_options, load_settings
 from maturity.diagnostics import Severity
 from maturity.data.publication import announcement_of, certificate_of, standing
 from maturity.data.workdays import WorkingCalendar
@@ -160,7 +160,7 @@ def test_mat608_number_scheme_from_mkdocs_yml(demo):
 
 
 def test_mat608_number_scheme_from_settings(demo):
-    repo = demo.load(settings=AuthoritySettings(certificate_number=r"^ZXGJ-\d{4}-\d{5}$"))
+    repo = demo.load(publication=PublicationSettings(certificate_number=r"^ZXGJ-\d{4}-\d{5}$"))
     assert len(find(repo.diagnostics, "MAT608")) == len(DEMO_STATUS)
     expect(repo, "MAT608", P, demo.line_of(P, "number: ZXGJ-2026-0012"))
 
@@ -239,17 +239,17 @@ def test_mat612_unknown_calendar_year_is_a_warning(demo):
     assert repo.errors == [], listing(repo.errors)
     # counted with weekends only: Mon 3 – Fri 7 March 2031
     a = repo.assessment("2026-shili-kechuang")
-    assert announcement_of(a, repo.settings, repo.settings.calendar()).last_day == D(2031, 3, 7)
+    assert announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day == D(2031, 3, 7)
 
 
-@pytest.mark.parametrize("settings", [AuthoritySettings(holidays=[D(2031, 3, 5)]),
-                                      AuthoritySettings(workdays=[D(2031, 1, 26)])], ids=["holidays", "workdays"])  # 26 Jan 2031: a Sunday
+@pytest.mark.parametrize("settings", [PublicationSettings(holidays=(D(2031, 3, 5),)),
+                                      PublicationSettings(workdays=(D(2031, 1, 26),))], ids=["holidays", "workdays"])  # 26 Jan 2031: a Sunday
 def test_mat612_not_when_the_year_is_configured(demo, settings):
     demo.replace(KECHUANG_P, "start: 2026-11-18", "start: 2031-03-03")
-    repo = demo.load(settings=settings)
+    repo = demo.load(publication=settings)
     assert not find(repo.diagnostics, "MAT612"), listing(repo.diagnostics)
     a = repo.assessment("2026-shili-kechuang")
-    last = announcement_of(a, repo.settings, repo.settings.calendar()).last_day
+    last = announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day
     assert last == (D(2031, 3, 10) if settings.holidays else D(2031, 3, 7))  # Wed 5 March off -> Mon 10 March
 
 
@@ -260,7 +260,7 @@ def test_mat612_not_when_mkdocs_yml_configures_the_year(demo):
     assert not find(repo.diagnostics, "MAT612"), listing(repo.diagnostics)
     a = repo.assessment("2026-shili-kechuang")
     # Fri 7 (1), Sat 8 worked (2), Mon 10 off, Tue 11 (3), Wed 12 (4), Thu 13 (5)
-    assert announcement_of(a, repo.settings, repo.settings.calendar()).last_day == D(2031, 3, 13)
+    assert announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day == D(2031, 3, 13)
 
 
 @pytest.mark.parametrize("outcome", ["rejected", "withdrawn", "upheld"])
@@ -283,11 +283,11 @@ def test_mat614_not_for_a_pending_objection(demo):
 def test_settings_read_from_mkdocs_yml(demo):
     with_mkdocs_yml(demo, announcement_days="7", validity_years="2", surveillance_months="6",
                     holidays="[2031-01-01, '2031-01-02']")
-    s = settings_for(demo.root)
+    s = load_settings(demo.root).publication
     assert (s.announcement_days, s.validity_years, s.surveillance_months) == (7, 2, 6)
     assert s.certificate_number == r"^ZXGJ-\d{4}-\d{4}$"
     assert "objection@example.org" in s.objection_contact
-    assert s.holidays == [D(2031, 1, 1), D(2031, 1, 2)]
+    assert s.holidays == (D(2031, 1, 1), D(2031, 1, 2))
 
 
 @pytest.mark.parametrize("options", [{"holidays": ["2031-02-30"]}, {"workdays": "2031-01-04"},
@@ -354,21 +354,21 @@ def test_announcement_in_the_golden_week_through_the_repository(demo):
     demo.replace(KECHUANG_P, "start: 2026-11-18", "start: 2026-09-30")
     repo = demo.load()
     a = repo.assessment("2026-shili-kechuang")
-    assert announcement_of(a, repo.settings, repo.settings.calendar()).last_day == D(2026, 10, 12)
-    assert standing(a, repo.settings, repo.settings.calendar(), D(2026, 10, 12)).status == "announced"
-    assert standing(a, repo.settings, repo.settings.calendar(), D(2026, 10, 13)).status == "pending"
+    assert announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day == D(2026, 10, 12)
+    assert standing(a, repo.settings.publication, repo.settings.publication.calendar(), D(2026, 10, 12)).status == "announced"
+    assert standing(a, repo.settings.publication, repo.settings.publication.calendar(), D(2026, 10, 13)).status == "pending"
 
 
 def test_announcement_days_setting_and_per_announcement_override(demo):
     with_mkdocs_yml(demo, announcement_days="3")
     repo = demo.load()
     a = repo.assessment("2026-shili-kechuang")
-    assert announcement_of(a, repo.settings, repo.settings.calendar()).last_day == D(2026, 11, 20)  # Wed, Thu, Fri
+    assert announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day == D(2026, 11, 20)  # Wed, Thu, Fri
     demo.replace(KECHUANG_P, "  level: 2", "  level: 2\n  working_days: 7")
     repo = demo.load()
     a = repo.assessment("2026-shili-kechuang")
     # 18, 19, 20, 23, 24, 25, 26 November
-    assert announcement_of(a, repo.settings, repo.settings.calendar()).last_day == D(2026, 11, 26)
+    assert announcement_of(a, repo.settings.publication, repo.settings.publication.calendar()).last_day == D(2026, 11, 26)
 
 
 # =============================================================================================
@@ -376,7 +376,7 @@ def test_announcement_days_setting_and_per_announcement_override(demo):
 # =============================================================================================
 
 def status_on(repo, aid: str, day: dt.date):
-    return standing(repo.assessment(aid), repo.settings, repo.settings.calendar(), day)
+    return standing(repo.assessment(aid), repo.settings.publication, repo.settings.publication.calendar(), day)
 
 
 @pytest.mark.parametrize("aid", sorted(DEMO_STATUS))
@@ -451,11 +451,11 @@ def test_restored_certificate_is_valid_again(demo):
 def test_valid_until_defaults_to_the_validity_years(demo):
     demo.drop_line(P, "valid_until:")
     repo = demo.load()
-    assert certificate_of(repo.assessment("2026-shili-zixun"), repo.settings).valid_until == D(2029, 5, 24)
-    repo = demo.load(settings=AuthoritySettings(validity_years=2, surveillance_months=6))
+    assert certificate_of(repo.assessment("2026-shili-zixun"), repo.settings.publication).valid_until == D(2029, 5, 24)
+    repo = demo.load(publication=PublicationSettings(validity_years=2, surveillance_months=6))
     a = repo.assessment("2026-shili-zixun")
-    assert certificate_of(a, repo.settings).valid_until == D(2028, 5, 24)
-    assert standing(a, repo.settings, repo.settings.calendar(), D(2026, 11, 21)).surveillance_due == D(2026, 11, 25)
+    assert certificate_of(a, repo.settings.publication).valid_until == D(2028, 5, 24)
+    assert standing(a, repo.settings.publication, repo.settings.publication.calendar(), D(2026, 11, 21)).surveillance_due == D(2026, 11, 25)
 
 
 # =============================================================================================
@@ -604,7 +604,7 @@ def test_certificates_page_sections(built):
 
 
 def test_certificates_json(built, certificates):
-    assert certificates["schema_version"] == 1
+    assert certificates["schema_version"] == 2
     assert certificates["generated"] == BUILD_DATE
     records = {c["number"]: c for c in certificates["certificates"]}
     assert len(records) == len(certificates["certificates"]) == len(DEMO_STATUS)
@@ -615,7 +615,8 @@ def test_certificates_json(built, certificates):
         pub = read_yaml(built.root / "assessments" / aid / "publication.yml")["certificate"]
         org = read_yaml(built.root / "assessments" / aid / "assessment.yml")["organisation"]
         assert (c["organisation"]["name"], c["organisation"]["credit_code"]) == (org["name"], org["credit_code"])
-        assert (c["status"], c["status_label"], c["level"]) == (status, label, pub["level"])
+        assert (c["status"], c["level"], c["model"]) == (status, pub["level"], "T/ZXGJXH 002—2023")
+        assert "status_label" not in c and "level_name" not in c, "JSON carries codes, not labels"
         assert (c["issued"], c["valid_until"], c["digest"]) == (str(pub["issued"]), str(pub["valid_until"]), pub["digest"])
         assert c["url"] == f"https://maturity.example.org/certificates/{number}/"
     (ann,) = certificates["announcements"]
@@ -760,7 +761,7 @@ def test_pending_announcement_on_a_later_build_date(tmp_path):
     data = json.loads((build.site / "certificates.json").read_text(encoding="utf-8"))
     assert data["generated"] == "2026-11-25"
     (ann,) = data["announcements"]
-    assert (ann["assessment"], ann["status"], ann["status_label"]) == ("2026-shili-kechuang", "pending", "公示结束，待发证")
+    assert (ann["assessment"], ann["status"]) == ("2026-shili-kechuang", "pending")
     parts = sections((build.site / "certificates" / "index.html").read_text(encoding="utf-8"))
     announced = squash(parse_html(parts["announced"]).text)
     assert "示例科技创新服务有限公司" in announced and "公示结束，待发证" in announced and "2026-11-24" in announced

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 
 class Severity(enum.Enum):
-    ERROR = "error"
-    WARNING = "warning"
+    ERROR = "error"  # always fails
+    WARNING = "warning"  # fails a strict run (mkdocs build --strict, maturity check)
+    NOTE = "note"  # said, never fails: e.g. a confidential file that is not on this machine
 
     @property
     def label(self) -> str:
-        return {"error": "错误", "warning": "警告"}[self.value]
+        return {"error": "错误", "warning": "警告", "note": "提示"}[self.value]
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +33,10 @@ class Diagnostic:
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity is Severity.WARNING
 
     @property
     def location(self) -> str:
@@ -62,6 +67,9 @@ class Collector:
 
     def warning(self, where: "Location", code: str, message: str) -> None:
         self.items.append(Diagnostic(where.path, where.line, where.column, code, Severity.WARNING, message))
+
+    def note(self, where: "Location", code: str, message: str) -> None:
+        self.items.append(Diagnostic(where.path, where.line, where.column, code, Severity.NOTE, message))
 
     def extend(self, items) -> None:
         self.items.extend(items)

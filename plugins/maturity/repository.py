@@ -10,14 +10,13 @@ from pathlib import Path
 from maturity.data import publication
 from maturity.checks import rules
 from maturity.checks import seal
-from maturity.authority import AuthoritySettings, settings_for
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.data.evidence import EvidenceRegister, load_register
 from maturity.data.model import Model, load_model
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
-from maturity.data.yamlfile import DEFAULT_MAX_BYTES
+from maturity.settings import Settings
 
 
 @dataclass
@@ -28,7 +27,7 @@ class Repository:
     registers: dict[str, EvidenceRegister] = field(default_factory=dict)
     results: dict[str, AssessmentResult] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    settings: AuthoritySettings = field(default_factory=AuthoritySettings)
+    settings: Settings = field(default_factory=Settings)
     unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
 
     @property
@@ -73,34 +72,35 @@ def find_assessment_folders(assessments_dir: Path) -> list[Path]:
 
 
 def load_repository(
-    root: Path | str,
+    settings: Settings | Path | str,
     *,
     model: Model | None = None,
-    model_path: Path | str | None = None,
-    assessments_dir: str = "assessments",
-    evidence_dir: str = "evidence",
     only: list[Path] | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
     display_base: Path | None = None,
-    settings: AuthoritySettings | None = None,
     sealed_history: bool = True,
     cache: FileCache | None = None,
 ) -> Repository:
-    """Load, check and score the assessments under ``root`` (or just the folders in ``only``)."""
-    root = Path(root)
+    """Load, check and score the assessments of ``settings.root`` (or just the folders in ``only``).
+
+    A path instead of settings means the default settings for that folder (mkdocs.yml is not read:
+    callers that want the repository's own settings pass :func:`maturity.settings.load_settings`).
+    """
+    if not isinstance(settings, Settings):
+        settings = Settings(root=Path(settings))
+    root = settings.root
     display = DisplayPath(display_base)
-    reader = FileReader(display, max_bytes, cache)
+    reader = FileReader(display, settings.max_file_size, cache)
     out = Collector()
     if model is None:
-        shown = display(Path(model_path)) if model_path else None
-        model, diags = load_model(model_path, shown)
+        shown = display(settings.model) if settings.model else None
+        model, diags = load_model(settings.model, shown)
         out.extend(diags)
-    repo = Repository(root, model, settings=settings or settings_for(root))
+    repo = Repository(root, model, settings=settings)
     if model is None:
         repo.diagnostics = out.items
         return repo
-    folders = only if only is not None else find_assessment_folders(root / assessments_dir)
-    evidence_root = root / evidence_dir
+    folders = only if only is not None else find_assessment_folders(settings.assessments_path)
+    evidence_root = settings.evidence_path
     for folder in folders:
         if not (folder / RECORD).exists():
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009", "评估目录中缺少 assessment.yml。Missing assessment.yml.")
@@ -124,8 +124,8 @@ def load_repository(
         if result is not None:
             repo.results[a.id] = result
             rules.check_result(a, model, result, out)
-        publication.check_publication(a, model, result, repo.settings, repo.settings.calendar(), out)
-        seal.check_seal(a, register, model, repo.settings, out, root if sealed_history else None)
+        publication.check_publication(a, model, result, settings.publication, settings.publication.calendar(), out)
+        seal.check_seal(a, register, model, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
     repo.diagnostics = sorted(set(out.items), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
     return repo

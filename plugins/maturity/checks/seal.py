@@ -11,7 +11,7 @@ from pathlib import Path
 from maturity.exchange import digest as digests
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, Assessment, from_documents
-from maturity.authority import AuthoritySettings
+from maturity.settings import PublicationSettings
 from maturity.diagnostics import Collector
 from maturity.data.evidence import REGISTER, EvidenceItem, EvidenceRegister, as_date
 from maturity.data.model import Model
@@ -19,7 +19,7 @@ from maturity.data.publication import certificate_of
 from maturity.data.yamlfile import parse_yaml
 
 
-def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, settings: AuthoritySettings,
+def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, settings: PublicationSettings,
                out: Collector, git_root: Path | None) -> None:
     cert = certificate_of(a, settings)
     if cert is None or not cert.sealed_digest or a.scores_doc is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from maturity.authority import SettingsError
+from maturity.settings import SettingsError
 from maturity.cli.check import cmd_model, cmd_score, cmd_validate
 from maturity.cli.authority import cmd_digest, cmd_verify
 from maturity.cli.review import cmd_diff
@@ -16,9 +16,10 @@ from maturity.cli._common import EXIT_OK, EXIT_USAGE
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="maturity", description="中小企业服务机构通用能力成熟度评估（评估即代码）")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--model", help="模型文件（默认：内置 T/ZXGJXH 002—2023）")
-    common.add_argument("--assessments-dir", default="assessments", help="评估目录名（默认 assessments）")
-    common.add_argument("--evidence-dir", default="evidence", help="证据目录名（默认 evidence）")
+    common.add_argument("-f", "--config-file", help="站点配置文件（默认：仓库根目录的 mkdocs.yml；其中 maturity 插件的设置对所有命令有效）")
+    common.add_argument("--model", help="模型文件（默认：mkdocs.yml 中的 model，否则内置 T/ZXGJXH 002—2023）")
+    common.add_argument("--assessments-dir", help="评估文件夹所在目录（默认：mkdocs.yml 中的设置，否则 assessments）")
+    common.add_argument("--evidence-dir", help="证据目录（默认：mkdocs.yml 中的设置，否则 evidence）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", parents=[common], help="检查评估数据，列出全部问题")
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except SettingsError as exc:
-        print(f"maturity: mkdocs.yml 中 maturity 插件的发布设置有误：{exc}。Invalid publication settings.", file=sys.stderr)
+        print(f"maturity: 站点设置有误（mkdocs.yml 中 maturity 插件的选项）：{exc}。Invalid settings.", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

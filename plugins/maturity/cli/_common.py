@@ -1,4 +1,4 @@
-"""What the commands share: turning PATH arguments into a loaded repository, and output formats."""
+"""What the commands share: the repository's settings, PATH arguments, and output formats."""
 
 from __future__ import annotations
 
@@ -7,57 +7,83 @@ from pathlib import Path
 
 from maturity.data.assessment import RECORD
 from maturity.diagnostics import Diagnostic
-from maturity.repository import Repository, DisplayPath, find_assessment_folders, load_repository
+from maturity.repository import DisplayPath, Repository, find_assessment_folders, load_repository
+from maturity.settings import CONFIG_FILE, Settings, load_settings
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def _targets(paths: list[str], assessments_dir: str) -> tuple[Path, list[Path] | None]:
-    """Resolve PATHs (repository root, assessments folder or assessment folders) to a root and folders."""
-    if not paths:
-        paths = ["."]
-    root: Path | None = None
+def find_root(path: Path) -> Path:
+    """The repository a PATH belongs to: the nearest folder at or above it that holds mkdocs.yml.
+
+    Without one: for an assessment folder (or a file in it) the folder two levels up, for a folder
+    of assessment folders its parent, else the folder itself.
+    """
+    full = path.resolve()
+    start = full if full.is_dir() else full.parent
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    if (start / RECORD).is_file():  # an assessment folder, or a file in one
+        return start.parent.parent
+    if any(start.glob(f"*/{RECORD}")):  # the assessments folder
+        return start.parent
+    return start
+
+
+def settings_of(args, root: Path) -> Settings:
+    """The repository's settings (its mkdocs.yml, as the plugin reads it), with the command's flags applied."""
+    config_file = getattr(args, "config_file", None)
+    settings = load_settings(root, config_file)
+    model = getattr(args, "model", None)
+    return settings.with_overrides(model=Path(model).resolve() if model else None,
+                                   assessments_dir=getattr(args, "assessments_dir", None),
+                                   evidence_dir=getattr(args, "evidence_dir", None))
+
+
+def targets(args) -> tuple[Settings, list[Path] | None]:
+    """The settings and the assessment folders PATHs name (None: every folder of the repository)."""
+    paths = [Path(p) for p in (getattr(args, "paths", None) or ["."])]
+    root = find_root(Path(args.config_file).resolve().parent if getattr(args, "config_file", None) else paths[0])
+    settings = settings_of(args, root)
+    assessments = settings.assessments_path.resolve()
     folders: list[Path] = []
-    whole = False
-    for raw in paths:
-        p = Path(raw)
-        full = p.resolve()  # names of "." and ".." are known only once resolved (e.g. `maturity digest .`)
-        if (p / RECORD).exists() or (full.parent.name == assessments_dir and p.is_dir()):
-            folders.append(p)
-            here = full.parent.parent if full.parent.name == assessments_dir else full.parent
-        elif full.name == assessments_dir or (p.is_dir() and not (p / assessments_dir).is_dir() and any(p.glob(f"*/{RECORD}"))):
+    for p in paths:
+        full = p.resolve()
+        if full == settings.root.resolve() or full == assessments and len(paths) == 1:
+            return settings, None
+        if full == assessments:
             folders.extend(find_assessment_folders(p))
-            here = full.parent
+        elif full.is_file() and full.parent.parent == assessments:
+            folders.append(p.parent)  # a data file: its assessment folder
+        elif full.is_dir() and (full.parent == assessments or (full / RECORD).exists()):
+            folders.append(p)
+        elif full.is_dir() and any(full.glob(f"*/{RECORD}")):
+            folders.extend(find_assessment_folders(p))
         else:
-            here = p
-            folders.extend(find_assessment_folders(p / assessments_dir))
-            whole = True
-        root = root or here
-    return root or Path("."), (None if whole and len(paths) == 1 else folders)
+            folders.append(p)  # reported: not an assessment folder (MAT009)
+    return settings, folders
 
 
 def load(args) -> Repository:
-    root, only = _targets(args.paths, args.assessments_dir)
-    return load_repository(root, model_path=args.model, assessments_dir=args.assessments_dir,
-                           evidence_dir=args.evidence_dir, only=only)
+    settings, only = targets(args)
+    return load_repository(settings, only=only)
 
 
 def github_annotation(d: Diagnostic) -> str:
     def esc(s: str, prop: bool = False) -> str:
         s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return s.replace(":", "%3A").replace(",", "%2C") if prop else s
-    kind = "error" if d.is_error else "warning"
+    kind = "error" if d.is_error else "warning" if d.is_warning else "notice"
     return f"::{kind} file={esc(d.path, True)},line={max(d.line, 1)},col={max(d.column, 1)},title={esc(d.code, True)}::{esc(d.message)}"
 
 
 def missing_paths(args) -> bool:
     """A PATH that does not exist is a usage error, not an empty repository that passes."""
-    missing = [p for p in args.paths if not Path(p).exists()]
+    missing = [p for p in getattr(args, "paths", None) or [] if not Path(p).exists()]
     for p in missing:
         print(f"maturity {args.command}: 路径不存在：{p}。No such path.", file=sys.stderr)
     return bool(missing)
-
-
 
 
 def display_path(path: Path) -> str:
@@ -69,6 +95,5 @@ def load_folder(args, folder: Path) -> Repository | None:
     if not (folder / RECORD).exists():
         print(f"maturity {args.command}: {folder} 不是评估目录（缺少 {RECORD}）。Not an assessment folder.", file=sys.stderr)
         return None
-    root, only = _targets([str(folder)], args.assessments_dir)
-    return load_repository(root, model_path=args.model, assessments_dir=args.assessments_dir,
-                           evidence_dir=args.evidence_dir, only=only)
+    settings = settings_of(args, find_root(folder))
+    return load_repository(settings, only=[folder])

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from maturity.exchange import report
-from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, github_annotation, load, missing_paths
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, load, missing_paths, settings_of
 from maturity.data.model import load_model
 
 
@@ -52,7 +53,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_model(args) -> int:
-    model, diags = load_model(args.model)
+    model, diags = load_model(settings_of(args, find_root(Path("."))).model)
     for d in diags:
         print(d, file=sys.stderr)
     if model is None:

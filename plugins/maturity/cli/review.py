@@ -8,7 +8,7 @@ from pathlib import Path
 
 from maturity.exchange import diff
 from maturity.exchange import gitrepo
-from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, settings_of
 
 
 def cmd_diff(args) -> int:
@@ -17,9 +17,10 @@ def cmd_diff(args) -> int:
         # `maturity diff BASE PATH`: a folder, not a revision, so compare BASE with the working tree.
         args.paths, args.head = [args.head, *args.paths], None
     try:
-        rd = diff.diff_revisions(root, args.base, args.head, assessments_dir=args.assessments_dir,
-                                 evidence_dir=args.evidence_dir, model_path=Path(args.model) if args.model else None,
-                                 only=args.paths or None)
+        settings = settings_of(args, root)
+        rd = diff.diff_revisions(settings, args.base, args.head, only=args.paths or None,
+                                 overrides=dict(model=Path(args.model).resolve() if args.model else None,
+                                                assessments_dir=args.assessments_dir, evidence_dir=args.evidence_dir))
     except gitrepo.GitError as exc:
         print(f"maturity diff: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -8,14 +8,15 @@ import sys
 from pathlib import Path
 
 from maturity.data import uscc
-from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, settings_of
 from maturity.data.model import load_model
 
 
 def cmd_new(args) -> int:
     from maturity.data import classification
     from maturity.exchange import scaffold
-    model, diags = load_model(args.model)
+    settings = settings_of(args, Path(args.root))
+    model, diags = load_model(settings.model)
     if model is None:
         for d in diags:
             print(d, file=sys.stderr)
@@ -38,7 +39,7 @@ def cmd_new(args) -> int:
     n = scaffold.NewAssessment(args.id, args.organisation, args.name, args.credit_code, args.region, args.category,
                                args.kind, args.level, dt.date.today())
     try:
-        written = scaffold.create(Path(args.root), model, n, args.assessments_dir, args.evidence_dir)
+        written = scaffold.create(settings.root, model, n, settings.assessments_dir, settings.evidence_dir)
     except FileExistsError as exc:
         print(f"maturity new: {exc} 已存在，未做任何修改。Already exists; nothing written.", file=sys.stderr)
         return EXIT_USAGE
@@ -50,7 +51,8 @@ def cmd_new(args) -> int:
 def cmd_fmt(args) -> int:
     from maturity.exchange import fmt
     from maturity.cli._common import display_path
-    model, diags = load_model(args.model)
+    settings = settings_of(args, find_root(Path((args.paths or ["."])[0])))
+    model, diags = load_model(settings.model)
     if model is None:
         for d in diags:
             print(d, file=sys.stderr)
@@ -63,12 +65,12 @@ def cmd_fmt(args) -> int:
             return EXIT_USAGE
         if p.is_file():
             files.append(p)
-        elif p.name == args.assessments_dir or any(p.glob("*/assessment.yml")):
+        elif p.resolve() == settings.assessments_path.resolve() or any(p.glob("*/assessment.yml")):
             files += [f for folder in sorted(x for x in p.iterdir() if x.is_dir()) for f in fmt.data_files_of(folder)]
         elif (p / "assessment.yml").exists():
             files += fmt.data_files_of(p)
         else:
-            files += fmt.data_files(p, args.assessments_dir, args.evidence_dir)
+            files += fmt.data_files(p, settings.assessments_dir, settings.evidence_dir)
     changed, out = fmt.run(files, model, display_path, check=args.check)
     for d in out.items:
         print(d, file=sys.stderr)

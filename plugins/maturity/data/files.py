@@ -9,7 +9,14 @@ from pathlib import Path
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so a crash loses nothing."""
+    """Write ``text`` (UTF-8, line ends as given) to ``path`` through a temporary file and a rename, so a crash loses nothing."""
+    if not isinstance(text, str):
+        raise TypeError(f"write_atomic expects text, not {type(text).__name__}")
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename, so a crash loses nothing."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:  # mkstemp makes the file 0600: keep the old file's permissions, or give a new one the usual ones
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -17,10 +24,10 @@ def write_atomic(path: Path, text: str) -> None:
         mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with os.fdopen(fd, "wb") as f:
             if hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), mode)
-            f.write(text)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

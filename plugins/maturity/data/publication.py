@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from maturity.data.assessment import Assessment
-from maturity.authority import AuthoritySettings
+from maturity.settings import PublicationSettings
 from maturity.data.dates import add_months
 from maturity.diagnostics import Collector
 from maturity.data.evidence import as_date
@@ -102,7 +102,7 @@ def is_reviewed(a: Assessment) -> bool:
     return bool(review) and review["decision"] == "confirmed"
 
 
-def announcement_of(a: Assessment, settings: AuthoritySettings, calendar: WorkingCalendar) -> Announcement | None:
+def announcement_of(a: Assessment, settings: PublicationSettings, calendar: WorkingCalendar) -> Announcement | None:
     raw = (a.publication or {}).get("announcement")
     if not raw:
         return None
@@ -113,11 +113,11 @@ def announcement_of(a: Assessment, settings: AuthoritySettings, calendar: Workin
     return Announcement(start, calendar.last_day(start, days), raw.get("level"), objections)
 
 
-def certificate_of(a: Assessment, settings: AuthoritySettings | None = None) -> Certificate | None:
+def certificate_of(a: Assessment, settings: PublicationSettings | None = None) -> Certificate | None:
     raw = (a.publication or {}).get("certificate")
     if not raw:
         return None
-    settings = settings or AuthoritySettings()
+    settings = settings or PublicationSettings()
     issued = as_date(raw["issued"])
     until = as_date(raw.get("valid_until")) or add_months(issued, 12 * settings.validity_years) - dt.timedelta(days=1)
     events = tuple(StatusEvent(e["kind"], as_date(e["date"]), e.get("reason", ""), e.get("digest"))
@@ -125,7 +125,7 @@ def certificate_of(a: Assessment, settings: AuthoritySettings | None = None) -> 
     return Certificate(raw["number"], raw["level"], issued, until, raw.get("digest"), events, a.id)
 
 
-def standing(a: Assessment, settings: AuthoritySettings, calendar: WorkingCalendar, today: dt.date) -> Standing | None:
+def standing(a: Assessment, settings: PublicationSettings, calendar: WorkingCalendar, today: dt.date) -> Standing | None:
     """The publication status on ``today``; None when the assessment is not in publication."""
     if not is_reviewed(a):
         return None
@@ -150,7 +150,7 @@ def standing(a: Assessment, settings: AuthoritySettings, calendar: WorkingCalend
     return Standing("valid", ann, cert, due if due <= cert.valid_until else None)
 
 
-def check_publication(a: Assessment, model: Model, result, settings: AuthoritySettings, calendar: WorkingCalendar,
+def check_publication(a: Assessment, model: Model, result, settings: PublicationSettings, calendar: WorkingCalendar,
                       out: Collector) -> None:
     doc, pub = a.publication_doc, a.publication
     if doc is None:

@@ -18,7 +18,10 @@ from maturity.diagnostics import Diagnostic
 from maturity.data.model import Model
 from maturity.exchange.report import exact
 from maturity.repository import Repository, load_repository
+from maturity.settings import CONFIG_FILE, Settings, load_settings
 from maturity.scoring import display
+
+WORKING_TREE = "工作区"  # shown for a missing HEAD revision
 
 
 @dataclass(frozen=True)
@@ -95,33 +98,44 @@ class RepositoryDiff:
     diagnostics: list[Diagnostic]  # problems outside any one assessment, on the new side
 
 
-def diff_revisions(root: Path, base: str, head: str | None, *, assessments_dir: str = "assessments",
-                   evidence_dir: str = "evidence", model_path: Path | None = None, only: list[str] | None = None) -> RepositoryDiff:
-    """Compare ``base`` with ``head`` (a revision, or None for the working tree)."""
+def diff_revisions(settings: Settings, base: str, head: str | None, *, only: list[str] | None = None,
+                   overrides: dict | None = None) -> RepositoryDiff:
+    """Compare ``base`` with ``head`` (a revision, or None for the working tree).
+
+    Each side is checked with its own settings: the mkdocs.yml (and a model file inside the
+    repository) of that revision, with the command's flags (``overrides``) applied to both.
+    """
+    root = settings.root
     try:
         top = gitrepo.toplevel(root)
     except gitrepo.GitError as exc:
         raise gitrepo.GitError(f"{root} 不在 git 仓库中。Not a git repository.") from exc
     prefix = root.resolve().relative_to(top.resolve()).as_posix() if root.resolve() != top.resolve() else ""
-    paths = [f"{prefix}/{p}" if prefix else p for p in (assessments_dir, evidence_dir)]
+    wanted = [settings.assessments_dir, settings.evidence_dir, CONFIG_FILE]
+    if settings.model is not None:
+        try:
+            wanted.append(settings.model.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass  # a model outside the repository is the same on both sides
+    paths = [f"{prefix}/{p}" if prefix else p for p in wanted]
     base_id = gitrepo.resolve(top, base)
+
+    def side(revision: str, dest: Path) -> Repository:
+        gitrepo.export(top, revision, paths, dest)
+        here = dest / prefix if prefix else dest
+        here.mkdir(parents=True, exist_ok=True)
+        side_settings = load_settings(here).with_overrides(**(overrides or {}))
+        if settings.model is not None and side_settings.model is None:
+            side_settings = side_settings.with_overrides(model=settings.model)
+        return load_repository(side_settings, display_base=here)
+
     with tempfile.TemporaryDirectory(prefix="maturity-diff-") as tmp:
-        old_root = Path(tmp) / "base"
-        gitrepo.export(top, base_id, paths, old_root)
-        old_root = old_root / prefix if prefix else old_root
-        old = load_repository(old_root, model_path=model_path, assessments_dir=assessments_dir,
-                              evidence_dir=evidence_dir, display_base=old_root)
+        old = side(base_id, Path(tmp) / "base")
         if head is None:
-            new = load_repository(root, model_path=model_path, assessments_dir=assessments_dir,
-                                  evidence_dir=evidence_dir, display_base=root)
-            head_label = "工作区"
+            new = load_repository(settings, display_base=root)
+            head_label = WORKING_TREE
         else:
-            head_id = gitrepo.resolve(top, head)
-            new_root = Path(tmp) / "head"
-            gitrepo.export(top, head_id, paths, new_root)
-            new_root = new_root / prefix if prefix else new_root
-            new = load_repository(new_root, model_path=model_path, assessments_dir=assessments_dir,
-                                  evidence_dir=evidence_dir, display_base=new_root)
+            new = side(gitrepo.resolve(top, head), Path(tmp) / "head")
             head_label = head
     if new.model is None:
         raise gitrepo.GitError("模型文件无法使用。Model unusable.")

@@ -1,4 +1,9 @@
-"""Options of the ``maturity`` plugin in ``mkdocs.yml``."""
+"""Options of the ``maturity`` plugin in ``mkdocs.yml``.
+
+The same options, with the same defaults, are read by every ``maturity`` command through
+:mod:`maturity.settings` (a test keeps the two in step); MkDocs checks their types here, and
+:func:`maturity.settings.from_options` checks everything else for both.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,14 @@ import datetime as dt
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from maturity.authority import AuthoritySettings
+from maturity.settings import PublicationSettings
+
+_P = PublicationSettings()
 
 
 class MaturityConfig(base.Config):
     enabled = c.Type(bool, default=True)
-    # The model file; empty means the built-in T/ZXGJXH 002—2023 model.
+    # The model file, relative to mkdocs.yml; empty means the built-in T/ZXGJXH 002—2023 model.
     model = c.Optional(c.Type(str))
     # Folders, relative to mkdocs.yml.
     assessments_dir = c.Type(str, default="assessments")
@@ -25,13 +32,13 @@ class MaturityConfig(base.Config):
     build_date = c.Optional(c.Type((str, dt.date)))
     # Show each report's git history (date, author, subject, A before → after) and the commit built from.
     history = c.Type(bool, default=True)
-    # The authority's publication settings (see docs/guide/authority.md).
-    announcement_days = c.Type(int, default=5)
-    objection_contact = c.Type(str, default=AuthoritySettings.objection_contact)
-    certificate_number = c.Type(str, default=AuthoritySettings.certificate_number)
-    validity_years = c.Type(int, default=3)
-    surveillance_months = c.Type(int, default=12)
-    holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra days off, YYYY-MM-DD, for years the calendar does not know
-    workdays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra working weekend days (调休)
     # Placeholder in hand-written pages replaced by the overview (counts by level, region, category).
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")
+    # The authority's publication settings (see docs/guide/authority.md).
+    announcement_days = c.Type(int, default=_P.announcement_days)
+    objection_contact = c.Type(str, default=_P.objection_contact)
+    certificate_number = c.Type(str, default=_P.certificate_number)
+    validity_years = c.Type(int, default=_P.validity_years)
+    surveillance_months = c.Type(int, default=_P.surveillance_months)
+    holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra days off, YYYY-MM-DD, for years the calendar does not know
+    workdays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra working weekend days (调休)

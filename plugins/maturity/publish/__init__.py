@@ -1,9 +1,10 @@
-"""Site content from a repository: pages as HTML fragments, independent of any site generator.
+"""The site, built from a repository: pages as HTML fragments and generated files, independent of any generator.
 
-The MkDocs plugin (:mod:`maturity.mkdocs_plugin`) turns these into generated pages; another
-generator would need only a new adapter.
+The MkDocs plugin (:mod:`maturity.mkdocs_plugin`) hands them to MkDocs; :mod:`maturity.publish.writer`
+writes them to a folder for any other generator.
 """
 
-from maturity.publish.build import Asset, Page, Site, SiteOptions, build_site, public_evidence_files
+from maturity.publish.build import build_site, published_assessments
+from maturity.publish.site import Asset, Copy, Page, Site
 
-__all__ = ["Asset", "Page", "Site", "SiteOptions", "build_site", "public_evidence_files"]
+__all__ = ["Asset", "Copy", "Page", "Site", "build_site", "published_assessments"]

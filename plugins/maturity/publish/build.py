@@ -1,119 +1,29 @@
-"""Build every generated page of the site from a loaded :class:`~maturity.repository.Repository`."""
+"""Build every generated page and file of the site from a loaded :class:`~maturity.repository.Repository`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
-import re
 from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from importlib import resources
 
 import jinja2
 
 from maturity.data import classification
-from maturity.publish import richtext
 from maturity.data.assessment import KINDS, ROLES, STAGES, Assessment
 from maturity.data.evidence import CLASSES, METHODS, as_date
-from maturity.publish import charts
-from maturity.publish import publishing
 from maturity.data.publication import EVENTS, OUTCOMES, STATUS
+from maturity.publish import badges, charts, feed, records, richtext, urls
+from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
 from maturity.scoring import display
+from maturity.settings import Settings
+
+STATIC = ("maturity.css", "maturity.js")
 
 
-@dataclass(frozen=True)
-class Page:
-    src_uri: str  # e.g. "assessments/2026-x/index.md"
-    title: str
-    html: str
-    toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title)
-    # What the site's search index should see, when not the whole page: a report's requirement
-    # tables would make the index huge and slow to build, while names and conclusions suffice.
-    search_html: str | None = None
-
-
-@dataclass(frozen=True)
-class Asset:
-    """A generated file that is not a page: JSON, feed, badge."""
-
-    path: str
-    content: str
-
-
-@dataclass
-class Site:
-    pages: list[Page]
-    assets: list[Asset]
-
-
-@dataclass
-class SiteOptions:
-    templates_dir: Path | None = None
-    build_date: dt.date = field(default_factory=dt.date.today)
-    directory_urls: bool = True
-    site_name: str = ""
-    history: object = None  # a maturity.exchange.history.History, or None when not asked for
-    commit: str | None = None  # the git commit the site is built from
-    site_url: str | None = None  # the public address, for QR codes, JSON and the feed
-
-
-def url_of(src_uri: str, directory_urls: bool = True) -> str:
-    """The URL path of a page built from ``src_uri`` (MkDocs' rule for index pages)."""
-    if src_uri.endswith("index.md"):
-        base = src_uri[: -len("index.md")]
-        return base if directory_urls else base + "index.html"
-    return src_uri
-
-
-def slug(text: str) -> str:
-    """A URL segment that keeps letters, digits, '-' and '_' (certificate numbers, ids)."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
-
-
-class _Links:
-    """Relative links between generated pages, so the site works under any base path."""
-
-    def __init__(self, directory_urls: bool) -> None:
-        self.directory_urls = directory_urls
-        self.current = ""
-
-    def to(self, src_uri: str) -> str:
-        target = url_of(src_uri, self.directory_urls)
-        here = url_of(self.current, self.directory_urls)
-        here_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-        rel = posixpath.relpath(target or ".", here_dir.rstrip("/") or ".")
-        if self.directory_urls and (target.endswith("/") or not target) and not rel.endswith("/"):
-            rel += "/"
-        return rel if rel != "./" else "./"
-
-    def current_url(self) -> str:
-        return url_of(self.current, self.directory_urls)
-
-    def file(self, site_path: str) -> str:
-        here = url_of(self.current, self.directory_urls)
-        here_dir = here if here.endswith("/") else posixpath.dirname(here) + "/"
-        return posixpath.relpath(site_path, here_dir.rstrip("/") or ".")
-
-
-def assessment_uri(a: Assessment) -> str:
-    return f"assessments/{a.id}/index.md"
-
-
-def organisation_uri(org_id: str) -> str:
-    return f"organisations/{org_id}/index.md"
-
-
-def certificate_uri(number: str) -> str:
-    return f"certificates/{slug(number)}/index.md"
-
-
-def evidence_site_path(org: str, file: str) -> str:
-    return f"evidence/{org}/{file}"
-
-
-def public_evidence_files(repo: Repository, published: list[Assessment]) -> list[tuple[str, Path]]:
-    """(site path, source file) of public evidence cited by published assessments — and nothing else."""
+def public_evidence_files(repo: Repository, published: list[Assessment]) -> list[Copy]:
+    """Public evidence cited by published assessments — and nothing else."""
     out = {}
     for a in published:
         register = repo.registers.get(a.organisation["id"])
@@ -123,14 +33,14 @@ def public_evidence_files(repo: Repository, published: list[Assessment]) -> list
         for ref in sorted(cited):
             item = register.items.get(ref)
             if item and item.publishable and item.path is not None and item.file:
-                out[evidence_site_path(register.organisation, item.file)] = item.path
-    return sorted(out.items())
+                out[urls.evidence_site_path(register.organisation, item.file)] = item.path
+    return [Copy(path, source) for path, source in sorted(out.items())]
 
 
-def _environment(options: SiteOptions) -> jinja2.Environment:
+def environment(settings: Settings) -> jinja2.Environment:
     loaders = []
-    if options.templates_dir and options.templates_dir.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(options.templates_dir)))
+    if settings.templates_path.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(settings.templates_path)))
     loaders.append(jinja2.PackageLoader("maturity.publish", "templates"))
     env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True)
@@ -148,9 +58,18 @@ def published_assessments(repo: Repository) -> list[Assessment]:
     return [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
 
 
-def build_site(repo: Repository, options: SiteOptions) -> Site:
-    env = _environment(options)
-    links = _Links(options.directory_urls)
+def static_assets() -> list[Asset]:
+    folder = resources.files("maturity.publish").joinpath("assets")
+    return [Asset(f"{urls.ASSET_DIR}/{name}", folder.joinpath(name).read_text(encoding="utf-8")) for name in STATIC]
+
+
+def build_site(repo: Repository, *, history=None, commit: str | None = None) -> Site:
+    """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None)."""
+    settings = repo.settings
+    today = settings.today()
+    site_settings = settings.site
+    env = environment(settings)
+    links = urls.Links(site_settings.directory_urls)
     model = repo.model
     published = sorted(published_assessments(repo), key=lambda a: (a.reference_date or dt.date.min, a.id), reverse=True)
     categories = classification.categories()
@@ -158,37 +77,35 @@ def build_site(repo: Repository, options: SiteOptions) -> Site:
     def category_name(code: str) -> str:
         return " / ".join(classification.path_names(code)) if code in categories else code
 
-    records = publishing.public_records(published, repo.results, repo.settings, options.build_date)
-    by_assessment = {r.assessment.id: r for r in records}
-    certified = sorted((r for r in records if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
-
-    def badge_path(org_id: str) -> str:
-        return f"badges/{org_id}.svg"
+    public = records.public_records(published, repo.results, settings.publication, today)
+    by_assessment = {r.assessment.id: r for r in public}
+    certified = sorted((r for r in public if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
 
     common = dict(model=model, links=links, level_name=model.level_name, category_name=category_name,
-                  results=repo.results, records=records, by_assessment=by_assessment, certified=certified,
-                  assessment_uri=assessment_uri, organisation_uri=organisation_uri, certificate_uri=certificate_uri,
-                  build_date=options.build_date, STATUS=STATUS, EVENTS=EVENTS, OUTCOMES=OUTCOMES,
-                  settings=repo.settings, history=options.history, commit=options.commit, site_url=options.site_url,
-                  absolute=lambda path: publishing.absolute(options.site_url, path), badge_path=badge_path)
-    pages: list[Page] = []
-    assets: list[Asset] = []
+                  results=repo.results, records=public, by_assessment=by_assessment, certified=certified,
+                  assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
+                  certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
+                  build_date=today, STATUS=STATUS, EVENTS=EVENTS, OUTCOMES=OUTCOMES,
+                  settings=settings.publication, history=history, commit=commit, site_url=site_settings.url,
+                  absolute=lambda path: urls.absolute(site_settings.url, path))
+    site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",))
+    site.assets.extend(static_assets())
 
     def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, **context) -> None:
         links.current = src_uri
         html = env.get_template(template).render(**common, **context)
         search_html = env.get_template(search_template).render(**common, **context) if search_template else None
-        pages.append(Page(src_uri, title, html, tuple(toc), search_html))
+        site.pages.append(Page(src_uri, title, html, tuple(toc), search_html))
 
     for a in published:
         result = repo.results[a.id]
         register = repo.registers.get(a.organisation["id"])
-        render(assessment_uri(a), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
+        render(urls.assessment_uri(a.id), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
                REPORT_TOC, search_template="report_search.html", a=a, result=result, evidence=_evidence_view(a, register),
                rows=_requirement_rows(model, a), timeline=_timeline(a),
-               charts=_charts(model, a, result), evidence_path=evidence_site_path)
+               charts=_charts(model, a, result), evidence_path=urls.evidence_site_path)
 
-    render("assessments/index.md", "index.html", "评估结果一览", search_template="index_search.html", assessments=published)
+    render(urls.ASSESSMENTS_INDEX, "index.html", "评估结果一览", search_template="index_search.html", assessments=published)
 
     by_org: dict[str, list[Assessment]] = {}
     for a in published:
@@ -197,41 +114,37 @@ def build_site(repo: Repository, options: SiteOptions) -> Site:
         items = sorted(items, key=lambda a: (a.reference_date or dt.date.min, a.id))
         name = items[-1].organisation["name"]
         own = [by_assessment[a.id] for a in items if a.id in by_assessment]
-        assets.append(Asset(badge_path(org_id), publishing.organisation_badge(own, model, name)))
-        render(organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation, assessments=items)
+        site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, model, name)))
+        render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation, assessments=items)
 
-    render("certificates/index.md", "certificates.html", "证书公示", toc=CERTIFICATES_TOC)
-    render("verify/index.md", "verify.html", "证书查询")
+    render(urls.CERTIFICATES_INDEX, "certificates.html", "证书公示", toc=CERTIFICATES_TOC)
+    render(urls.VERIFY, "verify.html", "证书查询", level_names={str(lv.level): lv.name for lv in model.levels})
     for r in certified:
         cert = r.standing.certificate
-        page_url = publishing.absolute(options.site_url, url_of(certificate_uri(cert.number), options.directory_urls))
-        qr = publishing.qr_svg(page_url, f"证书 {cert.number} 查询页二维码") if options.site_url else None
-        record = publishing.certificate_record(r, model, options.site_url, options.directory_urls)
-        assets.append(Asset(f"certificates/{slug(cert.number)}.json", publishing.dumps(record)))
-        render(certificate_uri(cert.number), "certificate.html", f"证书 {cert.number}", r=r, a=r.assessment, cert=cert,
-               result=r.result, qr=qr, page_url=page_url, json_path=f"certificates/{slug(cert.number)}.json")
-    assets.append(Asset("certificates.json", publishing.dumps(
-        publishing.certificates_json(records, model, repo.settings, options.build_date, options.site_url, options.directory_urls))))
-    assets.append(Asset("feed.xml", publishing.atom_feed(records, model, options.build_date, options.site_url, options.site_name,
-                                                         options.directory_urls)))
-    return Site(pages, assets)
+        record = records.certificate_record(r, model, settings)
+        qr = badges.qr_svg(record.url, f"证书 {cert.number} 查询页二维码") if site_settings.url else None
+        site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
+        render(urls.certificate_uri(cert.number), "certificate.html", f"证书 {cert.number}", r=r, a=r.assessment, cert=cert,
+               result=r.result, qr=qr, page_url=record.url, json_path=urls.certificate_json_path(cert.number))
+    site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, model, settings, today).dumps()))
+    site.assets.append(Asset(urls.FEED, feed.atom_feed(public, model, today, site_settings)))
+    site.copies.extend(public_evidence_files(repo, published))
+    site.fragments["overview"] = lambda src_uri: overview_html(repo, env, public, src_uri)
+    return site
 
 
 CERTIFICATES_TOC = ((2, "current", "有效证书"), (2, "announced", "公示中"), (2, "history", "历史证书"), (2, "data", "数据与订阅"))
 
 
-def overview_html(repo: Repository, options: SiteOptions, current_uri: str) -> str:
-    """The counts for the home page (by level, region and category), as an HTML fragment."""
-    env = _environment(options)
-    links = _Links(options.directory_urls)
-    links.current = current_uri
+def overview_html(repo: Repository, env: jinja2.Environment, public: list, src_uri: str) -> str:
+    """The counts for the home page (by level, region and category), as an HTML fragment for the page ``src_uri``."""
+    links = urls.Links(repo.settings.site.directory_urls, src_uri)
     published = published_assessments(repo)
     model = repo.model
     formal = [a for a in published if not a.is_self_assessment]
     by_level = Counter(a.applied_level for a in published)
     recommended = Counter(repo.results[a.id].recommended_level for a in formal)
-    records = publishing.public_records(published, repo.results, repo.settings, options.build_date)
-    certified = Counter(r.standing.certificate.level for r in records if r.standing.is_current)
+    certified = Counter(r.standing.certificate.level for r in public if r.standing.is_current)
     regions = Counter(a.organisation["region"] for a in published)
     cats = Counter(classification.path_names(a.organisation["category"])[0] if a.organisation["category"] in classification.categories()
                    else a.organisation["category"] for a in published)

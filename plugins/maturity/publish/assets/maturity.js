@@ -55,6 +55,10 @@
     var out = form.parentNode.querySelector(".mt-verify-result");
     var input = form.querySelector("input[name=q]");
     var data = null;
+    var labelsNode = document.getElementById("mt-verify-labels");
+    var labels = labelsNode ? JSON.parse(labelsNode.textContent) : {status: {}, levels: {}};
+    function status(code) { return labels.status[code] || code; }
+    function level(n) { return labels.levels[String(n)] || String(n); }
     function show() {
       var q = input.value.trim().toUpperCase();
       out.innerHTML = "";
@@ -70,8 +74,8 @@
       hits.forEach(function (c) {
         var box = document.createElement("div");
         box.className = "mt-verify-hit";
-        box.appendChild(text("p", c.organisation.name + " · " + c.level_name + " · 证书 " + c.number));
-        box.appendChild(text("p", "状态：" + c.status_label + "（有效期 " + c.issued + " 至 " + c.valid_until + "）", "mt-status mt-status-" + c.status));
+        box.appendChild(text("p", c.organisation.name + " · " + level(c.level) + " · 证书 " + c.number));
+        box.appendChild(text("p", "状态：" + status(c.status) + "（有效期 " + c.issued + " 至 " + c.valid_until + "）", "mt-status mt-status-" + c.status));
         var link = document.createElement("a");
         link.href = c.url;
         link.textContent = "打开证书页";
@@ -79,10 +83,11 @@
         out.appendChild(box);
       });
       ann.forEach(function (c) {
-        out.appendChild(text("p", c.organisation.name + "：" + c.status_label + "（" + c.start + " 至 " + c.last_day + "）"));
+        out.appendChild(text("p", c.organisation.name + "：" + status(c.status) + "（" + c.start + " 至 " + c.last_day + "）"));
       });
     }
-    form.addEventListener("submit", function () {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
       if (data) { show(); return; }
       fetch(form.getAttribute("data-source")).then(function (r) { return r.json(); })
         .then(function (d) { data = d; show(); })

@@ -1,0 +1,87 @@
+"""Where each generated page and file lives on the site, and links between them.
+
+The one module that knows the site's URL scheme: pages are named by their source path
+(``assessments/<id>/index.md``), as MkDocs and other generators that read ``mkdocs.yml`` do.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+
+def url_of(src_uri: str, directory_urls: bool = True) -> str:
+    """The URL path of a page built from ``src_uri`` (MkDocs' rule for index pages)."""
+    if src_uri.endswith("index.md"):
+        base = src_uri[: -len("index.md")]
+        return base if directory_urls else base + "index.html"
+    return src_uri
+
+
+def slug(text: str) -> str:
+    """A URL segment that keeps ASCII letters, digits, '-' and '_' (certificate numbers, ids)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+def assessment_uri(assessment_id: str) -> str:
+    return f"assessments/{assessment_id}/index.md"
+
+
+def organisation_uri(org_id: str) -> str:
+    return f"organisations/{org_id}/index.md"
+
+
+def certificate_uri(number: str) -> str:
+    return f"certificates/{slug(number)}/index.md"
+
+
+def certificate_json_path(number: str) -> str:
+    return f"certificates/{slug(number)}.json"
+
+
+def evidence_site_path(org: str, file: str) -> str:
+    return f"evidence/{org}/{file}"
+
+
+def badge_path(org_id: str) -> str:
+    return f"badges/{org_id}.svg"
+
+
+ASSESSMENTS_INDEX = "assessments/index.md"
+CERTIFICATES_INDEX = "certificates/index.md"
+VERIFY = "verify/index.md"
+CERTIFICATES_JSON = "certificates.json"
+FEED = "feed.xml"
+ASSET_DIR = "assets/maturity"
+
+
+def absolute(site_url: str | None, path: str) -> str:
+    """A site path as an absolute URL when the site's address is known, else as a root-relative path."""
+    if site_url:
+        return site_url.rstrip("/") + "/" + path.lstrip("/")
+    return "/" + path.lstrip("/")
+
+
+class Links:
+    """Relative links from the page being rendered, so the site works under any base path."""
+
+    def __init__(self, directory_urls: bool, current: str = "") -> None:
+        self.directory_urls = directory_urls
+        self.current = current
+
+    def to(self, src_uri: str) -> str:
+        target = url_of(src_uri, self.directory_urls)
+        here = url_of(self.current, self.directory_urls)
+        here_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+        rel = posixpath.relpath(target or ".", here_dir.rstrip("/") or ".")
+        if self.directory_urls and (target.endswith("/") or not target) and not rel.endswith("/"):
+            rel += "/"
+        return rel if rel != "./" else "./"
+
+    def current_url(self) -> str:
+        return url_of(self.current, self.directory_urls)
+
+    def file(self, site_path: str) -> str:
+        here = url_of(self.current, self.directory_urls)
+        here_dir = here if here.endswith("/") else posixpath.dirname(here) + "/"
+        return posixpath.relpath(site_path, here_dir.rstrip("/") or ".")

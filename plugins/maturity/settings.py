@@ -1,0 +1,313 @@
+"""One settings object, read once and passed to everything that needs it.
+
+The authority configures the site in ``mkdocs.yml`` (the ``maturity`` plugin's options, plus
+``site_name``, ``site_url``, ``use_directory_urls`` and ``strict``). The MkDocs plugin hands its
+validated options to :func:`from_options`; every command reads the same file with
+:func:`load_settings`, which goes through the same :func:`from_options`. So a pull-request check,
+a pre-commit hook and the publication build check the same data against the same model with the
+same rules. No other module reads ``mkdocs.yml``.
+
+The severity policy lives here too (:meth:`Settings.fails`): errors always fail; warnings fail a
+strict run (``mkdocs build --strict``, ``maturity check``, ``maturity validate --strict``); notes
+never do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from maturity.data.dates import check_date_range
+from maturity.data.workdays import WorkingCalendar
+from maturity.diagnostics import Diagnostic, Severity
+
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN = "maturity"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the option and what is expected."""
+
+
+@dataclass(frozen=True)
+class PublicationSettings:
+    """The authority's rules for publication (guide 8.4): announcement, certificate scheme, calendar."""
+
+    announcement_days: int = 5  # working days of the 公示 period
+    objection_contact: str = "请在公示期内以书面形式向评估管理机构提出异议，并附联系方式和证明材料。"
+    certificate_number: str = r"^[A-Z]{2,10}-\d{4}-\d{4}$"  # the scheme numbers must match
+    validity_years: int = 3
+    surveillance_months: int = 12
+    holidays: tuple[dt.date, ...] = ()
+    workdays: tuple[dt.date, ...] = ()
+
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(frozenset(self.holidays), frozenset(self.workdays))
+
+    def number_matches(self, number: str) -> bool:
+        # ASCII: \d must not accept full-width or other Unicode digits (ＺＸＧＪ-２０２６-…).
+        return re.fullmatch(self.certificate_number, number, re.ASCII) is not None
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What the site generator knows about the site (from ``mkdocs.yml``'s top level)."""
+
+    name: str = ""
+    url: str | None = None  # the public address: QR codes, JSON and the feed use it
+    directory_urls: bool = True
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = Path(".")  # the folder of mkdocs.yml: every relative path below is relative to it
+    config_file: Path | None = None
+    enabled: bool = True
+    model: Path | None = None  # None: the built-in T/ZXGJXH 002—2023 model file
+    assessments_dir: str = "assessments"
+    evidence_dir: str = "evidence"
+    templates_dir: str = "templates"
+    max_file_size: int = 2 * 1024 * 1024
+    build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
+    history: bool = True
+    overview_marker: str = "<!-- maturity:overview -->"
+    publication: PublicationSettings = field(default_factory=PublicationSettings)
+    site: SiteSettings = field(default_factory=SiteSettings)
+    strict: bool = False  # mkdocs.yml's own ``strict``: warnings fail the build
+
+    @property
+    def assessments_path(self) -> Path:
+        return self.root / self.assessments_dir
+
+    @property
+    def evidence_path(self) -> Path:
+        return self.root / self.evidence_dir
+
+    @property
+    def templates_path(self) -> Path:
+        return self.root / self.templates_dir
+
+    def today(self) -> dt.date:
+        """The date the site describes: the option, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
+        if self.build_date is not None:
+            return self.build_date
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        if epoch:
+            try:
+                return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+            except (ValueError, OverflowError, OSError) as exc:
+                raise SettingsError(f"环境变量 SOURCE_DATE_EPOCH（{epoch!r}）不是有效的时间戳") from exc
+        return dt.date.today()
+
+    def fails(self, d: Diagnostic, strict: bool | None = None) -> bool:
+        """Whether ``d`` fails a run: errors always, warnings when strict, notes never."""
+        if d.severity is Severity.ERROR:
+            return True
+        return d.severity is Severity.WARNING and (self.strict if strict is None else strict)
+
+    def failures(self, diagnostics: Iterable[Diagnostic], strict: bool | None = None) -> list[Diagnostic]:
+        return [d for d in diagnostics if self.fails(d, strict)]
+
+    def with_overrides(self, **changes: Any) -> "Settings":
+        """A copy with some values replaced (command-line flags); None leaves a value as it is."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+# -- the plugin's options, one table for the plugin and the commands -------------------------------
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: str  # bool, int, str, optional-str, optional-date, dates
+    default: Any
+    help: str
+
+
+_P = PublicationSettings()
+OPTIONS: tuple[Option, ...] = (
+    Option("enabled", "bool", True, "关闭时插件什么也不做"),
+    Option("model", "optional-str", None, "模型文件（相对于 mkdocs.yml）；空：内置 T/ZXGJXH 002—2023"),
+    Option("assessments_dir", "str", "assessments", "评估文件夹所在目录"),
+    Option("evidence_dir", "str", "evidence", "证据登记和文件所在目录"),
+    Option("templates_dir", "str", "templates", "覆盖内置模板的目录"),
+    Option("max_file_size", "int", 2 * 1024 * 1024, "每个数据文件的最大字节数"),
+    Option("build_date", "optional-date", None, "状态计算日期 YYYY-MM-DD；空：SOURCE_DATE_EPOCH，否则今天"),
+    Option("history", "bool", True, "在报告页显示 git 修改历史"),
+    Option("overview_marker", "str", "<!-- maturity:overview -->", "首页中替换为统计概览的标记"),
+    Option("announcement_days", "int", _P.announcement_days, "公示期（工作日）"),
+    Option("objection_contact", "str", _P.objection_contact, "公示期内提出异议的方式"),
+    Option("certificate_number", "str", _P.certificate_number, "证书编号规则（正则表达式，ASCII）"),
+    Option("validity_years", "int", _P.validity_years, "证书有效期（年）"),
+    Option("surveillance_months", "int", _P.surveillance_months, "年度监督间隔（月）"),
+    Option("holidays", "dates", [], "日历数据未覆盖年份的额外休息日"),
+    Option("workdays", "dates", [], "日历数据未覆盖年份的额外调休工作日"),
+)
+OPTION_NAMES = tuple(o.name for o in OPTIONS)
+_PUBLICATION_OPTIONS = ("announcement_days", "objection_contact", "certificate_number", "validity_years",
+                        "surveillance_months", "holidays", "workdays")
+
+
+def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_file: Path | None = None,
+                 site: SiteSettings | None = None, strict: bool = False) -> Settings:
+    """Settings from the plugin's options (as MkDocs validated them, or as read from mkdocs.yml)."""
+    unknown = sorted(set(options) - set(OPTION_NAMES))
+    if unknown:
+        raise SettingsError(f"未知的选项 {'、'.join(unknown)}；可用选项：{'、'.join(OPTION_NAMES)}")
+    values = {o.name: _checked(o, options[o.name]) if options.get(o.name) is not None else o.default for o in OPTIONS}
+    try:
+        re.compile(values["certificate_number"], re.ASCII)
+    except re.error as exc:
+        raise SettingsError(f"certificate_number 不是有效的正则表达式：{exc}") from exc
+    for name in ("announcement_days", "validity_years", "surveillance_months", "max_file_size"):
+        if values[name] < 1:
+            raise SettingsError(f"{name} 应为正整数，实际为 {values[name]}")
+    if values["announcement_days"] > 366 or values["validity_years"] > 100 or values["surveillance_months"] > 1200:
+        raise SettingsError("announcement_days / validity_years / surveillance_months 超出合理范围")
+    publication = PublicationSettings(**{k: tuple(values[k]) if k in ("holidays", "workdays") else values[k]
+                                         for k in _PUBLICATION_OPTIONS})
+    root = Path(root)
+    return Settings(
+        root=root, config_file=config_file, enabled=values["enabled"],
+        model=(root / values["model"]) if values["model"] else None,
+        assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
+        templates_dir=values["templates_dir"], max_file_size=values["max_file_size"],
+        build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
+        publication=publication, site=site or SiteSettings(), strict=strict,
+    )
+
+
+def _checked(option: Option, value: Any) -> Any:
+    name, kind = option.name, option.kind
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise SettingsError(f"{name} 应为 true 或 false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"{name} 应为整数，实际为 {value!r}")
+        return value
+    if kind in ("str", "optional-str"):
+        if not isinstance(value, str):
+            raise SettingsError(f"{name} 应为文字，实际为 {value!r}")
+        return value
+    if kind == "optional-date":
+        return _date(name, value)
+    if kind == "dates":
+        if not isinstance(value, (list, tuple)):
+            raise SettingsError(f"{name} 应为日期列表，如 [2031-01-01]")
+        return [_date(name, v) for v in value]
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _date(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        try:
+            value = dt.date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise SettingsError(f"{name} 中的“{value}”不是有效日期（应为 YYYY-MM-DD）") from exc
+    why = check_date_range(value)
+    if why:
+        raise SettingsError(f"{name} 中的日期 {value}：{why}")
+    return value
+
+
+# -- reading mkdocs.yml ------------------------------------------------------------------------------
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as MkDocs reads it: !ENV resolved from the environment, other tags read as nothing."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node):
+    # As pyyaml_env_tag (MkDocs' !ENV): !ENV NAME, or !ENV [NAME, OTHER, default] — the first variable
+    # that is set, its value typed like a plain YAML scalar; else the default.
+    default = None
+    if isinstance(node, yaml.ScalarNode):
+        names = [loader.construct_scalar(node)]
+    else:
+        children = list(node.value)
+        if len(children) > 1:
+            default = loader.construct_object(children[-1])
+            children = children[:-1]
+        names = [loader.construct_scalar(child) for child in children]
+    for name in names:
+        if name in os.environ:
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
+    return default
+
+
+_ConfigLoader.add_constructor("!ENV", _env)
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def read_config(config_file: Path, _seen: tuple[Path, ...] = ()) -> dict:
+    """The whole of ``mkdocs.yml`` as data, with INHERIT applied the way MkDocs does (deep merge)."""
+    try:
+        data = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except OSError as exc:
+        raise SettingsError(f"无法读取 {config_file}：{exc.strerror or exc}") from exc
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+        raise SettingsError(f"{config_file} 不是有效的 YAML：{' '.join(str(exc).split())}") from exc
+    if not isinstance(data, dict):
+        raise SettingsError(f"{config_file} 的顶层应为映射（键: 值）")
+    parent = data.pop("INHERIT", None)
+    if parent:
+        base_file = (config_file.parent / str(parent)).resolve()
+        if base_file in _seen:
+            raise SettingsError(f"{config_file} 的 INHERIT 形成循环")
+        data = _merge(read_config(base_file, _seen + (base_file,)), data)
+    return data
+
+
+def _merge(base: dict, overlay: dict) -> dict:
+    out = dict(base)
+    for key, value in overlay.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def plugin_options(config: dict) -> dict | None:
+    """The ``maturity`` plugin's options in a read mkdocs.yml; None when the plugin is not listed."""
+    plugins = config.get("plugins") or []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        ((e, {}) if isinstance(e, str) else next(iter(e.items())) if isinstance(e, dict) and len(e) == 1 else (None, None))
+        for e in plugins)
+    for name, options in entries:
+        if name == PLUGIN:
+            if options is not None and not isinstance(options, dict):
+                raise SettingsError("mkdocs.yml 中 maturity 插件的选项应为映射")
+            return dict(options or {})
+    return None
+
+
+def site_settings(config: dict) -> SiteSettings:
+    url = config.get("site_url")
+    directory_urls = config.get("use_directory_urls", True)
+    if not isinstance(directory_urls, bool):
+        raise SettingsError("use_directory_urls 应为 true 或 false")
+    return SiteSettings(name=str(config.get("site_name") or ""), url=str(url) if url else None,
+                        directory_urls=directory_urls)
+
+
+def load_settings(root: Path | str = ".", config_file: Path | str | None = None) -> Settings:
+    """The settings of the repository at ``root``: its mkdocs.yml (or ``config_file``), else the defaults."""
+    root = Path(root)
+    file = Path(config_file) if config_file else root / CONFIG_FILE
+    if not file.is_file():
+        if config_file:
+            raise SettingsError(f"找不到配置文件 {file}")
+        return Settings(root=root)
+    config = read_config(file)
+    options = plugin_options(config)
+    return from_options(options or {}, root=file.parent, config_file=file, site=site_settings(config),
+                        strict=config.get("strict") is True)
