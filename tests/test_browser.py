@@ -173,7 +173,7 @@ def test_certificates_page_shows_certificate_numbers(driver, base_url, built):
     # follow one: its page shows the status
     driver.find_element(By.LINK_TEXT, "ZXGJ-2023-0007").click()
     WebDriverWait(driver, WAIT).until(EC.url_contains("/certificates/ZXGJ-2023-0007/"))
-    assert "已过期" in driver.find_element(By.CSS_SELECTOR, "article table").text
+    assert "已到期" in driver.find_element(By.CSS_SELECTOR, "article table").text
 
 
 # --- search ---------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ CMD = [str(ENTRY)] if ENTRY.exists() else [sys.executable, "-m", "maturity.cli"]
 
 # The demo on the pinned build date 2026-11-21, worked out by hand from the publication.yml files.
 DEMO_STATUS = {
-    "2023-shili-zixun": ("ZXGJ-2023-0007", "expired", "已过期"),  # valid until 2026-05-19
+    "2023-shili-zixun": ("ZXGJ-2023-0007", "expired", "已到期"),  # valid until 2026-05-19
     "2025-shili-fuhua": ("ZXGJ-2025-0031", "surveillance_overdue", "监督逾期"),  # issued 2025-11-12, no surveillance
     "2026-shili-zixun": ("ZXGJ-2026-0012", "valid", "有效"),
     "2026-shili-shuzi": ("ZXGJ-2026-0020", "revoked", "撤销"),  # revoked 2026-10-20
@@ -403,7 +403,7 @@ def test_announcement_becomes_pending_after_its_last_day(demo):
     assert status_on(repo, "2026-shili-kechuang", D(2026, 11, 17)) is None  # not yet started
     assert status_on(repo, "2026-shili-kechuang", D(2026, 11, 24)).status == "announced"  # the last day counts
     st = status_on(repo, "2026-shili-kechuang", D(2026, 11, 25))
-    assert (st.status, st.label) == ("pending", "公示结束，待发证")
+    assert (st.status, st.label) == ("pending", "公示期满，待发证")
 
 
 def test_certificate_issued_later_than_the_build_date(demo):
@@ -764,7 +764,7 @@ def test_pending_announcement_on_a_later_build_date(tmp_path):
     assert (ann["assessment"], ann["status"]) == ("2026-shili-kechuang", "pending")
     parts = sections((build.site / "certificates" / "index.html").read_text(encoding="utf-8"))
     announced = squash(parse_html(parts["announced"]).text)
-    assert "示例科技创新服务有限公司" in announced and "公示结束，待发证" in announced and "2026-11-24" in announced
+    assert "示例科技创新服务有限公司" in announced and "公示期满，待发证" in announced and "2026-11-24" in announced
 
 
 # =============================================================================================
@@ -806,7 +806,7 @@ def test_verify_page_in_the_browser(built, served, tmp_path):
         danbao = read_yaml(built.root / "assessments" / "2026-shili-danbao" / "assessment.yml")["organisation"]
         shown = ask(danbao["credit_code"].lower(), "ZXGJ-2026-0045")  # a credit code, in any case
         assert "暂停" in shown
-        shown = ask("zxgj-2023-0007", "已过期")
+        shown = ask("zxgj-2023-0007", "已到期")
         assert "ZXGJ-2023-0007" in shown
         kechuang = read_yaml(built.root / "assessments" / "2026-shili-kechuang" / "assessment.yml")["organisation"]
         shown = ask(kechuang["credit_code"], "公示中")

@@ -303,7 +303,7 @@ def test_organisation_page_lists_all_its_assessments(published, pages, repo):
 # The demo's certificates on the pinned build date 2026-11-21, worked out by hand from their
 # publication.yml: 0007 ended 2026-05-19; 0031 (issued 2025-11-12) had its yearly surveillance
 # due 2026-11-12 with none recorded; 0020 was revoked on 2026-10-20; 0045 suspended on 2026-10-15.
-EXPECTED_STATUS = {"ZXGJ-2023-0007": "已过期", "ZXGJ-2025-0031": "监督逾期", "ZXGJ-2026-0012": "有效",
+EXPECTED_STATUS = {"ZXGJ-2023-0007": "已到期", "ZXGJ-2025-0031": "监督逾期", "ZXGJ-2026-0012": "有效",
                    "ZXGJ-2026-0020": "撤销", "ZXGJ-2026-0045": "暂停"}
 
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conftest import GB32100_CHARS, GB32100_WEIGHTS, credit_code
+from maturity import i18n
 from maturity.data import uscc
+
+
+def message(code) -> str | None:
+    """uscc.problem() as the assessor reads it (MAT101's message in the catalogue)."""
+    found = uscc.problem(code)
+    return i18n.t(f"diagnostics.MAT101.{found[0]}", **found[1]) if found else None
 
 # First 17 characters of a few codes; the check character is computed by the test's own implementation.
 PREFIXES = ["91110108MA01XL0K7", "91350100M000100Y4", "12100000400000398", "31110000MD0157127", "Y2440300MJL109487"]
@@ -43,7 +50,7 @@ def test_wrong_check_character(prefix):
     for c in GB32100_CHARS:
         if c != good[-1]:
             bad = good[:-1] + c
-            why = uscc.problem(bad)
+            why = message(bad)
             assert why and "校验位" in why, bad
             assert f"应为 {good[-1]}" in why
             assert not uscc.is_valid(bad)
@@ -66,17 +73,26 @@ def test_check_character_when_the_sum_is_a_multiple_of_31():
 def test_forbidden_letters(letter):
     good = credit_code("91110108MA01XL0K7")
     bad = good[:10] + letter + good[11:]
-    why = uscc.problem(bad)
+    why = message(bad)
     assert why and "不允许的字符" in why and letter in why
 
 
 def test_lower_case_is_not_allowed():
-    why = uscc.problem(credit_code("91110108MA01XL0K7").lower())
+    why = message(credit_code("91110108MA01XL0K7").lower())
     assert why and "不允许的字符" in why
 
 
 @pytest.mark.parametrize("code", ["", "91110108MA01XL0K7", "91110108MA01XL0K771", "9111010", None, 911101080001000000])
 def test_wrong_length_or_type(code):
-    why = uscc.problem(code)
+    why = message(code)
     assert why and "18 位" in why
     assert not uscc.is_valid(code)
+
+
+def test_region_code_must_be_digits():
+    # characters 3–8: the registering authority's administrative division code, digits only
+    good = credit_code("91110108MA01XL0K7")
+    bad = good[:4] + "A" + good[5:17]
+    bad += uscc.check_character(bad)
+    assert uscc.problem(bad) == ("region", {"region": "11A108"})
+    assert "第 3–8 位" in message(bad)

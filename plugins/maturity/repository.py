@@ -7,9 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity.data import publication
-from maturity.checks import rules
-from maturity.checks import seal
+from maturity.checks import publication, rules, seal
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.data.evidence import EvidenceRegister, load_register
@@ -103,7 +101,7 @@ def load_repository(
     evidence_root = settings.evidence_path
     for folder in folders:
         if not (folder / RECORD).exists():
-            out.error(Location(display(folder / RECORD), 0, 0), "MAT009", "评估目录中缺少 assessment.yml。Missing assessment.yml.")
+            out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
             continue
         a = read_assessment(folder, reader, model, out)
         if a is not None:
@@ -135,7 +133,7 @@ def _check_unique_ids(assessments: list[Assessment], out: Collector) -> None:
     seen: dict[str, Assessment] = {}
     for a in assessments:
         if a.id in seen:
-            out.error(a.record_doc.at("id"), "MAT100", f"评估编号 {a.id} 重复（{seen[a.id].record_doc.path} 已使用）。Duplicate assessment id.")
+            out.error(a.record_doc.at("id"), "MAT100", id=a.id, first=seen[a.id].record_doc.path)
         else:
             seen[a.id] = a
 
@@ -147,5 +145,4 @@ def _check_organisations(assessments: list[Assessment], out: Collector) -> None:
         org = a.organisation
         first = seen.setdefault(org["id"], a)
         if first is not a and first.organisation["credit_code"] != org["credit_code"]:
-            out.error(a.record_doc.at("organisation", "credit_code"), "MAT103",
-                      f"机构代号 {org['id']} 在 {first.record_doc.path} 中对应另一个统一社会信用代码。Organisation id used for another entity.")
+            out.error(a.record_doc.at("organisation", "credit_code"), "MAT103", id=org["id"], first=first.record_doc.path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from maturity import i18n
 from maturity.exchange import digest as digests
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, Assessment, from_documents
@@ -28,10 +29,8 @@ def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, s
     if current == cert.sealed_digest:
         return
     changes = _explain(a, register, model, cert.sealed_digest, git_root) if git_root else None
-    what = "；".join(changes[:8]) + ("……" if changes and len(changes) > 8 else "") if changes else "评分、证据或评估的基本信息已改变"
-    out.error(a.publication_doc.at("certificate", "digest"), "MAT610",
-              f"证书 {cert.number} 签发后，评估数据已被修改且没有重新签发记录：{what}。"
-              "如确需修改，应由评估管理机构记录 reissued 事件及新的 digest。Certified data changed without a reissue.")
+    what = "；".join(changes[:8]) + ("……" if changes and len(changes) > 8 else "") if changes else i18n.t("diagnostics.MAT610.unknown_change")
+    out.error(a.publication_doc.at("certificate", "digest"), "MAT610", number=cert.number, changes=what)
 
 
 def _explain(a: Assessment, register, model: Model, sealed: str, git_root: Path) -> list[str] | None:

@@ -7,6 +7,7 @@ import re
 import sys
 from pathlib import Path
 
+from maturity import i18n
 from maturity.data import uscc
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, settings_of
 from maturity.data.model import load_model
@@ -27,7 +28,7 @@ def cmd_new(args) -> int:
             problems.append(f"{option}：“{value}”只能由小写字母、数字和连字符组成，且不以连字符开头")
     why = uscc.problem(args.credit_code)
     if why:
-        problems.append(f"--credit-code：{why}")
+        problems.append(f"--credit-code：{i18n.t('diagnostics.MAT101.' + why[0], **why[1])}")
     if args.category not in classification.categories():
         problems.append(f"--category：分类代码“{args.category}”不存在（见 maturity model 或 classification-003.yml）")
     if args.level not in model.level_numbers:

@@ -15,16 +15,13 @@ from maturity.data.yamlfile import Document
 
 RECORD, SCORES, PUBLICATION = "assessment.yml", "scores.yml", "publication.yml"
 
-KINDS = {"self": "自评估", "third_party": "第三方评估"}
-# Stages of guide clause 8, in process order for each kind.
-SELF_STAGES = {"planning": "自评估计划", "self_assessing": "实施自评", "completed": "自评完成"}
-FORMAL_STAGES = {
-    "applied": "提交申请", "accepted": "已受理", "document_review": "文件审查", "planned": "评估计划已确认",
-    "on_site": "现场评估", "reported": "评估报告已形成", "submitted": "已提交评估管理机构",
-}
-STAGES = {**SELF_STAGES, **FORMAL_STAGES}
+KINDS = ("self", "third_party")
+# Stages of guide clause 8, in process order for each kind (their names: i18n "stages.*").
+SELF_STAGES = ("planning", "self_assessing", "completed")
+FORMAL_STAGES = ("applied", "accepted", "document_review", "planned", "on_site", "reported", "submitted")
+STAGES = SELF_STAGES + FORMAL_STAGES
 ON_SITE_STAGES = ("planned", "on_site", "reported", "submitted")  # 8.3.5: only after the review passes
-ROLES = {"leader": "组长", "member": "成员", "expert": "专家"}
+ROLES = ("leader", "member", "expert")
 REVIEW_FAILED = "不符合要求"
 
 
@@ -120,7 +117,7 @@ def read_assessment(folder: Path, reader, model, out: Collector) -> Assessment |
 def _read_scores(folder: Path, reader, model, out: Collector) -> Document | None:
     file = folder / SCORES
     if not file.exists():
-        out.error(_whole(reader.display(file)), "MAT209", "缺少评分表 scores.yml。Missing scores file.")
+        out.error(_whole(reader.display(file)), "MAT209")
         return None
     doc, diags = reader.yaml(file)
     out.extend(diags)

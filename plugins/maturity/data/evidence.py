@@ -8,13 +8,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from maturity.data import schema
+from maturity import i18n
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
 REGISTER = "register.yml"
-METHODS = {"interview": "访谈", "observation": "观察", "site_tour": "现场巡视",
-           "document_review": "文件与记录评审", "system_demo": "信息系统演示"}
-CLASSES = {"public": "公开", "restricted": "受限", "confidential": "保密"}
+METHODS = ("interview", "observation", "site_tour", "document_review", "system_demo")  # 8.3.8
+CLASSES = ("public", "restricted", "confidential")  # who may see an evidence item (公开范围)
 # Public evidence files are copied to the authority's site. Only types a browser shows as a
 # document or offers as a download: an .html or .svg file would run its scripts on the site.
 PUBLISHABLE = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".md", ".csv", ".xlsx", ".xls",
@@ -82,7 +82,7 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
     for i, raw in enumerate(doc.data["items"]):
         item = _check_item(doc, i, raw, folder, root, reader, out)
         if raw["id"] in register.items:
-            out.error(doc.at("items", i, "id"), "MAT301", f"证据编号 {raw['id']} 重复。Duplicate evidence id.")
+            out.error(doc.at("items", i, "id"), "MAT301", id=raw["id"])
             continue
         register.items[raw["id"]] = item
     return register
@@ -94,26 +94,25 @@ def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, read
     file, url, digest = raw.get("file"), raw.get("url"), raw.get("sha256")
     path = None
     if bool(file) == bool(url):
-        out.error(doc.at(*here), "MAT306", f"证据 {eid} 须且只须给出 file（文件路径）或 url（网址）之一。Give exactly one of file or url.")
+        out.error(doc.at(*here), "MAT306", id=eid)
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            out.error(doc.at(*here, "url"), "MAT307", f"证据 {eid} 的网址只允许 http 或 https 开头的完整地址。Only http(s) URLs are allowed.")
+            out.error(doc.at(*here, "url"), "MAT307", id=eid)
     if file and raw["class"] == "public" and Path(file).suffix.lower() not in PUBLISHABLE:
-        out.warning(doc.at(*here, "file"), "MAT309", f"公开证据 {eid} 的文件类型“{Path(file).suffix or '无扩展名'}”可能在网站上执行脚本，"
-                    f"不会复制到网站（只显示标题和校验值）；可改为 PDF 或图片。File type not published.")
+        out.warning(doc.at(*here, "file"), "MAT309", id=eid, suffix=Path(file).suffix or i18n.t("words.no_suffix"))
     if file:
         path = _resolve(doc, here, eid, file, folder, root, out)
         if path is not None:
             if not digest:
-                out.error(doc.at(*here), "MAT303", f"证据 {eid} 缺少文件的 sha256 校验值。Missing sha256.")
+                out.error(doc.at(*here), "MAT303.missing", id=eid)
             else:
                 actual = reader.sha256(path)
                 if actual != digest:
-                    out.error(doc.at(*here, "sha256"), "MAT303", f"证据 {eid} 的文件 {file} 的 sha256 与登记值不符（实际 {actual[:12]}…），文件可能已被修改。sha256 mismatch.")
+                    out.error(doc.at(*here, "sha256"), "MAT303.mismatch", id=eid, file=file, actual=actual)
     record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
     if record and collected and record > collected:
-        out.error(doc.at(*here, "collected"), "MAT406", f"证据 {eid} 的采集日期早于记录本身的日期。Dates out of order.")
+        out.error(doc.at(*here, "collected"), "MAT406.evidence", id=eid)
     return EvidenceItem(eid, raw["title"], raw["method"], record, collected, raw["class"], file, url, digest,
                         raw.get("description", ""), path)
 
@@ -124,20 +123,20 @@ def _resolve(doc, here, eid, file: str, folder: Path, root: Path, out: Collector
 
     rel = Path(file)
     if rel.is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
-        out.error(where(), "MAT304", f"证据 {eid} 的文件路径不能是绝对路径，应相对于证据目录。Absolute path.")
+        out.error(where(), "MAT304.absolute", id=eid)
         return None
     if ".." in rel.parts:
-        out.error(where(), "MAT304", f"证据 {eid} 的文件路径不能包含“..”，不得离开证据目录。Path leaves the evidence folder.")
+        out.error(where(), "MAT304.parent", id=eid)
         return None
     candidate = folder / rel
     if not candidate.exists() and not candidate.is_symlink():
-        out.error(where(), "MAT302", f"证据 {eid} 的文件 {file} 不存在。Evidence file missing.")
+        out.error(where(), "MAT302.missing", id=eid, file=file)
         return None
     resolved = candidate.resolve()
     if not resolved.is_relative_to(root):
-        out.error(where(), "MAT305", f"证据 {eid} 的文件 {file} 是指向证据目录之外的符号链接。Symbolic link out of the evidence folder.")
+        out.error(where(), "MAT305", id=eid, file=file)
         return None
     if not resolved.is_file():
-        out.error(where(), "MAT302", f"证据 {eid} 的路径 {file} 不是文件。Not a file.")
+        out.error(where(), "MAT302.not_a_file", id=eid, file=file)
         return None
     return resolved

@@ -152,7 +152,7 @@ def load_model(path: Path | str | None = None, display: str | None = None) -> tu
     shown = display or str(file)
     out = Collector()
     if not file.is_file():
-        out.error(_loc(shown), "MAT055", f"找不到模型文件 {shown}。Model file not found.")
+        out.error(_loc(shown), "MAT055", path=shown)
         return None, out.items
     doc, diags = load_yaml(file, shown, max_bytes=16 * 1024 * 1024, follow_symlinks=True)  # named by the site, not a contributor
     out.extend(diags)
@@ -172,10 +172,10 @@ def _build(doc, out: Collector) -> Model:
     levels = tuple(Level(lv["level"], lv["name"], lv.get("name_en", ""), lv.get("description", "")) for lv in data["levels"])
     numbers = [lv.level for lv in levels]
     if numbers != list(range(1, len(numbers) + 1)):
-        out.error(doc.at("levels"), "MAT054", "等级必须从 1 开始连续编号且按顺序排列。Levels must be 1..n in order.")
+        out.error(doc.at("levels"), "MAT054.order")
     scale = tuple(ScaleValue(s["label"], s.get("label_en", ""), Fraction(str(s["value"]))) for s in data["scale"])
     if len({s.value for s in scale}) != len(scale) or len({s.label for s in scale}) != len(scale):
-        out.error(doc.at("scale"), "MAT053", "评分标尺中的分值和名称都不能重复。Scale values and labels must be unique.")
+        out.error(doc.at("scale"), "MAT053")
     threshold = Fraction(str(data["threshold"]))
 
     seen_codes: dict[str, tuple] = {}
@@ -188,25 +188,25 @@ def _build(doc, out: Collector) -> Model:
             here = ("capability_domains", i, "assessment_domains", j)
             _unique(doc, out, seen_codes, ad["code"], here + ("code",))
             if not ad["code"].startswith(cd["code"] + "-"):
-                out.error(doc.at(*here, "code"), "MAT056", f"评估域代码 {ad['code']} 应以所属能力域代码 {cd['code']}- 开头。Domain code prefix.")
+                out.error(doc.at(*here, "code"), "MAT056.domain", code=ad["code"], parent=cd["code"])
             ad_levels = tuple(sorted(set(ad["levels"])))
             for lv in ad_levels:
                 if lv not in numbers:
-                    out.error(doc.at(*here, "levels"), "MAT054", f"评估域 {ad['code']} 的等级 {lv} 未在 levels 中定义。Undefined level.")
+                    out.error(doc.at(*here, "levels"), "MAT054.undefined", domain=ad["code"], level=lv)
             reqs = []
             for k, r in enumerate(ad["requirements"]):
                 where = here + ("requirements", k)
                 _unique(doc, out, seen_ids, r["id"], where + ("id",))
                 if not r["id"].startswith(ad["code"] + "-"):
-                    out.error(doc.at(*where, "id"), "MAT056", f"要求 {r['id']} 的编号应以所属评估域代码 {ad['code']}- 开头。Requirement id prefix.")
+                    out.error(doc.at(*where, "id"), "MAT056.requirement", id=r["id"], parent=ad["code"])
                 stray = sorted(set(r["levels"]) - set(ad_levels))
                 if stray:
-                    out.error(doc.at(*where, "levels"), "MAT051", f"要求 {r['id']} 适用于等级 {stray}，但评估域 {ad['code']} 在这些等级不参与评估。Requirement at a level where its domain is not assessed.")
+                    out.error(doc.at(*where, "levels"), "MAT051", id=r["id"], levels=stray, domain=ad["code"])
                 reqs.append(Requirement(r["id"], r["text"], frozenset(r["levels"]), ad["code"]))
             domain = AssessmentDomain(ad["code"], ad["name"], ad.get("name_en", ""), ad_levels, tuple(reqs), cd["code"])
             for lv in ad_levels:
                 if not domain.requirements_at(lv):
-                    out.error(doc.at(*here, "levels"), "MAT052", f"评估域 {ad['code']} 在 {lv} 星参与评估，但没有任何要求。Assessed cell without requirements.")
+                    out.error(doc.at(*here, "levels"), "MAT052", domain=ad["code"], level=lv)
             ads.append(domain)
         domains.append(CapabilityDomain(cd["code"], cd["name"], cd.get("name_en", ""), tuple(ads)))
     return Model(
@@ -220,6 +220,6 @@ def _build(doc, out: Collector) -> Model:
 def _unique(doc, out: Collector, seen: dict, key: str, pointer: tuple) -> None:
     if key in seen:
         first = doc.at(*seen[key])
-        out.error(doc.at(*pointer), "MAT050", f"编号 {key} 重复（第 {first.line} 行已使用）。Duplicate id.")
+        out.error(doc.at(*pointer), "MAT050", id=key, first=first.line)
     else:
         seen[key] = pointer

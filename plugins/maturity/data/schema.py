@@ -15,6 +15,7 @@ import fastjsonschema
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from maturity import i18n
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
@@ -53,8 +54,7 @@ def _validator(name: str):
     return _Validator(json.loads(schema_text(name)), format_checker=_format_checker)
 
 
-_TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
-               "array": "列表", "object": "映射（键: 值）", "null": "空值"}
+
 
 
 @cache
@@ -84,57 +84,66 @@ def _report(doc: Document, error, out: Collector) -> None:
     pointer = tuple(error.absolute_path)
     kind = error.validator
     where = doc.at(*pointer)
-    field = "/".join(str(p) for p in pointer) or "（文件顶层）"
+    field = "/".join(str(p) for p in pointer) or i18n.t("words.top_level")
     if kind == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         for key in extra:
-            out.error(doc.key_at(*pointer, key), "MAT021", f"未知的键“{key}”（位于 {field}）；请检查拼写。Unknown key.")
+            out.error(doc.key_at(*pointer, key), "MAT021", key=key, field=field)
         return
     if kind == "propertyNames":
         key = error.instance
-        out.error(doc.key_at(*pointer, key), "MAT024", f"键“{key}”的格式不正确（位于 {field}）。Invalid key.")
+        out.error(doc.key_at(*pointer, key), "MAT024.key", key=key, field=field)
         return
     if kind == "required":
         missing = [k for k in error.validator_value if k not in error.instance]
         owner = doc.key_at(*pointer) if pointer else where  # the line that names the incomplete mapping
         for key in missing:
-            out.error(owner, "MAT022", f"缺少必填项“{key}”（位于 {field}）。Missing required key.")
+            out.error(owner, "MAT022", key=key, field=field)
         return
     if kind == "type":
         expected = error.validator_value
-        names = "或".join(_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected))
-        out.error(where, "MAT020", f"{field} 应为{names}，实际为 {_show(error.instance)}。Wrong type.")
+        names = i18n.t("words.or").join(_type_name(t) for t in ([expected] if isinstance(expected, str) else expected))
+        out.error(where, "MAT020", field=field, expected=names, actual=_show(error.instance))
         return
     if kind == "enum":
         if pointer and pointer[-1] == "score":
-            out.error(where, "MAT201", f"得分 {_show(error.instance)} 不在评分标尺内；只能是 1、0.8、0.5、0 或 全部满足、大部分满足、部分满足、不满足。Score outside the scale.")
+            out.error(where, "MAT201", actual=_show(error.instance), allowed="、".join(_show_plain(v) for v in error.validator_value))
             return
         allowed = "、".join(str(v) for v in error.validator_value)
-        out.error(where, "MAT023", f"{field} 的值 {_show(error.instance)} 不允许；可选值：{allowed}。Value not allowed.")
+        out.error(where, "MAT023", field=field, actual=_show(error.instance), allowed=allowed)
         return
     if kind == "format":
-        out.error(where, "MAT024", f"{field} 的值 {_show(error.instance)} 不是有效日期（应为 YYYY-MM-DD）。Invalid date.")
+        out.error(where, "MAT024.date", field=field, actual=_show(error.instance))
         return
     if kind == "pattern":
-        out.error(where, "MAT024", f"{field} 的值 {_show(error.instance)} 格式不正确（应匹配 {error.validator_value}）。Invalid format.")
+        out.error(where, "MAT024.pattern", field=field, actual=_show(error.instance), pattern=error.validator_value)
         return
     if kind in ("minimum", "maximum", "minLength", "minItems"):
-        out.error(where, "MAT025", f"{field} 的值 {_show(error.instance)} 超出允许范围。Out of range.")
+        out.error(where, "MAT025", field=field, actual=_show(error.instance))
         return
     if kind == "anyOf":
-        out.error(where, "MAT020", f"{field} 应为文字或文字列表，实际为 {_show(error.instance)}。Wrong type.")
+        out.error(where, "MAT020.text_or_list", field=field, actual=_show(error.instance))
         return
-    out.error(where, "MAT026", f"{field} 不符合格式要求：{error.message}。Schema violation.")
+    out.error(where, "MAT026", field=field, problem=error.message)
+
+
+def _type_name(name: str) -> str:
+    return i18n.t(f"types.{name}") if i18n.has(f"types.{name}") else name
 
 
 def _show(value) -> str:
+    """A value as a message quotes it: its kind for containers, else the (shortened) text in quotes."""
     if isinstance(value, dict):
-        return "映射"
+        return i18n.t("types.object")
     if isinstance(value, list):
-        return "列表"
+        return i18n.t("types.array")
     if value is None:
-        return "空值"
+        return i18n.t("types.null")
+    return f"“{_show_plain(value)}”"
+
+
+def _show_plain(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     text = str(value)
-    return f"“{text[:40]}…”" if len(text) > 40 else f"“{text}”"
+    return text[:40] + "…" if len(text) > 40 else text

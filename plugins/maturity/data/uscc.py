@@ -13,16 +13,18 @@ def check_character(first17: str) -> str:
     return CHARSET[0 if check == 31 else check]
 
 
-def problem(code: str) -> str | None:
-    """Why ``code`` is not a valid credit code, in Chinese; None when it is valid."""
+def problem(code: str) -> tuple[str, dict] | None:
+    """Why ``code`` is not a valid credit code, as (MAT101 message variant, its arguments); None when valid."""
     if not isinstance(code, str) or len(code) != 18:
-        return "统一社会信用代码应为 18 位"
+        return "length", {}
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return f"统一社会信用代码含有不允许的字符 {''.join(bad)}（不使用 I、O、Z、S、V 和小写字母）"
+        return "chars", {"chars": "".join(bad)}
+    if not code[2:8].isascii() or not code[2:8].isdigit():  # the registering authority's region code (GB/T 2260)
+        return "region", {"region": code[2:8]}
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码校验位错误（应为 {expected}，实际为 {code[17]}）"
+        return "check", {"expected": expected, "actual": code[17]}
     return None
 
 

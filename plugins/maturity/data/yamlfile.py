@@ -87,8 +87,8 @@ class Document:
         return self.at(*p)
 
 
-def _diag(path: str, line: int, col: int, code: str, message: str) -> Diagnostic:
-    return Diagnostic(path, line, col, code, Severity.ERROR, message)
+def _diag(path: str, line: int, col: int, key: str, /, **args) -> Diagnostic:
+    return Diagnostic.make(path, line, col, key, Severity.ERROR, **args)
 
 
 def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -97,29 +97,29 @@ def read_text(file: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES,
     diags: list[Diagnostic] = []
     if not follow_symlinks and file.is_symlink():
         # A data file must be the file in the repository, not a pointer to something elsewhere.
-        return None, [_diag(display, 0, 0, "MAT017", "数据文件不能是符号链接，请直接提交文件本身。Data files must not be symbolic links.")]
+        return None, [_diag(display, 0, 0, "MAT017")]
     try:
         size = file.stat().st_size
         if size > max_bytes:
-            return None, [_diag(display, 0, 0, "MAT002", f"文件过大（{size} 字节，上限 {max_bytes} 字节），未读取。File too large.")]
+            return None, [_diag(display, 0, 0, "MAT002", size=size, limit=max_bytes)]
         raw = file.read_bytes()
     except OSError as exc:
-        return None, [_diag(display, 0, 0, "MAT001", f"无法读取文件：{exc.strerror or exc}。Cannot read file.")]
+        return None, [_diag(display, 0, 0, "MAT001", reason=exc.strerror or exc)]
     if b"\x00" in raw:
-        return None, [_diag(display, 1, 1, "MAT003", "文件含有二进制内容（NUL 字节），不是 YAML 文本文件。Binary file.")]
+        return None, [_diag(display, 1, 1, "MAT003")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        diags.append(Diagnostic(display, 1, 1, "MAT004", Severity.WARNING, "文件以 UTF-8 BOM 开头，已忽略；建议保存为无 BOM 的 UTF-8。BOM ignored."))
+        diags.append(Diagnostic.make(display, 1, 1, "MAT004", Severity.WARNING))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         start = raw.rfind(b"\n", 0, exc.start) + 1
         col = len(raw[start: exc.start].decode("utf-8", errors="replace")) + 1  # in characters, like every column
-        diags.append(_diag(display, line, col, "MAT005", "文件不是有效的 UTF-8 编码，请以 UTF-8 保存。Not valid UTF-8."))
+        diags.append(_diag(display, line, col, "MAT005"))
         return None, diags
     if not text.strip():
-        diags.append(_diag(display, 0, 0, "MAT006", "文件为空。Empty file."))
+        diags.append(_diag(display, 0, 0, "MAT006"))
         return None, diags
     return text, diags
 
@@ -162,8 +162,7 @@ def _parse_located(text: str, display: str, loader_class) -> tuple[Document | No
         rows = text.split("\n")
         row = rows[mark.line] if mark and mark.line < len(rows) else ""
         tabbed = "\t" in row[: len(row) - len(row.lstrip())] or "tab" in str(problem).lower()
-        hint = "（YAML 不允许用制表符缩进）" if tabbed else ""
-        diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误{hint}：{problem}。YAML syntax error."))
+        diags.append(_diag(display, line, col, "MAT010.tab" if tabbed else "MAT010.syntax", problem=problem))
         return None, diags
     except yaml.reader.ReaderError as exc:  # a control character: located by its position in the text
         pos = max(exc.position, 0)
@@ -173,10 +172,10 @@ def _parse_located(text: str, display: str, loader_class) -> tuple[Document | No
         line = text.count("\n", 0, pos) + 1
         col = pos - (text.rfind("\n", 0, pos) + 1) + 1
         char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
-        diags.append(_diag(display, line, col, "MAT010", f"YAML 语法错误：文件含有不允许的控制字符 U+{char:04X}。YAML syntax error: control character."))
+        diags.append(_diag(display, line, col, "MAT010.control", char=f"U+{char:04X}"))
         return None, diags
     except yaml.YAMLError as exc:
-        diags.append(_diag(display, 0, 0, "MAT010", f"YAML 语法错误：{exc}。YAML syntax error."))
+        diags.append(_diag(display, 0, 0, "MAT010.syntax", problem=exc))
         return None, diags
     finally:
         if loader is not None:
@@ -298,14 +297,13 @@ def _build(loader, doc: Document, diags: list[Diagnostic]) -> None:
         # mapping: either this is a key or a value
         if top.pending_key is _NO_KEY:
             if not isinstance(value, (str, int, bool)) or isinstance(value, _Container):
-                diags.append(_diag(path, line, col, "MAT013", "映射的键必须是简单的文字。Mapping keys must be plain scalars."))
+                diags.append(_diag(path, line, col, "MAT013"))
                 top.pending_key = None
                 return None
             key = value if isinstance(value, str) else str(value)
             if key in top.value:
                 first = doc.keys.get(top.pointer + (key,))
-                where = f"（第 {first[0]} 行已出现）" if first else ""
-                diags.append(_diag(path, line, col, "MAT011", f"重复的键“{key}”{where}。Duplicate key."))
+                diags.append(_diag(path, line, col, "MAT011", key=key, first=first[0] if first else "?"))
                 top.pending_key = None  # keep the first, still consume the value
             else:
                 top.pending_key = key
@@ -328,32 +326,32 @@ def _build(loader, doc: Document, diags: list[Diagnostic]) -> None:
             documents += 1
             if documents > 1:
                 m = event.start_mark
-                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT014", "一个文件只能包含一个 YAML 文档（不要使用 ---  分隔多个文档）。Only one document per file."))
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT014"))
                 return
         elif kind is yaml.AliasEvent or getattr(event, "anchor", None):
             m = event.start_mark
-            diags.append(_diag(path, m.line + 1, m.column + 1, "MAT012", "不允许使用 YAML 锚点和别名（& 与 *），请直接写出内容。Anchors and aliases are not allowed."))
+            diags.append(_diag(path, m.line + 1, m.column + 1, "MAT012"))
             return
         elif kind is yaml.ScalarEvent:
             if event.tag and not (event.implicit[0] or event.implicit[1]) and event.tag not in ("!", "tag:yaml.org,2002:str"):
                 m = event.start_mark
-                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", f"不支持 YAML 标签“{event.tag}”。Tags are not supported."))
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", tag=event.tag))
                 return
             value = _scalar(loader, event)
             place(value, event.start_mark)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.tag and not event.implicit:
                 m = event.start_mark
-                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", f"不支持 YAML 标签“{event.tag}”。Tags are not supported."))
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT015", tag=event.tag))
                 return
             if len(stack) >= MAX_DEPTH:
                 m = event.start_mark
-                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT016", f"嵌套层次过深（超过 {MAX_DEPTH} 层）。Nesting too deep."))
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT016", limit=MAX_DEPTH))
                 return
             container = {} if kind is yaml.MappingStartEvent else []
             if stack and isinstance(stack[-1].value, dict) and stack[-1].pending_key is _NO_KEY:
                 m = event.start_mark
-                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT013", "映射的键必须是简单的文字。Mapping keys must be plain scalars."))
+                diags.append(_diag(path, m.line + 1, m.column + 1, "MAT013"))
                 return
             pointer = place(container, event.start_mark)
             stack.append(_Container(container, pointer if pointer is not None else ("?",)))

@@ -13,6 +13,7 @@ import hashlib
 from fractions import Fraction
 import json
 
+from maturity import i18n
 from maturity.data.assessment import Assessment
 from maturity.data.evidence import EvidenceRegister
 from maturity.exchange.report import exact
@@ -48,26 +49,30 @@ def digest(a: Assessment, register: EvidenceRegister | None, model_id: str) -> s
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def differences(old: dict, new: dict) -> list[str]:
-    """What changed between two canonical forms, in Chinese, most specific first."""
+def differences(old: dict, new: dict, lang: str = i18n.DEFAULT) -> list[str]:
+    """What changed between two canonical forms, most specific first, in ``lang``."""
     out = []
-    for key, label in (("model", "模型"), ("id", "评估编号"), ("kind", "评估类型"), ("applied_level", "申请等级"), ("organisation", "被评估方")):
+
+    def say(key: str, **args) -> None:
+        out.append(i18n.t(f"changes.{key}", lang, **args))
+
+    for key in ("model", "id", "kind", "applied_level", "organisation"):
         if old.get(key) != new.get(key):
-            out.append(f"{label}已改变")
+            say("field", field=i18n.t(f"changes.fields.{key}", lang))
     o, n = old.get("scores", {}), new.get("scores", {})
     for rid in sorted(set(o) | set(n)):
         if rid not in n:
-            out.append(f"要求 {rid} 的评分被删除")
+            say("score_removed", id=rid)
         elif rid not in o:
-            out.append(f"新增要求 {rid} 的评分")
+            say("score_added", id=rid)
         elif o[rid]["score"] != n[rid]["score"]:
-            out.append(f"要求 {rid} 得分 {_shown(o[rid]['score'])} → {_shown(n[rid]['score'])}")
+            say("score", id=rid, old=_shown(o[rid]["score"]), new=_shown(n[rid]["score"]))
         elif o[rid]["evidence"] != n[rid]["evidence"]:
-            out.append(f"要求 {rid} 的证据引用已改变")
+            say("references", id=rid)
     o, n = old.get("evidence", {}), new.get("evidence", {})
     for ref in sorted(set(o) | set(n)):
         if o.get(ref) != n.get(ref) and ref in o and ref in n:
-            out.append(f"证据 {ref} 的文件或日期已改变")
+            say("evidence", id=ref)
     return out
 
 

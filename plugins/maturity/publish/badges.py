@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape as xml_escape
 import segno
 
 from maturity.data.model import Model
-from maturity.data.publication import STATUS
+from maturity import i18n
 from maturity.publish.records import PublicRecord
 
 BADGE_COLOURS = {"valid": "#2e7d32", "surveillance_overdue": "#ef6c00", "suspended": "#c62828", "revoked": "#6d4c41",
@@ -21,7 +21,7 @@ def _text_width(text: str) -> int:
 def badge_svg(organisation: str, level_name: str | None, status: str) -> str:
     """A small shields-style badge: “成熟度 | 三星 · 有效”; text escaped, no external fonts."""
     left = "服务能力成熟度"
-    right = f"{level_name} · {STATUS[status]}" if level_name else "无有效证书"
+    right = f"{level_name} · {i18n.t('status.' + status)}" if level_name else "无有效证书"
     lw, rw = _text_width(left), _text_width(right)
     colour = BADGE_COLOURS.get(status if level_name else "none", "#9e9e9e")
     title = xml_escape(f"{organisation}：{right}", {'"': "&quot;"})  # also used as an attribute value

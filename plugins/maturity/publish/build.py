@@ -10,9 +10,9 @@ from importlib import resources
 import jinja2
 
 from maturity.data import classification
-from maturity.data.assessment import KINDS, ROLES, STAGES, Assessment
-from maturity.data.evidence import CLASSES, METHODS, as_date
-from maturity.data.publication import EVENTS, OUTCOMES, STATUS
+from maturity import i18n
+from maturity.data.assessment import Assessment
+from maturity.data.evidence import as_date
 from maturity.publish import badges, charts, feed, records, richtext, urls
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
@@ -48,7 +48,9 @@ def environment(settings: Settings) -> jinja2.Environment:
     env.filters["md"] = richtext.render
     env.filters["md_inline"] = richtext.render_inline
     env.filters["texts"] = lambda v: [] if v is None else ([v] if isinstance(v, str) else list(v))
-    env.globals.update(KINDS=KINDS, STAGES=STAGES, ROLES=ROLES, METHODS=METHODS, CLASSES=CLASSES)
+    env.globals.update(t=i18n.t, KINDS=i18n.labels("kinds"), STAGES=i18n.labels("stages"), ROLES=i18n.labels("roles"),
+                       METHODS=i18n.labels("methods"), CLASSES=i18n.labels("classes"), STATUS=i18n.labels("status"),
+                       EVENTS=i18n.labels("events"), OUTCOMES=i18n.labels("outcomes"))
     return env
 
 
@@ -85,7 +87,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                   results=repo.results, records=public, by_assessment=by_assessment, certified=certified,
                   assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
                   certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
-                  build_date=today, STATUS=STATUS, EVENTS=EVENTS, OUTCOMES=OUTCOMES,
+                  build_date=today,
                   settings=settings.publication, history=history, commit=commit, site_url=site_settings.url,
                   absolute=lambda path: urls.absolute(site_settings.url, path))
     site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",))
@@ -118,7 +120,8 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation, assessments=items)
 
     render(urls.CERTIFICATES_INDEX, "certificates.html", "证书公示", toc=CERTIFICATES_TOC)
-    render(urls.VERIFY, "verify.html", "证书查询", level_names={str(lv.level): lv.name for lv in model.levels})
+    render(urls.VERIFY, "verify.html", "证书查询", level_names={str(lv.level): lv.name for lv in model.levels},
+           status_names=i18n.labels("status"))
     for r in certified:
         cert = r.standing.certificate
         record = records.certificate_record(r, model, settings)
@@ -187,24 +190,23 @@ def _requirement_rows(model, a: Assessment) -> dict[str, list[RequirementRow]]:
     return rows
 
 
-DATE_NAMES = {"started": "自评估开始", "applied": "提交申请", "accepted": "受理", "plan_confirmed": "评估计划确认",
-              "on_site_start": "现场评估开始", "on_site_end": "现场评估结束", "report": "评估报告", "submitted": "提交评估管理机构"}
-MEETING_NAMES = {"launch": "自评启动会", "opening": "首次会议", "findings": "评估发现沟通会", "closing": "末次会议"}
+DATED_STEPS = ("started", "applied", "accepted", "plan_confirmed", "on_site_start", "on_site_end", "report", "submitted")
 
 
 def _timeline(a: Assessment) -> list[tuple[str, str, str]]:
     """Every dated step of the assessment, in date order (8.3.13 d: dates and places)."""
     rec = a.record
     steps = []
-    for n, (key, label) in enumerate(DATE_NAMES.items()):
+    for n, key in enumerate(DATED_STEPS):
         if rec.get("dates", {}).get(key):
-            steps.append((as_date(rec["dates"][key]), n, label, ""))
+            steps.append((as_date(rec["dates"][key]), n, i18n.t(f"steps.{key}"), ""))
     for i, r in enumerate(rec.get("document_reviews", [])):
         detail = r["conclusion"] + (f"（{r['notes']}）" if r.get("notes") else "")
-        steps.append((as_date(r["date"]), 10 + i, f"文件审查第 {r.get('round', i + 1)} 轮", detail))
+        steps.append((as_date(r["date"]), 10 + i, i18n.t("steps.document_review", round=r.get("round", i + 1)), detail))
     for i, m in enumerate(rec.get("meetings", [])):
-        detail = "，".join(x for x in (m.get("place", ""), f"主持：{m['chair']}" if m.get("chair") else "") if x)
-        steps.append((as_date(m["date"]), 20 + i, MEETING_NAMES[m["kind"]], detail))
+        chair = i18n.t("steps.chair", name=m["chair"]) if m.get("chair") else ""
+        detail = "，".join(x for x in (m.get("place", ""), chair) if x)
+        steps.append((as_date(m["date"]), 20 + i, i18n.t(f"meetings.{m['kind']}"), detail))
     steps = sorted((s for s in steps if s[0] is not None), key=lambda s: (s[0], s[1]))
     return [(day.isoformat(), label, detail) for day, _, label, detail in steps]
 

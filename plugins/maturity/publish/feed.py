@@ -6,7 +6,7 @@ import datetime as dt
 from xml.sax.saxutils import escape as xml_escape
 
 from maturity.data.model import Model
-from maturity.data.publication import EVENTS
+from maturity import i18n
 from maturity.publish import urls
 from maturity.publish.records import PublicRecord
 from maturity.settings import SiteSettings
@@ -32,8 +32,8 @@ def feed_entries(records: list[PublicRecord], model: Model, today: dt.date) -> l
         for i, e in enumerate(cert.events):
             if e.date <= today:
                 entries.append({"id": f"{a.id}/event/{i}", "date": e.date, "assessment": r,
-                                "title": f"{EVENTS[e.kind]}：{name}（{cert.number}）",
-                                "summary": e.reason or EVENTS[e.kind]})
+                                "title": f"{i18n.t('events.' + e.kind)}：{name}（{cert.number}）",
+                                "summary": e.reason or i18n.t("events." + e.kind)})
         expiry = cert.valid_until + dt.timedelta(days=1)
         if expiry <= today and st.status == "expired":
             entries.append({"id": f"{a.id}/expired/{cert.number}", "date": expiry, "assessment": r,
