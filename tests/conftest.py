@@ -127,6 +127,16 @@ class Repo:
         return repo
 
 
+def evidence_line(demo: Repo, eid: str, key: str) -> int:
+    """The line of ``key`` in the demo register's item ``eid`` (zixun's register)."""
+    start = demo.line_of(R, f"id: {eid}")
+    lines = demo.read(R).split("\n")
+    for n in range(start, len(lines)):
+        if lines[n].strip().startswith(f"{key}:"):
+            return n + 1
+    raise AssertionError(f"{eid} has no {key}")
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Repo:
     """A copy of the demo repository (all assessments and evidence) in ``tmp_path``."""

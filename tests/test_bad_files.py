@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from conftest import A, P, PINGTAI_A, R, S, Repo, expect, find, listing
+from conftest import A, P, PINGTAI_A, R, S, Repo, evidence_line, expect, find, listing
 from security_helpers import copy_demo, mkdocs_build
 from maturity.diagnostics import Severity
 from maturity.data.yamlfile import DEFAULT_MAX_BYTES
@@ -34,15 +34,6 @@ def load_with_other(demo: Repo, **kwargs):
     expect(repo, "MAT101", PINGTAI_A, line)
     assert "2026-shili-pingtai" in repo.results, "the other assessment is still checked and scored"
     return repo
-
-
-def evidence_line(demo: Repo, eid: str, key: str) -> int:
-    start = demo.line_of(R, f"id: {eid}")
-    lines = demo.read(R).split("\n")
-    for n in range(start, len(lines)):
-        if lines[n].strip().startswith(f"{key}:"):
-            return n + 1
-    raise AssertionError(f"{eid} has no {key}")
 
 
 # --- evidence paths ------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from maturity.data.text import MULTILINE, field_name
+
 from security_helpers import (  # noqa: E402  (security_helpers puts tests/ on sys.path)
     PROJECT,
     copy_demo,
@@ -71,8 +73,9 @@ PAYLOADS = (
     "${7*7} #{7*7} <%= 7*7 %>",
     "]]> <![CDATA[x]]> <!-- --> -->",
     "&lt;script&gt;alert(1)&lt;/script&gt; &amp;lt;",
-    "\u202e\u200b\ufeff",
+    "zero\u200bwidth\u200dspaces",  # allowed (bidirectional overrides and the BOM are refused: MAT018)
 )
+TITLE_BREAKER = "</title><script>alert(1)</script>"
 ATTRIBUTE_BREAKOUT = '示例" onload="alert(1)" x="机构'  # an organisation name alone: a badge attribute must hold it
 HOSTILE_TOKENS = ("alert", "XSS", "evil.example", "expression(", "display:none")
 
@@ -116,9 +119,12 @@ class Planter:
     def __init__(self) -> None:
         self.fields: list[str] = []
 
-    def text(self, where: str, block: bool) -> str:
+    def text(self, where: str, block: bool, multiline: bool = True) -> str:
         tag = f"F{len(self.fields):03d}"
+        n = len(self.fields)
         self.fields.append(where)
+        if not multiline:  # a one-line field (a name, a title): the title breaker and one more payload each, in turn
+            return f"{tag} {TITLE_BREAKER} {PAYLOADS[n % len(PAYLOADS)]}"
         return tag + (" " if not block else "\n\n") + ("\n\n" if block else " ").join(PAYLOADS)
 
     def walk(self, data, node: dict, pointer: tuple, where: str):
@@ -132,7 +138,8 @@ class Planter:
             if _allows_list(node):  # one payload per item, each rendered on its own
                 tag = self.text(shown, False).split(" ", 1)[0]
                 return [f"{tag}-{i} {p}" for i, p in enumerate(PAYLOADS)]
-            return self.text(shown, block=len(self.fields) % 2 == 0)
+            multiline = field_name(pointer) in MULTILINE
+            return self.text(shown, block=multiline and len(self.fields) % 2 == 0, multiline=multiline)
         return data
 
 
@@ -370,7 +377,7 @@ def test_json_carries_payloads_as_plain_text(hostile, outputs):
     for record in data["certificates"] + data["announcements"]:
         assert record["organisation"]["name"] in names
     reasons = [e["reason"] for c in data["certificates"] for e in c["events"]]
-    assert any("<script>alert(\"XSS\")</script>" in r for r in reasons)
+    assert any("<script>alert(" in r for r in reasons)
     for f in outputs:
         if re.fullmatch(r"certificates/[^/]+\.json", f.rel):
             assert json.loads(f.raw)["organisation"]["name"] in names
@@ -387,7 +394,7 @@ def test_feed_parses_and_carries_payloads_as_text(hostile, outputs):
             el = e.find(child, ns)
             assert el is not None and len(el) == 0, f"markup inside an Atom {child}"
     titles = " ".join(e.find("a:title", ns).text for e in entries)
-    assert '<script>alert("XSS")</script>' in titles  # as text, because it was escaped
+    assert "<script>alert(" in titles  # as text, because it was escaped
     parsed = feedparser.parse(raw.encode("utf-8"))
     assert not parsed.bozo, parsed.get("bozo_exception")
     assert len(parsed.entries) == len(entries)

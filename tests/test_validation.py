@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import (A, OLD_ZIXUN_P, P, PINGTAI_A, R, S, XINXI, ZIXUN, credit_code, expect, find, listing)
+from conftest import (A, OLD_ZIXUN_P, P, PINGTAI_A, R, S, XINXI, ZIXUN, credit_code, evidence_line, expect, find, listing)
 from maturity.diagnostics import Severity
 
 W = Severity.WARNING
@@ -61,6 +61,17 @@ CASES = [
     Case("MAT016", [(A, "internal_notes: 评估组内部备注，不对外发布。", "internal_notes: " + "[" * 40 + "]" * 40)], A, "internal_notes: [["),
     # --- schema ----------------------------------------------------------------------------------
     Case("MAT020", [(A, "applied_level: 3", "applied_level: 三")], A, "applied_level: 三"),
+    # characters a page, a feed or a terminal cannot carry, written as YAML escapes; line breaks in one-line fields
+    Case("MAT018", [(A, "  name: 示例管理咨询有限公司", '  name: "示例管理\\x01咨询有限公司"')], A, "  name:", message="U+0001"),
+    Case("MAT018", [(A, "  name: 示例管理咨询有限公司", '  name: "示例\\e[2J管理咨询有限公司"')], A, "  name:", message="U+001B"),
+    Case("MAT018", [(A, "  name: 示例管理咨询有限公司", '  name: "示例\\u202E司公限有"')], A, "  name:", message="U+202E"),
+    Case("MAT018", [(S, "    SS-SDM-3-01: {score: 1, evidence: [E024], note: 证据充分，制度与记录一致。}", '    SS-SDM-3-01: {score: 1, evidence: [E024], note: "证据\\x85充分"}')], S, "SS-SDM-3-01", message="U+0085"),
+    Case("MAT019", [(A, "id: 2026-shili-zixun", 'id: "2026-shili-zixun\\n"')], A, "id: \"2026"),
+    Case("MAT019", [(A, "  name: 示例管理咨询有限公司", '  name: "示例管理咨询有限公司\\n2026-11-30: 错误 MAT000 伪造的一行"')], A, "  name:"),
+    Case("MAT020", [(A, "applied_level: 3", "applied_level: 3.0")], A, "applied_level: 3.0", message="整数"),
+    Case("MAT024", [(A, "  report: 2026-04-11", "  report: 0001-01-01")], A, "report: 0001-01-01", message="1949"),
+    Case("MAT024", [(P, "  valid_until: 2029-05-24", "  valid_until: 9999-12-31")], P, "valid_until: 9999", message="2200"),
+    Case("MAT025", [(A, "body: 示例第三方评估中心", "body: " + "长" * 501)], A, "body: 长", message="501"),
     Case("MAT020", [(R, "    title: 客户满意度调查报告\n", "    title: [服务目录]\n")], R, "title: [服务目录]"),
     Case("MAT020", [(S, "    SS-SDM-3-01: {score: 1, evidence: [E024],", "    SS-SDM-3-01: {score: 1, evidence: E024,")], S, "SS-SDM-3-01"),
     Case("MAT021", [(A, "body: 示例第三方评估中心", "body: 示例第三方评估中心\ncolour: red")], A, "colour: red"),
@@ -304,12 +315,14 @@ def test_mat305_symlink_out_of_the_folder(demo):
     assert "符号链接" in d.message
 
 
-def test_symlink_inside_the_folder_is_fine(demo):
+def test_symlink_inside_the_folder_is_refused_too(demo):
+    # Even a link that stays inside the folder: what is published is decided from the file itself,
+    # and a link can be re-pointed later (or at a confidential file, or at itself).
     folder = demo.path("evidence/shili-zixun/files")
     (folder / "E005.md").rename(folder / "E005-real.md")
     (folder / "E005.md").symlink_to(folder / "E005-real.md")
     repo = demo.load()
-    assert repo.errors == [], listing(repo.errors)
+    expect(repo, "MAT305", R, evidence_line(demo, "E005", "file"))
 
 
 # --- rules that need more than one edit ------------------------------------------------------

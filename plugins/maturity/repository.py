@@ -10,7 +10,8 @@ from pathlib import Path
 from maturity.checks import publication, rules, seal
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
-from maturity.data.evidence import EvidenceRegister, load_register
+from maturity.checks.evidence import check_aliases
+from maturity.data.evidence import REGISTER, EvidenceRegister, load_register
 from maturity.data.model import Model, load_model
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
@@ -110,10 +111,11 @@ def load_repository(
             repo.unread.append(folder.name)
     _check_unique_ids(repo.assessments, out)
     _check_organisations(repo.assessments, out)
+    private_root = settings.private_evidence_dir
     for a in repo.assessments:
         org = a.organisation["id"]
         if org not in repo.registers:
-            repo.registers[org] = load_register(evidence_root, org, reader, out)
+            repo.registers[org] = load_register(evidence_root, org, reader, out, private_root)
         register = repo.registers[org]
         rules.check_record(a, out)
         rules.check_scores(a, model, register, out)
@@ -125,8 +127,21 @@ def load_repository(
         publication.check_publication(a, model, result, settings.publication, settings.publication.calendar(), out)
         seal.check_seal(a, register, model, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
+    # Every register counts for what a public item may not publish, also one no loaded assessment cites;
+    # it is checked in full (and reported) when the whole repository is checked.
+    others = [org for org in _register_folders(evidence_root) if org not in repo.registers]
+    quiet = Collector()
+    for org in others:
+        repo.registers[org] = load_register(evidence_root, org, reader, out if only is None else quiet, private_root)
+    check_aliases(list(repo.registers.values()), out)
     repo.diagnostics = sorted(set(out.items), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
     return repo
+
+
+def _register_folders(evidence_root: Path) -> list[str]:
+    if not evidence_root.is_dir():
+        return []
+    return sorted(p.name for p in evidence_root.iterdir() if (p / REGISTER).is_file() and not p.name.startswith("."))
 
 
 def _check_unique_ids(assessments: list[Assessment], out: Collector) -> None:

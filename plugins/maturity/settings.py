@@ -72,6 +72,7 @@ class Settings:
     model: Path | None = None  # None: the built-in T/ZXGJXH 002—2023 model file
     assessments_dir: str = "assessments"
     evidence_dir: str = "evidence"
+    private_evidence_dir: Path | None = None  # the assessment body's folder of evidence kept out of git
     templates_dir: str = "templates"
     max_file_size: int = 2 * 1024 * 1024
     build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
@@ -135,6 +136,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("model", "optional-str", None, "模型文件（相对于 mkdocs.yml）；空：内置 T/ZXGJXH 002—2023"),
     Option("assessments_dir", "str", "assessments", "评估文件夹所在目录"),
     Option("evidence_dir", "str", "evidence", "证据登记和文件所在目录"),
+    Option("private_evidence_dir", "optional-str", None, "仓库之外的保密证据目录（storage: private 的证据），通常用 !ENV 按机器设置"),
     Option("templates_dir", "str", "templates", "覆盖内置模板的目录"),
     Option("max_file_size", "int", 2 * 1024 * 1024, "每个数据文件的最大字节数"),
     Option("build_date", "optional-date", None, "状态计算日期 YYYY-MM-DD；空：SOURCE_DATE_EPOCH，否则今天"),
@@ -175,6 +177,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
     return Settings(
         root=root, config_file=config_file, enabled=values["enabled"],
         model=(root / values["model"]) if values["model"] else None,
+        private_evidence_dir=(root / values["private_evidence_dir"]) if values["private_evidence_dir"] else None,
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
         templates_dir=values["templates_dir"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],

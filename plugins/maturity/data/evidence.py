@@ -1,14 +1,19 @@
-"""Evidence registers: ``evidence/<organisation>/register.yml`` and the files it lists."""
+"""Evidence registers: ``evidence/<organisation>/register.yml`` and the files it lists.
+
+An item's file lives either in the repository (``evidence/<organisation>/<file>``) or, with
+``storage: private``, in the assessment body's own folder outside the repository
+(``<private_evidence_dir>/<organisation>/<file>``): git has no per-path read access, so a
+confidential file that is committed can be read by everyone with access to the repository.
+The checks of each item are in :mod:`maturity.checks.evidence`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from maturity.data import schema
-from maturity import i18n
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
@@ -29,11 +34,13 @@ class EvidenceItem:
     record_date: dt.date
     collected: dt.date
     confidentiality: str
-    file: str | None  # relative to the organisation's evidence folder
+    file: str | None  # relative to the organisation's evidence folder (or its private folder)
     url: str | None
-    sha256: str | None
+    sha256: str | None  # as registered
     description: str
-    path: Path | None  # the resolved file, when it exists inside the folder
+    path: Path | None  # the file, when it is present and acceptable (never through a symbolic link)
+    private: bool = False  # kept outside the repository (storage: private)
+    actual_sha256: str | None = None  # of the file's bytes, when the file was read
 
     @property
     def is_public(self) -> bool:
@@ -42,7 +49,7 @@ class EvidenceItem:
     @property
     def publishable(self) -> bool:
         """Public, and a URL or a file of a type that is safe to serve from the site."""
-        return self.is_public and (self.file is None or Path(self.file).suffix.lower() in PUBLISHABLE)
+        return self.is_public and not self.private and (self.file is None or Path(self.file).suffix.lower() in PUBLISHABLE)
 
 
 @dataclass
@@ -52,6 +59,8 @@ class EvidenceRegister:
     items: dict[str, EvidenceItem]
     document: Document | None
     path: str = ""  # register.yml as shown in diagnostics, also when it could not be loaded
+    private_folder: Path | None = None  # <private_evidence_dir>/<organisation>, when configured
+    pointers: dict[str, tuple] = field(default_factory=dict)  # item id -> its pointer in the document
 
 
 def as_date(value) -> dt.date | None:
@@ -65,11 +74,15 @@ def as_date(value) -> dt.date | None:
         return None
 
 
-def load_register(evidence_root: Path, organisation: str, reader, out: Collector) -> EvidenceRegister:
+def load_register(evidence_root: Path, organisation: str, reader, out: Collector,
+                  private_root: Path | None = None) -> EvidenceRegister:
     """Load and check one organisation's register; missing or broken registers are empty."""
+    from maturity.checks.evidence import check_item  # the checks read files; loading only parses
+
     folder = evidence_root / organisation
     file = folder / REGISTER
-    register = EvidenceRegister(organisation, folder, {}, None)
+    register = EvidenceRegister(organisation, folder, {}, None,
+                                private_folder=private_root / organisation if private_root else None)
     if not file.is_file():
         return register
     register.path = reader.display(file)
@@ -78,65 +91,10 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
     if doc is None or not schema.check(doc, "evidence", out):
         return register
     register.document = doc
-    root = folder.resolve()
     for i, raw in enumerate(doc.data["items"]):
-        item = _check_item(doc, i, raw, folder, root, reader, out)
         if raw["id"] in register.items:
             out.error(doc.at("items", i, "id"), "MAT301", id=raw["id"])
             continue
-        register.items[raw["id"]] = item
+        register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out)
+        register.pointers[raw["id"]] = ("items", i)
     return register
-
-
-def _check_item(doc: Document, i: int, raw: dict, folder: Path, root: Path, reader, out: Collector) -> EvidenceItem:
-    here = ("items", i)
-    eid = raw["id"]
-    file, url, digest = raw.get("file"), raw.get("url"), raw.get("sha256")
-    path = None
-    if bool(file) == bool(url):
-        out.error(doc.at(*here), "MAT306", id=eid)
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            out.error(doc.at(*here, "url"), "MAT307", id=eid)
-    if file and raw["class"] == "public" and Path(file).suffix.lower() not in PUBLISHABLE:
-        out.warning(doc.at(*here, "file"), "MAT309", id=eid, suffix=Path(file).suffix or i18n.t("words.no_suffix"))
-    if file:
-        path = _resolve(doc, here, eid, file, folder, root, out)
-        if path is not None:
-            if not digest:
-                out.error(doc.at(*here), "MAT303.missing", id=eid)
-            else:
-                actual = reader.sha256(path)
-                if actual != digest:
-                    out.error(doc.at(*here, "sha256"), "MAT303.mismatch", id=eid, file=file, actual=actual)
-    record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
-    if record and collected and record > collected:
-        out.error(doc.at(*here, "collected"), "MAT406.evidence", id=eid)
-    return EvidenceItem(eid, raw["title"], raw["method"], record, collected, raw["class"], file, url, digest,
-                        raw.get("description", ""), path)
-
-
-def _resolve(doc, here, eid, file: str, folder: Path, root: Path, out: Collector) -> Path | None:
-    def where():  # located only when something is reported: valid files are never re-read for positions
-        return doc.at(*here, "file")
-
-    rel = Path(file)
-    if rel.is_absolute() or file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
-        out.error(where(), "MAT304.absolute", id=eid)
-        return None
-    if ".." in rel.parts:
-        out.error(where(), "MAT304.parent", id=eid)
-        return None
-    candidate = folder / rel
-    if not candidate.exists() and not candidate.is_symlink():
-        out.error(where(), "MAT302.missing", id=eid, file=file)
-        return None
-    resolved = candidate.resolve()
-    if not resolved.is_relative_to(root):
-        out.error(where(), "MAT305", id=eid, file=file)
-        return None
-    if not resolved.is_file():
-        out.error(where(), "MAT302.not_a_file", id=eid, file=file)
-        return None
-    return resolved

@@ -16,6 +16,8 @@ import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from maturity import i18n
+from maturity.data import text as texts
+from maturity.data.dates import check_date_range
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
@@ -26,22 +28,29 @@ def _is_number(checker, value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _is_integer(checker, value) -> bool:
+    # JSON Schema counts 3.0 as an integer; a data file that says ``applied_level: 3.0`` means a
+    # float, which code then multiplies, compares and prints: only a real integer is an integer.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 _format_checker = FormatChecker(())
 
 
 @_format_checker.checks("date")
 def _is_date(value) -> bool:
-    # Data files hold dates as text (yamlfile.DateText); a real calendar date of 10 characters.
+    # Data files hold dates as text (yamlfile.DateText): a real calendar date of 10 characters,
+    # inside the range dates may take (so that no later arithmetic overflows).
     try:
-        dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         return False
-    return len(value) == 10
+    return len(value) == 10 and check_date_range(day) is None
 
 
 _Validator = jsonschema.validators.extend(
     Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _is_number),
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _is_number).redefine("integer", _is_integer),
 )
 
 
@@ -49,30 +58,65 @@ def schema_text(name: str) -> str:
     return resources.files("maturity").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
 
 
+def _strict_patterns(node):
+    """The schema with each ``pattern`` anchored at the very end of the text.
+
+    The files use ECMA-262 regular expressions (what editors read), where ``$`` is the end of the
+    text; in Python ``$`` also matches before a final line break, so ``"x\\n"`` would pass ``^x$``.
+    """
+    if isinstance(node, dict):
+        out = {k: _strict_patterns(v) for k, v in node.items()}
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
+            out["pattern"] = pattern[:-1] + r"\Z"
+        return out
+    if isinstance(node, list):
+        return [_strict_patterns(x) for x in node]
+    return node
+
+
+@cache
+def _schema(name: str) -> dict:
+    return _strict_patterns(json.loads(schema_text(name)))
+
+
 @cache
 def _validator(name: str):
-    return _Validator(json.loads(schema_text(name)), format_checker=_format_checker)
-
-
-
+    return _Validator(_schema(name), format_checker=_format_checker)
 
 
 @cache
 def _fast(name: str):
     """A compiled validator (fastjsonschema) for the common case: valid data, checked in microseconds."""
-    schema = json.loads(schema_text(name))
+    schema = dict(_schema(name))
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # the keywords we use are draft-07's too
     return fastjsonschema.compile(schema, formats={"date": lambda v: _is_date(v)})
 
 
+def _has_integral_float(value) -> bool:
+    """Whether ``value`` holds a float such as 3.0, which the compiled validator would take for an integer."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, float) and v.is_integer():
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
 def check(doc: Document, name: str, out: Collector) -> bool:
-    """Report every schema violation of ``doc``; return True when there was none."""
-    try:
-        _fast(name)(doc.data)
-        return True
-    except fastjsonschema.JsonSchemaException:
-        pass  # find and locate every violation with the full validator
-    ok = True
+    """Report every schema violation of ``doc`` and every refused text; return True when there was none."""
+    texts_ok = texts.check_strings(doc, out)
+    if not _has_integral_float(doc.data):
+        try:
+            _fast(name)(doc.data)
+            return texts_ok
+        except fastjsonschema.JsonSchemaException:
+            pass  # find and locate every violation with the full validator
+    ok = texts_ok
     errors = sorted(_validator(name).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
         ok = False
@@ -113,7 +157,14 @@ def _report(doc: Document, error, out: Collector) -> None:
         out.error(where, "MAT023", field=field, actual=_show(error.instance), allowed=allowed)
         return
     if kind == "format":
-        out.error(where, "MAT024.date", field=field, actual=_show(error.instance))
+        try:
+            day = dt.date.fromisoformat(error.instance)
+        except (TypeError, ValueError):
+            day = None
+        if day is not None and len(error.instance) == 10:
+            out.error(where, "MAT024.date_range", field=field, actual=_show(error.instance), range=check_date_range(day))
+        else:
+            out.error(where, "MAT024.date", field=field, actual=_show(error.instance))
         return
     if kind == "pattern":
         out.error(where, "MAT024.pattern", field=field, actual=_show(error.instance), pattern=error.validator_value)

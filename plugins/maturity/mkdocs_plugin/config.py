@@ -24,6 +24,8 @@ class MaturityConfig(base.Config):
     # Folders, relative to mkdocs.yml.
     assessments_dir = c.Type(str, default="assessments")
     evidence_dir = c.Type(str, default="evidence")
+    # Evidence kept out of git (storage: private), e.g. !ENV MATURITY_PRIVATE_EVIDENCE; relative to mkdocs.yml.
+    private_evidence_dir = c.Optional(c.Type(str))
     templates_dir = c.Type(str, default="templates")
     # Largest data file read, in bytes.
     max_file_size = c.Type(int, default=2 * 1024 * 1024)

@@ -1,0 +1,149 @@
+"""Evidence checked: each item's file or URL, its sha256, and what a public item would publish.
+
+What the site publishes is decided from the file itself, not from its label: a public item must
+never be (after links) the same file as a restricted or confidential item, nor have the same
+bytes (:func:`check_aliases`, across every register of the repository). Symbolic links are
+refused anywhere below the evidence folder — they could point at any file on the machine that
+builds the site, or at themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from maturity import i18n
+from maturity.data.evidence import PUBLISHABLE, EvidenceItem, EvidenceRegister, as_date
+from maturity.diagnostics import Collector
+
+
+def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dict, reader, out: Collector) -> EvidenceItem:
+    doc = register.document
+    here = ("items", i)
+    eid = raw["id"]
+    file, url, digest = raw.get("file"), raw.get("url"), raw.get("sha256")
+    private = raw.get("storage") == "private"
+    public = raw["class"] == "public"
+    path = actual = None
+    if bool(file) == bool(url):
+        out.error(doc.at(*here), "MAT306", id=eid)
+    if url:
+        why = url_problem(url)
+        if why:
+            out.error(doc.at(*here, "url"), f"MAT307.{why}", id=eid)
+    if private and (public or not file):
+        out.error(doc.at(*here, "storage"), "MAT312", id=eid)
+    elif file and public and Path(file).suffix.lower() not in PUBLISHABLE:
+        out.warning(doc.at(*here, "file"), "MAT309", id=eid, suffix=Path(file).suffix or i18n.t("words.no_suffix"))
+    if file and _file_name_ok(doc, here, eid, file, out):
+        if private:
+            path = _private_file(register, doc, here, eid, file, out)
+        else:
+            path = _repository_file(register.folder, evidence_root, doc, here, eid, file, out)
+        if path is not None:
+            if not digest:
+                out.error(doc.at(*here), "MAT303.missing", id=eid)
+            actual = reader.sha256(path)
+            if digest and actual != digest:
+                out.error(doc.at(*here, "sha256"), "MAT303.mismatch", id=eid, file=file, actual=actual)
+    record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
+    if record and collected and record > collected:
+        out.error(doc.at(*here, "collected"), "MAT406.evidence", id=eid)
+    return EvidenceItem(eid, raw["title"], raw["method"], record, collected, raw["class"], file, url, digest,
+                        raw.get("description", ""), path, private, actual)
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is not an address evidence may link to (a MAT307 variant); None when it is one."""
+    if any(ch.isspace() for ch in url):
+        return "invalid"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # raises ValueError for a port that is not a number
+    except ValueError:  # e.g. "https://[x": an unbalanced IPv6 bracket
+        return "invalid"
+    if parts.scheme not in ("http", "https"):
+        return "scheme"
+    if not host:
+        return "invalid"
+    return None
+
+
+def _file_name_ok(doc, here, eid, file: str, out: Collector) -> bool:
+    def where():  # located only when something is reported: valid files are never re-read for positions
+        return doc.at(*here, "file")
+
+    if file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
+        out.error(where(), "MAT304.absolute", id=eid)
+        return False
+    if "\\" in file:
+        out.error(where(), "MAT304.backslash", id=eid)
+        return False
+    if ".." in PurePosixPath(file).parts:
+        out.error(where(), "MAT304.parent", id=eid)
+        return False
+    return True
+
+
+def _repository_file(folder: Path, evidence_root: Path, doc, here, eid, file: str, out: Collector) -> Path | None:
+    """The file in the repository, walked part by part from the evidence root: no symbolic link anywhere."""
+    where = lambda: doc.at(*here, "file")  # noqa: E731
+    rel = PurePosixPath(file)
+    current = evidence_root
+    for part in (folder.relative_to(evidence_root).parts + rel.parts):
+        current = current / part
+        if current.is_symlink():
+            out.error(where(), "MAT305", id=eid, file=file)
+            return None
+        if not current.exists():
+            out.error(where(), "MAT302.missing", id=eid, file=file, path=str(current))
+            return None
+    if not current.is_file():
+        out.error(where(), "MAT302.not_a_file", id=eid, file=file)
+        return None
+    return current
+
+
+def _private_file(register: EvidenceRegister, doc, here, eid, file: str, out: Collector) -> Path | None:
+    """The file in the assessment body's private folder, when this machine has it; else a note."""
+    base = register.private_folder
+    candidate = base / file if base is not None else None
+    if candidate is None or not candidate.is_file() or candidate.is_symlink():
+        out.note(doc.at(*here, "file"), "MAT311", id=eid,
+                 where=str(candidate) if candidate is not None else i18n.t("words.private_dir_unset"))
+        return None
+    return candidate
+
+
+def check_aliases(registers: list[EvidenceRegister], out: Collector) -> None:
+    """A public item must not publish a restricted or confidential item: not the same file, not the same bytes."""
+    by_file: dict[tuple[int, int], tuple[EvidenceRegister, EvidenceItem]] = {}
+    by_hash: dict[str, tuple[EvidenceRegister, EvidenceItem]] = {}
+    for register in registers:
+        for item in register.items.values():
+            if item.is_public:
+                continue
+            if item.path is not None:
+                by_file.setdefault(_identity(item.path), (register, item))
+            for digest in {item.sha256, item.actual_sha256} - {None}:
+                by_hash.setdefault(digest, (register, item))
+    for register in registers:
+        for item in register.items.values():
+            if not item.is_public or item.path is None:
+                continue
+            found = by_file.get(_identity(item.path))
+            key = "same_file"
+            if found is None:
+                found = next((by_hash[d] for d in (item.actual_sha256, item.sha256) if d and d in by_hash), None)
+                key = "same_content"
+            if found is not None:
+                other_register, other = found
+                out.error(register.document.at(*register.pointers[item.id], "class"), f"MAT310.{key}", id=item.id,
+                          other=other.id, register=other_register.path, scope=i18n.t(f"classes.{other.confidentiality}"))
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_dev, st.st_ino
