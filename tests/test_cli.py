@@ -69,7 +69,8 @@ def test_validate_json_equals_the_core(demo):
     assert data["valid"] is False
     assert data["assessments"] == 8
     assert data["errors"] == len(repo.errors) >= 1
-    assert data["warnings"] == len(repo.diagnostics) - len(repo.errors) >= 1
+    assert data["warnings"] == sum(1 for d in repo.diagnostics if d.is_warning) >= 1
+    assert data["notes"] == sum(1 for d in repo.diagnostics if d.severity.value == "note")  # MAT616: a copy outside git
     assert data["diagnostics"] == [d.as_dict() for d in repo.diagnostics]
     assert {"path", "line", "column", "code", "severity", "message"} <= set(data["diagnostics"][0])
 
@@ -85,7 +86,7 @@ def test_validate_github_annotations(demo):
     r = run("validate", ".", "--format", "github", cwd=demo.root)
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    assert lines and all(re.match(r"^::(error|warning) file=", line) for line in lines), r.stdout
+    assert lines and all(re.match(r"^::(error|warning|notice) file=", line) for line in lines), r.stdout
     line = demo.line_of(A, "stage: planning")
     assert any(l.startswith(f"::error file={A},line={line},col=") and "title=MAT410::" in l for l in lines)
     assert any(l.startswith(f"::warning file={S},") and "title=MAT206::" in l for l in lines)
@@ -256,3 +257,29 @@ def test_a_missing_path_is_a_usage_error(tmp_path, command):
     # a typo in CI must not pass as "0 assessments checked, 0 errors"
     r = run(command, "no-such-folder", cwd=tmp_path)
     assert r.returncode == 2 and "no-such-folder" in r.stderr
+
+
+# --- check: the gate, and validate --strict ------------------------------------------------------
+def test_a_warning_fails_check_and_validate_strict_but_not_validate(demo):
+    pingtai = "assessments/2026-shili-pingtai/scores.yml"  # not certified: a changed score is no MAT610
+    demo.replace(pingtai, "    SS-SDM-3-01: {score: 1, evidence: [E014], note:", "    SS-SDM-3-01: {score: 1, note:")
+    assert run("validate", ".", cwd=demo.root).returncode == 0
+    strict = run("validate", ".", "--strict", cwd=demo.root)
+    assert strict.returncode == 1 and "MAT206" in strict.stdout
+    r = run("check", cwd=demo.root)
+    assert r.returncode == 1 and "MAT206" in r.stdout and "会失败" in r.stdout
+
+
+def test_check_passes_the_demo_and_says_what_it_built():
+    r = run("check", "--format", "json", cwd=PROJECT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    data = json.loads(r.stdout)
+    assert data["passed"] and data["assessments"] == 8 and data["pages"] > 20 and data["files"] > 20
+    assert data["unpublished"] == []
+
+
+def test_check_github_annotations(demo):
+    demo.replace(A, "applied_level: 3", "applied_level: 3.0")
+    r = run("check", "--format", "github", cwd=demo.root)
+    assert r.returncode == 1
+    assert any(line.startswith(f"::error file={A},") and "MAT020" in line for line in r.stdout.splitlines()), r.stdout

@@ -574,7 +574,7 @@ def maturity_commands() -> list[tuple[str, list[str]]]:
 
 def test_ci_and_hook_commands_are_valid_and_pass_on_a_clean_repository(tmp_path):
     commands = maturity_commands()
-    assert {tuple(args[:1]) for _, args in commands} >= {("validate",), ("fmt",), ("diff",)}
+    assert {tuple(args[:1]) for _, args in commands} >= {("check",), ("validate",), ("fmt",), ("diff",)}
     parser = build_parser()
     for where, args in commands:
         parser.parse_args(args)  # exits (SystemExit) on an option the command does not have

@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity.checks import publication, rules, seal
+from maturity.checks import integrity, publication, rules, seal
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.checks.evidence import check_aliases
@@ -127,6 +127,8 @@ def load_repository(
         publication.check_publication(a, model, result, settings.publication, settings.publication.calendar(), out)
         seal.check_seal(a, register, model, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
+    if sealed_history:
+        integrity.check_recorded_digests(repo.assessments, settings, out)
     # Every register counts for what a public item may not publish, also one no loaded assessment cites;
     # it is checked in full (and reported) when the whole repository is checked.
     others = [org for org in _register_folders(evidence_root) if org not in repo.registers]

@@ -44,8 +44,12 @@ def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dic
         if path is not None:
             if not digest:
                 out.error(doc.at(*here), "MAT303.missing", id=eid)
-            actual = reader.sha256(path)
-            if digest and actual != digest:
+            try:
+                actual = reader.sha256(path)
+            except OSError as exc:
+                out.error(doc.at(*here, "file"), "MAT302.unreadable", id=eid, file=file, reason=exc.strerror or exc)
+                path = None
+            if digest and actual is not None and actual != digest:
                 out.error(doc.at(*here, "sha256"), "MAT303.mismatch", id=eid, file=file, actual=actual)
     record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
     if record and collected and record > collected:

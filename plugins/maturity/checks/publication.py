@@ -8,6 +8,7 @@ from maturity.data.evidence import as_date
 from maturity.data.model import Model
 from maturity.data.publication import Certificate, announcement_of, certificate_of
 from maturity.data.workdays import WorkingCalendar
+from maturity.data.text import normalised, slug
 from maturity.diagnostics import Collector
 from maturity.settings import PublicationSettings
 
@@ -98,12 +99,14 @@ def _check_events(doc, cert: Certificate, out: Collector) -> None:
 
 
 def check_certificate_numbers(assessments: list[Assessment], out: Collector) -> None:
+    """Numbers are unique as people read them and as the site names their pages (ZXGJ-1 and ZXGJ.1 share a page)."""
     seen: dict[str, Assessment] = {}
     for a in assessments:
         cert = certificate_of(a)
         if cert is None:
             continue
-        if cert.number in seen:
-            out.error(a.publication_doc.at("certificate", "number"), "MAT602", number=cert.number, other=seen[cert.number].id)
+        key = slug(normalised(cert.number))
+        if key in seen:
+            out.error(a.publication_doc.at("certificate", "number"), "MAT602", number=cert.number, other=seen[key].id)
         else:
-            seen[cert.number] = a
+            seen[key] = a

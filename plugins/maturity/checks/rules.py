@@ -6,6 +6,7 @@ import datetime as dt
 
 from maturity.data import classification
 from maturity.data import uscc
+from maturity.data.text import normalised
 from maturity.data.assessment import (FORMAL_STAGES, ON_SITE_STAGES, REVIEW_FAILED, SELF_STAGES, Assessment)
 from maturity import i18n
 from maturity.diagnostics import Collector
@@ -45,9 +46,11 @@ def _check_team(a: Assessment, out: Collector) -> None:
         clause = "指南 6.1 a" if a.is_self_assessment else "指南 8.3.4"
         out.error(doc.key_at("team") if team else doc.at(), "MAT400", clause=clause)
     if not a.is_self_assessment:
-        org_name = a.organisation["name"].strip()
+        # Compared as people read them: full-width and half-width alike, zero-width characters ignored;
+        # a department or branch of the assessed organisation ("…有限公司质量部") is the organisation too.
+        org_name = normalised(a.organisation["name"])
         for i, m in enumerate(team):
-            if m["organisation"].strip() == org_name:
+            if org_name and org_name in normalised(m["organisation"]):
                 out.error(doc.at("team", i, "organisation"), "MAT401", name=m["name"])
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from maturity.settings import SettingsError
-from maturity.cli.check import cmd_model, cmd_score, cmd_validate
+from maturity.cli.check import cmd_check, cmd_model, cmd_score, cmd_validate
 from maturity.cli.authority import cmd_digest, cmd_verify
 from maturity.cli.review import cmd_diff
 from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_import
@@ -22,9 +22,15 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--evidence-dir", help="证据目录（默认：mkdocs.yml 中的设置，否则 evidence）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", parents=[common], help="检查评估数据，列出全部问题")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录或评估目录（默认当前目录）")
+    p = sub.add_parser("check", parents=[common], help="发布前的总检查：与 mkdocs build --strict 的结论相同（数据、计分、全部页面和文件）")
+    p.add_argument("path", nargs="?", default=".", metavar="PATH", help="仓库根目录（默认当前目录）")
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.set_defaults(func=cmd_check, paths=None)
+
+    p = sub.add_parser("validate", parents=[common], help="只检查评估数据（快），列出全部问题")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录、评估文件夹或其中的数据文件（默认当前目录）")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--strict", action="store_true", help="警告也算失败（与 maturity check、mkdocs build --strict 一致）")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", parents=[common], help="计算评估得分与等级")

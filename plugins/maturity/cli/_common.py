@@ -80,7 +80,8 @@ def github_annotation(d: Diagnostic) -> str:
 
 def missing_paths(args) -> bool:
     """A PATH that does not exist is a usage error, not an empty repository that passes."""
-    missing = [p for p in getattr(args, "paths", None) or [] if not Path(p).exists()]
+    given = getattr(args, "paths", None) or ([args.path] if getattr(args, "path", None) else [])
+    missing = [p for p in given if not Path(p).exists()]
     for p in missing:
         print(f"maturity {args.command}: 路径不存在：{p}。No such path.", file=sys.stderr)
     return bool(missing)

@@ -1,4 +1,4 @@
-"""Read-only commands: ``validate``, ``score``, ``model``."""
+"""Read-only commands: ``check`` (the gate), ``validate``, ``score``, ``model``."""
 
 from __future__ import annotations
 
@@ -7,26 +7,65 @@ import sys
 from pathlib import Path
 
 from maturity.exchange import report
+from maturity import gate, i18n
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, load, missing_paths, settings_of
+from maturity.diagnostics import Severity
 from maturity.data.model import load_model
+
+
+def cmd_check(args) -> int:
+    """Everything the strict publication build does with the data; exit 1 exactly when it would fail."""
+    if missing_paths(args):
+        return EXIT_USAGE
+    root = find_root(Path(args.config_file).resolve().parent if args.config_file else Path(args.path))
+    settings = settings_of(args, root)
+    publication = gate.check(settings)
+    failures = publication.failures(strict=True)
+    site = publication.site
+    pages, files = (len(site.pages), len(site.assets) + len(site.copies)) if site else (0, 0)
+    if args.format == "json":
+        print(json.dumps({"passed": not failures, "assessments": len(publication.repo.assessments),
+                          "unpublished": publication.unpublished, "pages": pages, "files": files,
+                          "errors": _count(publication.diagnostics, Severity.ERROR),
+                          "warnings": _count(publication.diagnostics, Severity.WARNING),
+                          "notes": _count(publication.diagnostics, Severity.NOTE),
+                          "diagnostics": [d.as_dict() for d in publication.diagnostics]}, ensure_ascii=False, indent=2))
+    else:
+        _print(publication.diagnostics, args.format)
+        key = "cli.check_failed" if failures else "cli.check_passed"
+        print(i18n.t(key, assessments=len(publication.repo.assessments), pages=pages, files=files,
+                     errors=_count(publication.diagnostics, Severity.ERROR),
+                     warnings=_count(publication.diagnostics, Severity.WARNING)),
+              file=sys.stderr if args.format == "github" else sys.stdout)
+    return EXIT_INVALID if failures else EXIT_OK
 
 
 def cmd_validate(args) -> int:
     if missing_paths(args):
         return EXIT_USAGE
     repo = load(args)
-    errors = len(repo.errors)
-    warnings = len(repo.diagnostics) - errors
+    errors = _count(repo.diagnostics, Severity.ERROR)
+    warnings = _count(repo.diagnostics, Severity.WARNING)
+    failed = bool(repo.settings.failures(repo.diagnostics, strict=args.strict))
     if args.format == "json":
-        print(json.dumps({"valid": errors == 0, "assessments": len(repo.assessments), "errors": errors,
-                          "warnings": warnings, "diagnostics": [d.as_dict() for d in repo.diagnostics]},
+        print(json.dumps({"valid": not failed, "assessments": len(repo.assessments), "errors": errors,
+                          "warnings": warnings, "notes": _count(repo.diagnostics, Severity.NOTE),
+                          "diagnostics": [d.as_dict() for d in repo.diagnostics]},
                          ensure_ascii=False, indent=2))
     else:
-        for d in repo.diagnostics:
-            print(github_annotation(d) if args.format == "github" else str(d))
-        summary = f"检查了 {len(repo.assessments)} 个评估：{errors} 个错误，{warnings} 个警告。"
+        _print(repo.diagnostics, args.format)
+        summary = i18n.t("cli.validate_summary", assessments=len(repo.assessments), errors=errors, warnings=warnings)
         print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
-    return EXIT_INVALID if errors else EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _print(diagnostics, fmt: str) -> None:
+    for d in diagnostics:
+        print(github_annotation(d) if fmt == "github" else str(d))
+
+
+def _count(diagnostics, severity: Severity) -> int:
+    return sum(1 for d in diagnostics if d.severity is severity)
 
 
 def cmd_score(args) -> int:

@@ -90,3 +90,8 @@ def normalised(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(text.casefold().split())
+
+
+def slug(text: str) -> str:
+    """A URL segment that keeps ASCII letters, digits, '-' and '_' (certificate numbers, ids)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"

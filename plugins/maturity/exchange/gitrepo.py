@@ -84,6 +84,25 @@ def log(root: Path, folder: str) -> list[Commit]:
     return commits
 
 
+def versions(root: Path, pathspec: str) -> dict[str, list[tuple[str, str]]]:
+    """Every committed version of the files matching ``pathspec``: path -> [(commit, date)], oldest first.
+
+    One ``git log`` for all of them; a deleted file's last entry has no blob (read returns None).
+    """
+    try:
+        raw = _run(root, "log", "--reverse", "--format=%x1e%H%x1f%ad", "--date=short", "--name-only", "--", pathspec)
+    except GitError:
+        return {}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for record in raw.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, names = record.partition("\n")
+        commit, date = head.split("\x1f", 1)
+        for name in names.splitlines():
+            if name:
+                out.setdefault(name, []).append((commit, date))
+    return out
+
+
 def parents(root: Path, commit: str) -> list[str]:
     return _run(root, "rev-list", "--parents", "-n", "1", commit).decode().split()[1:]
 

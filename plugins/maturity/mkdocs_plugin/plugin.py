@@ -18,14 +18,14 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from maturity import i18n
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Severity
 from maturity.exchange import gitrepo
-from maturity.exchange.history import load_history
+from maturity.gate import git_history, prepare
 from maturity.mkdocs_plugin.config import MaturityConfig
-from maturity.publish import Page, Site, build_site
+from maturity.publish import Page, Site
 from maturity.publish.urls import ASSET_DIR
-from maturity.repository import load_repository
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -55,7 +55,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
                                          site=site, strict=bool(config.strict))
             self.settings.today()  # a bad SOURCE_DATE_EPOCH is reported now, not in the middle of the build
         except SettingsError as exc:
-            raise PluginError(f"maturity: 插件设置有误：{exc}") from exc
+            raise PluginError(f"maturity: {i18n.t('build.bad_settings', error=exc)}") from exc
         for name, target in (("maturity.css", config.extra_css), ("maturity.js", config.extra_javascript)):
             if f"{ASSET_DIR}/{name}" not in [str(x) for x in target]:
                 target.append(f"{ASSET_DIR}/{name}")
@@ -65,25 +65,17 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if not self.config.enabled:
             return None
         settings = self.settings
-        repo = load_repository(settings, display_base=settings.root, cache=self.cache)
-        for d in repo.diagnostics:
+        # The same path as `maturity check` (maturity.gate): what passes review is what is built here.
+        publication = prepare(settings, existing={f.src_uri for f in files}, cache=self.cache,
+                              display_base=settings.root, history=self._history)
+        for d in publication.diagnostics:
             {Severity.ERROR: log.error, Severity.WARNING: log.warning}.get(d.severity, log.info)(str(d))
-        if repo.model is None:
-            raise PluginError("maturity: 模型文件无法使用，见上方错误。")
-        if repo.errors:
-            skipped = sorted(repo.invalid_assessments() | set(repo.unread))
-            log.warning(f"评估数据有 {len(repo.errors)} 个错误；未发布有错误的评估：{'、'.join(skipped) or '无'}。"
-                        "本次构建结果不应发布（使用 mkdocs build --strict 时构建失败）。")
-        history = commit = None
-        if settings.history:
-            head = gitrepo.head_commit(settings.root)  # None outside git
-            if self.history_cache is None or self.history_cache[0] != head or head is None:
-                self.history_cache = (head, load_history(settings.root, repo.model, settings.assessments_dir))
-            history = self.history_cache[1]
-            commit = head if history.available else None
-            if history.note:
-                log.info(f"maturity: {history.note}")
-        self.site = site = build_site(repo, history=history, commit=commit)
+        if publication.site is None:
+            raise PluginError(f"maturity: {i18n.t('build.no_model')}")
+        if publication.repo.errors:
+            log.warning(i18n.t("build.not_published", errors=len(publication.repo.errors),
+                               assessments="、".join(publication.unpublished) or i18n.t("words.none")))
+        self.site = site = publication.site
         self.pages = {p.src_uri: p for p in site.pages}
         for asset in site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))
@@ -97,6 +89,16 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             evidence.dest_uri = copy.path
             files.append(evidence)
         return files
+
+    def _history(self, settings: Settings, model):
+        """The git history, read again only when HEAD moves (mkdocs serve rebuilds often)."""
+        head = gitrepo.head_commit(settings.root) if settings.history else None
+        if self.history_cache is None or self.history_cache[0] != head or head is None:
+            self.history_cache = (head, git_history(settings, model))
+        history, commit = self.history_cache[1]
+        if history is not None and history.note:
+            log.info(f"maturity: {history.note}")
+        return history, commit
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:

@@ -13,7 +13,8 @@ from maturity.data import classification
 from maturity import i18n
 from maturity.data.assessment import Assessment
 from maturity.data.evidence import as_date
-from maturity.publish import badges, charts, feed, records, richtext, urls
+from maturity.diagnostics import Diagnostic, Severity
+from maturity.publish import badges, charts, feed, outputs, records, richtext, urls
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
 from maturity.scoring import display
@@ -93,17 +94,24 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",))
     site.assets.extend(static_assets())
 
-    def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, **context) -> None:
+    def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
+               **context) -> None:
         links.current = src_uri
-        html = env.get_template(template).render(**common, **context)
-        search_html = env.get_template(search_template).render(**common, **context) if search_template else None
+        try:
+            html = env.get_template(template).render(**common, **context)
+            search_html = env.get_template(search_template).render(**common, **context) if search_template else None
+        except Exception as exc:  # a template (the site's own, maybe) or data the checks missed: said, located, not a traceback
+            site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
+                                                    page=src_uri, error=f"{type(exc).__name__}: {exc}"))
+            return
         site.pages.append(Page(src_uri, title, html, tuple(toc), search_html))
 
     for a in published:
         result = repo.results[a.id]
         register = repo.registers.get(a.organisation["id"])
         render(urls.assessment_uri(a.id), "report.html", f"{a.organisation['name']} · {model.level_name(a.applied_level)}评估报告",
-               REPORT_TOC, search_template="report_search.html", a=a, result=result, evidence=_evidence_view(a, register),
+               REPORT_TOC, search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
+               evidence=_evidence_view(a, register),
                rows=_requirement_rows(model, a), timeline=_timeline(a),
                charts=_charts(model, a, result), evidence_path=urls.evidence_site_path)
 
@@ -133,6 +141,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     site.assets.append(Asset(urls.FEED, feed.atom_feed(public, model, today, site_settings)))
     site.copies.extend(public_evidence_files(repo, published))
     site.fragments["overview"] = lambda src_uri: overview_html(repo, env, public, src_uri)
+    site.diagnostics.extend(outputs.check(site, settings.templates_dir))
     return site
 
 

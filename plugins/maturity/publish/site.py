@@ -49,6 +49,7 @@ class Site:
     fragments: dict[str, Callable[[str], str]] = field(default_factory=dict)
     styles: tuple[str, ...] = ()  # site paths of the CSS and JavaScript every page loads
     scripts: tuple[str, ...] = ()
+    diagnostics: list = field(default_factory=list)  # what went wrong making the site (MAT900–MAT902)
 
     def page(self, src_uri: str) -> Page | None:
         return next((p for p in self.pages if p.src_uri == src_uri), None)

@@ -7,7 +7,8 @@ The one module that knows the site's URL scheme: pages are named by their source
 from __future__ import annotations
 
 import posixpath
-import re
+
+from maturity.data.text import slug
 
 
 def url_of(src_uri: str, directory_urls: bool = True) -> str:
@@ -16,11 +17,6 @@ def url_of(src_uri: str, directory_urls: bool = True) -> str:
         base = src_uri[: -len("index.md")]
         return base if directory_urls else base + "index.html"
     return src_uri
-
-
-def slug(text: str) -> str:
-    """A URL segment that keeps ASCII letters, digits, '-' and '_' (certificate numbers, ids)."""
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
 
 
 def assessment_uri(assessment_id: str) -> str:

@@ -1,0 +1,92 @@
+"""One gate: what passes review is what publishes.
+
+:func:`prepare` is the whole path of a publication — load, validate, score, build every page and
+file, check the outputs — and both the MkDocs plugin and ``maturity check`` run it, so a pull
+request is judged by exactly what the build on ``main`` will do. :func:`check` adds what the
+build does after that (writing every file, copying the evidence) into a temporary folder, and
+gives the verdict of ``mkdocs build --strict``: it fails on any error or warning.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from maturity.data.reading import FileCache
+from maturity.diagnostics import Diagnostic, Severity, sort_key
+from maturity.exchange import gitrepo
+from maturity.exchange.history import History, load_history
+from maturity.publish import Site, build_site, outputs
+from maturity.publish.writer import write_site
+from maturity.repository import Repository, load_repository
+from maturity.settings import Settings
+
+
+@dataclass
+class Publication:
+    """What a build would publish, and every problem found on the way."""
+
+    settings: Settings
+    repo: Repository
+    site: Site | None  # None when the model file cannot be used (nothing can be built)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def failures(self, strict: bool = True) -> list[Diagnostic]:
+        return self.settings.failures(self.diagnostics, strict)
+
+    @property
+    def unpublished(self) -> list[str]:
+        """Assessments left off the site because of an error in their files."""
+        return sorted(self.repo.invalid_assessments() | set(self.repo.unread))
+
+
+def git_history(settings: Settings, model) -> tuple[History | None, str | None]:
+    """The report pages' git history and the commit built from (None, None when the option is off)."""
+    if not settings.history or model is None:
+        return None, None
+    head = gitrepo.head_commit(settings.root)
+    history = load_history(settings.root, model, settings.assessments_dir)
+    return history, (head if history.available else None)
+
+
+HistoryLoader = Callable[[Settings, object], "tuple[History | None, str | None]"]
+
+
+def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
+            display_base: Path | None = None, history: HistoryLoader = git_history) -> Publication:
+    """Load, check and score; build the site; check what was built.
+
+    ``existing``: the names of the hand-written files; ``history``: how to read the git history
+    (the plugin keeps it between ``mkdocs serve`` rebuilds).
+    """
+    repo = load_repository(settings, display_base=display_base, cache=cache)
+    if repo.model is None:
+        return Publication(settings, repo, None, list(repo.diagnostics))
+    found_history, commit = history(settings, repo.model)
+    site = build_site(repo, history=found_history, commit=commit)
+    found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
+    return Publication(settings, repo, site, sorted(set(found), key=sort_key))
+
+
+def hand_written(settings: Settings, docs_dir: str = "docs") -> set[str]:
+    """The names (relative to docs_dir) of the hand-written files, as MkDocs would name them."""
+    root = settings.root / docs_dir
+    if not root.is_dir():
+        return set()
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str = "docs") -> Publication:
+    """Everything the strict build does with the data, into a temporary folder; the verdict is ``failures()``."""
+    publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base)
+    if publication.site is not None:
+        with tempfile.TemporaryDirectory(prefix="maturity-check-") as tmp:
+            try:
+                write_site(publication.site, Path(tmp))
+            except OSError as exc:  # e.g. an evidence file that cannot be read at copy time
+                publication.diagnostics.append(Diagnostic.make(
+                    str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,
+                    error=exc.strerror or str(exc)))
+    return publication
