@@ -92,6 +92,13 @@ CASES = [
     Case("MAT024", [(R, "    sha256: f371ab30b575e21722c2490b31851bec2d79a02b14dde9b11d3ccbabda8fdb0b", "    sha256: XYZ")], R, "sha256: XYZ"),
     Case("MAT024", [(S, "SS-SDM:  # 战略决策", "ss-sdm:  # 战略决策")], S, "ss-sdm:"),
     Case("MAT025", [(A, "applied_level: 3", "applied_level: 6")], A, "applied_level: 6"),
+    # a Markdown field longer than its bound (the text is "text or list": the length is reported, not the type)
+    Case("MAT025", [(A, "objectives: 评价示例管理咨询有限公司的通用服务能力是否达到三星级要求，识别改进机会。", "objectives: " + "评" * 25_000)],
+         A, "objectives: 评评", message="25000 字，超过上限 20000 字"),
+    Case("MAT025", [(S, "  gaps: 战略决策的量化分析和记录完整性仍有不足。", "  gaps:\n    - 记录不全。\n    - " + "缺" * 20_001)],
+         S, "- 缺缺", message="SS-SDM/gaps/1"),
+    Case("MAT025", [(A, "adherence: 评估组依据评估准则开展全部评估活动，未发现偏离评估准则的情况。", "adherence: '" + "*[" * 10_001 + "'")], A, "adherence: '*["),
+    Case("MAT025", [(A, "objectives: 评价示例管理咨询有限公司的通用服务能力是否达到三星级要求，识别改进机会。", "objectives: ''")], A, "objectives: ''"),
     # --- the organisation ------------------------------------------------------------------------
     Case("MAT101", [(A, "credit_code: 91110108MA01XL0K77", "credit_code: 91110108MA01XL0K78")], A, "credit_code:", message="校验位"),
     Case("MAT101", [(A, "credit_code: 91110108MA01XL0K77", "credit_code: 91110108MA01XL0I77")], A, "credit_code:", message="I"),

@@ -169,13 +169,34 @@ def _report(doc: Document, error, out: Collector) -> None:
     if kind == "pattern":
         out.error(where, "MAT024.pattern", field=field, actual=_show(error.instance), pattern=error.validator_value)
         return
+    if kind == "maxLength":
+        out.error(where, "MAT025.long", field=field, length=len(error.instance), limit=error.validator_value)
+        return
     if kind in ("minimum", "maximum", "minLength", "minItems"):
         out.error(where, "MAT025", field=field, actual=_show(error.instance))
         return
     if kind == "anyOf":
-        out.error(where, "MAT020.text_or_list", field=field, actual=_show(error.instance))
+        inner = _within_fitting_alternative(error)
+        for sub in inner:
+            _report(doc, sub, out)
+        if not inner:
+            out.error(where, "MAT020.text_or_list", field=field, actual=_show(error.instance))
         return
     out.error(where, "MAT026", field=field, problem=error.message)
+
+
+def _within_fitting_alternative(error) -> list:
+    """The violations inside the one alternative of an ``anyOf`` whose type the value has.
+
+    A text that is too long fails "text" by its length and "list" by its type: the length is the problem
+    to report, at the text (or at the list item) itself. None when no alternative, or several, fit the type.
+    """
+    alternatives: dict[int, list] = {}
+    for sub in error.context or ():
+        alternatives.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [subs for subs in alternatives.values()
+               if not any(sub.validator == "type" and not sub.relative_path for sub in subs)]
+    return fitting[0] if len(fitting) == 1 else []
 
 
 def _type_name(name: str) -> str:
