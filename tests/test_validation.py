@@ -94,7 +94,7 @@ CASES = [
     Case("MAT025", [(A, "applied_level: 3", "applied_level: 6")], A, "applied_level: 6"),
     # a Markdown field longer than its bound (the text is "text or list": the length is reported, not the type)
     Case("MAT025", [(A, "objectives: 评价示例管理咨询有限公司的通用服务能力是否达到三星级要求，识别改进机会。", "objectives: " + "评" * 25_000)],
-         A, "objectives: 评评", message="25000 字，超过上限 20000 字"),
+         A, "objectives: 评评", message="25000 个字符，上限 20000"),
     Case("MAT025", [(S, "  gaps: 战略决策的量化分析和记录完整性仍有不足。", "  gaps:\n    - 记录不全。\n    - " + "缺" * 20_001)],
          S, "- 缺缺", message="SS-SDM/gaps/1"),
     Case("MAT025", [(A, "adherence: 评估组依据评估准则开展全部评估活动，未发现偏离评估准则的情况。", "adherence: '" + "*[" * 10_001 + "'")], A, "adherence: '*["),
