@@ -140,9 +140,9 @@ def scores_of(folder: Path) -> dict[str, Fraction]:
     return out
 
 
-def half_up(value: Fraction, digits: int = 2) -> str:
-    """Round half up, written out independently of maturity.scoring.display (non-negative values)."""
-    n = (Fraction(value) * 10**digits + Fraction(1, 2)).__floor__()
+def truncated(value: Fraction, digits: int = 2) -> str:
+    """Truncate to ``digits`` decimals, written out independently of maturity.scoring.display (non-negative values)."""
+    n = (Fraction(value) * 10**digits).__floor__()
     return f"{n // 10**digits}.{n % 10**digits:0{digits}d}"
 
 

@@ -13,6 +13,8 @@ from maturity.data.model import load_model
 from maturity.repository import load_repository
 from maturity.scoring import display, level_result
 
+MODEL, _ = load_model(None)
+
 X = ["AA-X-1-01", "AA-X-1-02", "AA-X-2-01", "AA-X-2-02"]
 Y = ["AA-Y-2-01", "AA-Y-2-02", "AA-Y-2-03"]
 Z = ["BB-Z-1-01", "BB-Z-2-01", "BB-Z-2-02"]
@@ -184,14 +186,28 @@ def test_applied_level_missing_from_the_model(mini):
     assert repo.model.level_name(3) == "3 级"
 
 
-def test_display_rounds_half_up():
-    assert display(F(1, 200)) == "0.01"
-    assert display(F(7, 8)) == "0.88"
-    assert display(F(177, 200)) == "0.89"  # 0.885
+def test_display_truncates_never_rounds_up():
+    assert display(F(1, 200)) == "0.00"
+    assert display(F(7, 8)) == "0.87"
+    assert display(F(177, 200)) == "0.88"  # 0.885
     assert display(F(4, 5)) == "0.80"
     assert display(F(1)) == "1.00"
     assert display(F(63, 100), 1) == "0.6"
-    assert display(F(79, 100), 0) == "1"
+    assert display(F(79, 100), 0) == "0"
+    assert display(F(853, 1070)) == "0.79"  # 0.797…: the issue's example, once printed as 0.80
+
+
+def test_display_never_crosses_the_threshold_for_any_p_of_the_model():
+    """For every level's p, every A near the threshold (scores are tenths) is shown on its own side of 0.80."""
+    for level in MODEL.level_numbers:
+        p = len(MODEL.requirements_at(level))
+        for units in range(8 * p - 30, 8 * p + 30):  # A = units / (10 p): the sums the scale can make
+            a = F(units, 10 * p)
+            if not 0 <= a <= 1:
+                continue
+            shown = F(display(a))
+            assert (shown >= MODEL.threshold) == (a >= MODEL.threshold), (level, p, a, display(a))
+            assert shown <= a < shown + F(1, 100)
 
 
 # --- the demo data against an independent oracle -------------------------------------------------

@@ -22,7 +22,7 @@ from site_helpers import (  # noqa: E402
     article,
     built_demo,
     copy_demo,
-    half_up,
+    truncated,
     mkdocs_build,
     nav_pages,
     normalised_text,
@@ -148,7 +148,7 @@ def test_report_a_and_recommended_level_match_core(published, pages, repo):
         shown = body.find("strong", cls="mt-a")
         assert shown is not None, a.id
         assert re.fullmatch(r"\d\.\d\d", shown.text), f"{a.id}: A shown as {shown.text!r}"
-        assert shown.text == display(result.applied.score) == half_up(result.applied.score), a.id
+        assert shown.text == display(result.applied.score) == truncated(result.applied.score), a.id
         header = "预判等级" if a.is_self_assessment else "推荐等级"
         cell = kv_row(body, header)
         assert cell is not None, f"{a.id}: no {header} row"
@@ -161,13 +161,14 @@ def test_report_a_and_recommended_level_match_core(published, pages, repo):
         assert verdict is not None and ("不符合" not in verdict.text) == result.applied.conforms, a.id
 
 
-def test_half_up_rounding_is_used():
-    """The display rule itself: half up, not Python's half-to-even."""
+def test_figures_are_truncated_never_rounded_up():
+    """The display rule itself: a figure is never shown better than it is (0.797… is 0.79, not 0.80)."""
     from fractions import Fraction
 
-    assert display(Fraction(1, 8)) == "0.13" == half_up(Fraction(1, 8))  # 0.125
-    assert display(Fraction(17, 20), 1) == "0.9"  # 0.85
+    assert display(Fraction(1, 8)) == "0.12" == truncated(Fraction(1, 8))  # 0.125
+    assert display(Fraction(17, 20), 1) == "0.8"  # 0.85
     assert display(Fraction(4, 5)) == "0.80"
+    assert display(Fraction(853, 1070)) == "0.79"
 
 
 def test_report_has_all_sections_of_guide_8_3_13(published, pages):
@@ -197,7 +198,7 @@ def test_report_lists_every_requirement_of_the_applied_level_with_its_score(buil
         for rid in expected:
             cells = rows[rid]
             score = squash(cells[2].text)
-            assert score.startswith(half_up(scores[rid], 1) + " "), f"{a.id} {rid}: {score!r} vs {scores[rid]}"
+            assert score.startswith(truncated(scores[rid], 1) + " "), f"{a.id} {rid}: {score!r} vs {scores[rid]}"
             assert model.scale_label(scores[rid]) in score, f"{a.id} {rid}: {score!r}"
             assert squash(cells[1].text) == squash(model.requirement(rid).text), f"{a.id} {rid}: requirement text"
 

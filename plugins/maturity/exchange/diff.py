@@ -16,7 +16,7 @@ from maturity.exchange import gitrepo
 from maturity.data.assessment import PUBLICATION, SCORES
 from maturity.diagnostics import Diagnostic
 from maturity.data.model import Model
-from maturity.exchange.report import exact
+from maturity.scoring import exact
 from maturity.repository import Repository, load_repository
 from maturity.settings import CONFIG_FILE, Settings, load_settings
 from maturity.scoring import display

@@ -16,7 +16,7 @@ import json
 from maturity import i18n
 from maturity.data.assessment import Assessment
 from maturity.data.evidence import EvidenceRegister
-from maturity.exchange.report import exact
+from maturity.scoring import exact
 
 DIGEST_VERSION = 1
 PREFIX = "sha256:"

@@ -5,13 +5,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from maturity.data.model import Model
-from maturity.scoring import AssessmentResult, display
+from maturity.scoring import AssessmentResult, display, exact
 
 RESULT_SCHEMA_VERSION = 1
-
-
-def exact(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator)
 
 
 def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()) -> dict:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from maturity.data.assessment import Assessment
 from maturity.data.model import Model
 from maturity.data.publication import Standing, standing
-from maturity.exchange.report import exact
+from maturity.scoring import exact
 from maturity.publish import urls
 from maturity.scoring import AssessmentResult
 from maturity.settings import PublicationSettings, Settings

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from fractions import Fraction
 from typing import Mapping
 
@@ -86,12 +85,3 @@ def score_assessment(model: Model, assessment) -> AssessmentResult:
         if result is not None:
             levels[level] = result
     return AssessmentResult(assessment.id, assessment.applied_level, levels)
-
-
-@lru_cache(maxsize=4096)  # pages show the same few values many times
-def display(value: Fraction, digits: int = 2) -> str:
-    """Round half up for display (Python's round() would round half to even)."""
-    n = (value * 10**digits * 2 + 1) // 2  # an int
-    sign, n = ("-" if n < 0 else ""), abs(n)
-    whole, frac = divmod(n, 10**digits)
-    return f"{sign}{whole}.{frac:0{digits}d}" if digits else f"{sign}{whole}"
