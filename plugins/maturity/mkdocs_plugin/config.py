@@ -36,6 +36,8 @@ class MaturityConfig(base.Config):
     history = c.Type(bool, default=True)
     # Placeholder in hand-written pages replaced by the overview (counts by level, region, category).
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")
+    # Every HTML page carries a Content-Security-Policy meta tag: only the site's own scripts and styles run.
+    csp = c.Type(bool, default=True)
     # The authority's publication settings (see docs/guide/authority.md).
     announcement_days = c.Type(int, default=_P.announcement_days)
     objection_contact = c.Type(str, default=_P.objection_contact)

@@ -2,7 +2,8 @@
 
 All the work is done by the core: :mod:`maturity.settings` reads the options,
 :mod:`maturity.repository` loads and checks, :mod:`maturity.publish` builds the complete site.
-This module only hands that site to MkDocs and the diagnostics to MkDocs' logger.
+This module only hands that site to MkDocs, the diagnostics to MkDocs' logger, and every finished
+HTML page to :mod:`maturity.publish.csp` for its Content-Security-Policy.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from maturity.diagnostics import Severity
 from maturity.exchange import gitrepo
 from maturity.gate import git_history, prepare
 from maturity.mkdocs_plugin.config import MaturityConfig
-from maturity.publish import Page, Site
+from maturity.publish import Page, Site, csp
 from maturity.publish.urls import ASSET_DIR
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
@@ -38,11 +39,17 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         self.pages: dict[str, Page] = {}
         self.cache: FileCache | None = None  # kept across `mkdocs serve` rebuilds
         self.history_cache: tuple[str | None, object] | None = None  # (HEAD, History)
+        self.serving = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance for every rebuild of `mkdocs serve`:
         # unchanged files are then not parsed or hashed again.
         self.cache = FileCache() if command == "serve" else None
+        # `mkdocs serve` adds an inline live-reload script to every page, different on each request: no
+        # hash can allow it, so the preview goes without the Content-Security-Policy (`mkdocs build` adds it).
+        self.serving = command == "serve"
+        if self.serving:
+            log.info("maturity: 预览（mkdocs serve）不加内容安全策略，以便自动刷新；mkdocs build 生成的页面都带有它。")
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -120,6 +127,22 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if generated is not None and generated.search_html is not None:
             page.content = generated.html
         return context
+
+    @event_priority(-100)  # last: the hashes must be of the page exactly as it is written
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
+        if not self._csp:
+            return None
+        return csp.with_policy(output, untrusted=page.content or "")
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:
+        if not self._csp:  # 404.html and the like; sitemap.xml is left alone by the core
+            return None
+        return csp.with_policy_if_html(template_name, output_content)
+
+    @property
+    def _csp(self) -> bool:
+        return bool(self.config.enabled and self.settings is not None and self.settings.csp and not self.serving)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled and self.settings is not None:
