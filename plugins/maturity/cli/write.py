@@ -90,28 +90,37 @@ def cmd_fmt(args) -> int:
 
 def cmd_sheet_export(args) -> int:
     from maturity.exchange import sheet
-    a, model, code = _one_assessment(args)
+    repo, a, code = _one_assessment(args)
     if a is None:
         return code
+    model = repo.model
     dest = Path(args.output) if args.output else Path(f"{a.id}-评分表.xlsx")
     if dest.exists() and not args.force:
         print(f"maturity sheet export: {dest} 已存在；使用 --force 覆盖。Exists; use --force.", file=sys.stderr)
         return EXIT_USAGE
-    sheet.export_sheet(model, a, dest)
+    try:
+        sheet.export_sheet(model, a, dest)
+    except sheet.SheetError as exc:
+        for p in exc.problems:
+            print(f"maturity sheet export: {p}", file=sys.stderr)
+        print(f"未导出 {dest}。Nothing was written.", file=sys.stderr)
+        return EXIT_INVALID
     print(f"已导出 {dest}（{len(model.requirements_at(a.applied_level))} 条要求）")
     return EXIT_OK
 
 
 def cmd_sheet_import(args) -> int:
     from maturity.exchange import sheet
-    a, model, code = _one_assessment(args)
+    repo, a, code = _one_assessment(args)
     if a is None:
         return code
     if not Path(args.file).is_file():
         print(f"maturity sheet import: 找不到文件 {args.file}。No such file.", file=sys.stderr)
         return EXIT_USAGE
+    register = repo.registers.get(a.organisation["id"])
+    registered = register.items.keys() if register is not None else ()
     try:
-        changed = sheet.import_sheet(model, a, Path(args.file))
+        changed = sheet.import_sheet(repo.model, a, Path(args.file), registered)
     except sheet.SheetError as exc:
         for p in exc.problems:
             print(f"{args.file}: {p}", file=sys.stderr)
@@ -125,7 +134,8 @@ def cmd_sheet_import(args) -> int:
 
 
 def _one_assessment(args):
-    """The one assessment named by args.path, loaded and free of errors in its scores file."""
+    """The repository around the one assessment named by args.path, and that assessment, loaded and free of
+    errors in its record and scores file (its evidence references included)."""
     from maturity.cli._common import load_folder
     repo = load_folder(args, Path(args.path))
     if repo is None:
@@ -137,4 +147,4 @@ def _one_assessment(args):
             print(d, file=sys.stderr)
         print("请先修正上述错误（maturity validate）。Fix the errors first.", file=sys.stderr)
         return None, None, EXIT_INVALID
-    return a, repo.model, EXIT_OK
+    return repo, a, EXIT_OK

@@ -153,11 +153,12 @@ class _Emitter:
 
     def flow(self, v, p: tuple) -> str:
         if isinstance(v, list):
-            return "[" + ", ".join(scalar(x) for x in v) + "]"
+            return "[" + ", ".join(scalar(x, flow=True) for x in v) + "]"
         parts = []
         for k in self.order(p, list(v)):
             x = v[k]
-            parts.append(f"{_key(k)}: {self.flow(x, p + (k,)) if isinstance(x, (list, dict)) else scalar(x)}")
+            value = self.flow(x, p + (k,)) if isinstance(x, (list, dict)) else scalar(x, flow=True)
+            parts.append(f"{scalar(k, flow=True)}: {value}")
         return "{" + ", ".join(parts) + "}"
 
 

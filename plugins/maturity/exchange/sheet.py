@@ -3,25 +3,46 @@
 Export lists every requirement of the applied level with a drop-down of the four values.
 Import changes only the lines of requirements whose score, evidence or note changed, so
 comments, order and everything else in ``scores.yml`` stay as they were.
+
+Every cell written from data is text, never a formula, and is read back exactly as written:
+exporting and importing an unchanged sheet is the identity. A formula a person typed into a
+column that is read, or an evidence id the organisation's register does not list, stops the
+import with the row and the column named.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
 from maturity.data.assessment import Assessment
-from maturity.data.files import write_atomic
+from maturity.data.files import write_atomic, write_atomic_bytes
 from maturity.exchange.layout import score_line
 from maturity.data.model import Model
+from maturity.i18n import shown
 
 SHEET = "评分表"
 META = "说明"
 HEADERS = ("评估域代码", "评估域", "要求编号", "要求内容", "得分", "证据编号", "说明")
 COL_DOMAIN, COL_NAME, COL_ID, COL_TEXT, COL_SCORE, COL_EVIDENCE, COL_NOTE = range(7)
 _SPLIT = re.compile(r"[,，、;；\s]+")
+# Excel keeps at most this many characters (UTF-16 units) in a cell; openpyxl cuts longer text silently.
+MAX_CELL_TEXT = 32767
+# What to write instead of a formula, per column read on import.
+_TYPE_INSTEAD = {COL_ID: "请直接填写要求编号", COL_SCORE: "请直接填写数值或从下拉列表选择",
+                 COL_EVIDENCE: "请直接填写证据编号", COL_NOTE: "请直接填写文字"}
+
+# A stored cell text reads "_xHHHH_" as the one character U+HHHH (ECMA-376, ST_Xstring); Excel writes
+# and reads it so. What is stored that way: characters XML cannot carry or changes when read (a carriage
+# return would come back as a line feed), and every underscore before "xHHHH" — also one that only the
+# next escape would complete, as in "_x0041" before a carriage return.
+_STORED_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
+_MUST_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4})|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 class SheetError(Exception):
@@ -32,46 +53,125 @@ class SheetError(Exception):
         self.problems = problems
 
 
-def export_sheet(model: Model, a: Assessment, dest: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
+# --- text as a cell stores it ------------------------------------------------------------------------
+def stored_text(text: str) -> str:
+    """``text`` as a cell stores it, so that Excel and :func:`read_text` read back exactly ``text``."""
+    out = _MUST_ESCAPE.sub(lambda m: _escaped(m.group()), text)
+    if out.isspace():
+        # openpyxl marks a text as keeping its spaces only when it has more than spaces; unmarked,
+        # a reader may drop them. Escaped, the first one is "more than spaces".
+        out = _escaped(out[0]) + out[1:]
+    return out
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    ws.append(HEADERS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE3F5")
-    labels = [s.label for s in model.scale]
+
+def read_text(stored: str) -> str:
+    """The text a cell holds, from what it stores: every "_xHHHH_" is the one character U+HHHH."""
+    return _STORED_ESCAPE.sub(_unescaped, stored)
+
+
+def _escaped(ch: str) -> str:
+    return f"_x{ord(ch):04X}_"
+
+
+def _unescaped(m: re.Match) -> str:
+    code = int(m.group()[2:6], 16)
+    return m.group() if 0xD800 <= code <= 0xDFFF else chr(code)  # half a surrogate pair is no text of its own
+
+
+def _excel_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # Excel counts UTF-16 units: a character beyond U+FFFF is two
+
+
+# --- export ------------------------------------------------------------------------------------------
+def export_sheet(model: Model, a: Assessment, dest: Path) -> None:
+    """Write the sheet to ``dest`` (whole or not at all); SheetError when a text would not fit in its cell."""
+    rows = _data_rows(model, a)
+    problems = _too_long(rows)
+    if problems:
+        raise SheetError(problems)
+    buffer = io.BytesIO()
+    _workbook(model, a, rows).save(buffer)
+    write_atomic_bytes(dest, buffer.getvalue())
+
+
+def _data_rows(model: Model, a: Assessment) -> list[tuple[str, ...]]:
+    """One row of texts per requirement of the applied level, in the columns of HEADERS."""
+    rows = []
     for ad in model.assessment_domains_at(a.applied_level):
         for r in ad.requirements_at(a.applied_level):
             s = a.scores.get(r.id)
             label = model.scale_label(s.value) if s and s.value is not None else ""
-            ws.append([ad.code, ad.name, r.id, r.text, label, ", ".join(s.evidence) if s else "", s.note if s else ""])
-    last = ws.max_row
+            rows.append((ad.code, ad.name, r.id, r.text, label, ", ".join(s.evidence) if s else "", s.note if s else ""))
+    return rows
+
+
+def _too_long(rows: list[tuple[str, ...]]) -> list[str]:
+    """A text longer than a cell holds would be cut on export and the rest deleted on import: refuse it."""
+    problems = []
+    for n, row in enumerate(rows, start=2):
+        for col, text in enumerate(row):
+            length = _excel_length(stored_text(text))
+            if length > MAX_CELL_TEXT:
+                problems.append(f"第 {n} 行“{HEADERS[col]}”（要求 {row[COL_ID]}）存入单元格有 {length} 个字符，超过 Excel "
+                                f"单元格上限 {MAX_CELL_TEXT}，导出会截断；请先在 scores.yml 中缩短。Text too long for a cell.")
+    return problems
+
+
+def _workbook(model: Model, a: Assessment, rows: list[tuple[str, ...]]):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    _fill_scores(ws, model, rows)
+    _fill_meta(wb.create_sheet(META), model, a)
+    return wb
+
+
+def _fill_scores(ws, model: Model, rows: list[tuple[str, ...]]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    ws.append(HEADERS)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE3F5")
+    for n, row in enumerate(rows, start=2):
+        for col, text in enumerate(row, start=1):
+            _put_text(ws.cell(row=n, column=col), text)
+    labels = [s.label for s in model.scale]
     dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=False,
                         showErrorMessage=True, errorTitle="得分无效", error="请从下拉列表中选择：" + "、".join(labels))
     ws.add_data_validation(dv)
-    dv.add(f"E2:E{max(last, 2)}")
+    dv.add(f"E2:E{max(ws.max_row, 2)}")
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFG", (10, 14, 14, 60, 12, 22, 40)):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2, min_col=4, max_col=4):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    meta = wb.create_sheet(META)
-    for row in (("评估编号", a.id), ("机构", a.organisation["name"]), ("申请等级", a.applied_level), ("模型", model.id),
-                ("填写方法", "只修改“得分”（下拉选择）、“证据编号”（多个用逗号分隔）和“说明”三列；导入：maturity sheet import 本文件 评估目录")):
-        meta.append(row)
-    meta.column_dimensions["A"].width = 12
-    meta.column_dimensions["B"].width = 80
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(dest)
 
 
+def _fill_meta(ws, model: Model, a: Assessment) -> None:
+    about = (("评估编号", a.id), ("机构", a.organisation["name"]), ("申请等级", str(a.applied_level)), ("模型", model.id),
+             ("填写方法", "只修改“得分”（下拉选择）、“证据编号”（多个用逗号分隔，须已在证据登记表中登记）和“说明”三列，"
+                      "不要填写公式；导入：maturity sheet import 本文件 评估目录"))
+    for n, (name, value) in enumerate(about, start=1):
+        ws.cell(row=n, column=1, value=name)
+        _put_text(ws.cell(row=n, column=2), value)
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 80
+
+
+def _put_text(cell, text: str) -> None:
+    """Write ``text`` as text: never a formula, and still text when a person edits the cell in Excel."""
+    if not text:
+        return  # an empty cell reads back as ""
+    cell.value = stored_text(text)
+    cell.data_type = "s"  # openpyxl makes any text that begins with "=" a formula
+    cell.quotePrefix = True  # Excel's leading "'": "=1+1", "0.8" or "@x" typed again stays text
+
+
+# --- import ------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class SheetRow:
     row: int
@@ -81,49 +181,29 @@ class SheetRow:
     note: str
 
 
-def read_sheet(model: Model, a: Assessment, source: Path) -> list[SheetRow]:
-    """Read and check every row; raise SheetError naming each bad row."""
-    from openpyxl import load_workbook
+def read_sheet(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> list[SheetRow]:
+    """Read and check every row; raise SheetError naming each bad row and column.
 
-    try:
-        wb = load_workbook(source, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError([f"无法作为 .xlsx 文件打开（{type(exc).__name__}）。Not an xlsx workbook."]) from exc
-    if SHEET not in wb.sheetnames:
-        raise SheetError([f"找不到工作表“{SHEET}”。Sheet missing."])
-    ws = wb[SHEET]
-    rows = list(ws.iter_rows(values_only=True))
-    problems: list[str] = []
-    if not rows or tuple(str(c or "").strip() for c in rows[0][: len(HEADERS)]) != HEADERS:
-        raise SheetError([f"第 1 行应为表头 {'、'.join(HEADERS)}。Header row changed."])
+    ``registered`` holds the ids of the organisation's evidence register: the sheet may cite only those.
+    """
+    rows = _sheet_cells(source)
+    _check_header(rows)
     wanted = {r.id for r in model.requirements_at(a.applied_level)}
+    known = frozenset(registered)
     seen: dict[str, int] = {}
-    out = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = list(row) + [None] * (len(HEADERS) - len(row))
-        if all(c in (None, "") for c in cells):
+    out, problems = [], []
+    for n, cells in enumerate(rows[1:], start=2):
+        if all(c.value in (None, "") for c in cells):
             continue
-        rid = str(cells[COL_ID] or "").strip()
-        if rid not in wanted:
-            problems.append(f"第 {n} 行：要求编号“{rid}”不属于{model.level_name(a.applied_level)}的要求。Unknown requirement.")
-            continue
-        if rid in seen:
-            problems.append(f"第 {n} 行：要求 {rid} 与第 {seen[rid]} 行重复。Duplicate row.")
+        rid, problem = _requirement_of(model, a, n, cells[COL_ID], wanted, seen)
+        if problem:
+            problems.append(problem)
             continue
         seen[rid] = n
-        raw = cells[COL_SCORE]
-        value = model.score_value(raw.strip() if isinstance(raw, str) else raw)
-        if value is None and isinstance(raw, str):
-            try:
-                value = model.score_value(float(raw))
-            except ValueError:
-                value = None
-        if value is None:
-            shown = "空" if raw in (None, "") else f"“{raw}”"
-            problems.append(f"第 {n} 行：要求 {rid} 的得分 {shown} 无效，应为 " + "、".join(s.label for s in model.scale) + "。Invalid score.")
-            continue
-        evidence = tuple(e for e in _SPLIT.split(str(cells[COL_EVIDENCE] or "").strip()) if e)
-        out.append(SheetRow(n, rid, value, evidence, str(cells[COL_NOTE] or "").strip()))
+        row, row_problems = _read_row(model, n, rid, cells, known)
+        problems += row_problems
+        if row is not None:
+            out.append(row)
     missing = sorted(wanted - set(seen))
     if missing:
         problems.append(f"评分表缺少 {len(missing)} 条要求：{'、'.join(missing[:10])}{'…' if len(missing) > 10 else ''}。Rows missing.")
@@ -132,9 +212,153 @@ def read_sheet(model: Model, a: Assessment, source: Path) -> list[SheetRow]:
     return out
 
 
-def import_sheet(model: Model, a: Assessment, source: Path) -> list[str]:
-    """Write the sheet's changes into scores.yml; return the ids of the requirements changed."""
-    rows = read_sheet(model, a, source)
+def _sheet_cells(source: Path) -> list[tuple]:
+    """The cells of the score sheet, row by row, each row as wide as HEADERS."""
+    try:
+        wb = _open_workbook(source)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SheetError([f"无法作为 .xlsx 文件打开（{type(exc).__name__}）。Not an xlsx workbook."]) from exc
+    try:
+        if SHEET not in wb.sheetnames:
+            raise SheetError([f"找不到工作表“{SHEET}”。Sheet missing."])
+        ws = wb[SHEET]
+        ws.reset_dimensions()  # the size a file declares may be wrong: read every row it has
+        try:
+            return list(ws.iter_rows(max_col=len(HEADERS)))
+        except Exception as exc:
+            raise SheetError([f"工作表“{SHEET}”无法读取（{type(exc).__name__}）。Sheet unreadable."]) from exc
+    finally:
+        wb.close()
+
+
+def _open_workbook(source: Path):
+    """``source`` opened read-only, formulas kept as formulas, every shared text exactly as stored.
+
+    Excel keeps the texts of a workbook in its shared-strings table; openpyxl's own reader deletes every
+    "x005F_" there, which is not how the format escapes. Read raw, :func:`read_text` undoes the escapes.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    class StoredTexts(ExcelReader):
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as src:
+                    self.shared_strings = _shared_strings(src)
+
+    reader = StoredTexts(source, read_only=True, data_only=False)
+    try:
+        reader.read()
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader.wb
+
+
+def _shared_strings(src) -> list[str]:
+    """The texts of a shared-strings table as stored (runs of rich text joined, phonetic guides left out)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse
+
+    item = f"{{{SHEET_MAIN_NS}}}si"
+    texts = []
+    for _, node in iterparse(src):
+        if node.tag == item:
+            texts.append(Text.from_tree(node).content)
+            node.clear()
+    return texts
+
+
+def _check_header(rows: list[tuple]) -> None:
+    if not rows or tuple(_cell_text(c.value).strip() for c in rows[0]) != HEADERS:
+        raise SheetError([f"第 1 行应为表头 {'、'.join(HEADERS)}。Header row changed."])
+
+
+def _requirement_of(model: Model, a: Assessment, n: int, cell, wanted: set[str],
+                    seen: dict[str, int]) -> tuple[str, str | None]:
+    """The requirement a row is about, or the problem that stops reading it."""
+    formula = _formula(cell)
+    if formula is not None:
+        return "", _formula_problem(n, COL_ID, formula)
+    rid = _cell_text(cell.value).strip()
+    if rid not in wanted:
+        return rid, f"第 {n} 行“{HEADERS[COL_ID]}”：“{shown(rid)}”不属于{model.level_name(a.applied_level)}的要求。Unknown requirement."
+    if rid in seen:
+        return rid, f"第 {n} 行“{HEADERS[COL_ID]}”：要求 {rid} 与第 {seen[rid]} 行重复。Duplicate row."
+    return rid, None
+
+
+def _read_row(model: Model, n: int, rid: str, cells: tuple, known: frozenset[str]) -> tuple[SheetRow | None, list[str]]:
+    """The score, evidence and note of one row, or the problems found in them."""
+    problems = [_formula_problem(n, col, f) for col in (COL_SCORE, COL_EVIDENCE, COL_NOTE)
+                if (f := _formula(cells[col])) is not None]
+    if problems:
+        return None, problems  # what a formula shows is not data: the row cannot be read
+    value = _score(model, cells[COL_SCORE].value)
+    if value is None:
+        raw = cells[COL_SCORE].value
+        shown_raw = "空" if raw in (None, "") else f"“{shown(_cell_text(raw))}”"
+        problems.append(f"第 {n} 行“{HEADERS[COL_SCORE]}”：要求 {rid} 的得分 {shown_raw} 无效，应为 "
+                        + "、".join(s.label for s in model.scale) + "。Invalid score.")
+    evidence = tuple(e for e in _SPLIT.split(_cell_text(cells[COL_EVIDENCE].value)) if e)
+    unknown = [e for e in evidence if e not in known]
+    if unknown:
+        problems.append(f"第 {n} 行“{HEADERS[COL_EVIDENCE]}”：{'、'.join(shown(e) for e in unknown)} 不在本机构的证据登记表中，"
+                        "请先登记或改正编号。Unknown evidence.")
+    if problems:
+        return None, problems
+    return SheetRow(n, rid, value, evidence, _cell_text(cells[COL_NOTE].value)), []
+
+
+def _score(model: Model, raw) -> Fraction | None:
+    """A score chosen from the list (its label) or typed as a number, with or without spaces."""
+    if isinstance(raw, str):
+        raw = read_text(raw).strip()
+    value = model.score_value(raw)
+    if value is None and isinstance(raw, str):
+        try:
+            value = model.score_value(float(raw))
+        except ValueError:
+            value = None
+    return value
+
+
+def _formula(cell) -> str | None:
+    """The formula in ``cell`` as typed ("=…"), or None when the cell holds a value."""
+    if cell.data_type != "f":
+        return None
+    return str(getattr(cell.value, "text", cell.value))  # an array formula keeps its text in .text
+
+
+def _formula_problem(n: int, col: int, formula: str) -> str:
+    return f"第 {n} 行“{HEADERS[col]}”是公式（{shown(formula)}），{_TYPE_INSTEAD[col]}。A formula, not a value."
+
+
+def _cell_text(value) -> str:
+    """What a cell holds, as text: a number, truth value or date a person typed reads as Excel shows it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return read_text(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def import_sheet(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> list[str]:
+    """Write the sheet's changes into scores.yml; return the ids of the requirements changed.
+
+    ``registered``: the ids of the organisation's evidence register (see :func:`read_sheet`).
+    """
+    rows = read_sheet(model, a, source, registered)
     doc = a.scores_doc
     path = a.folder / "scores.yml"
     lines = path.read_text(encoding="utf-8").split("\n")
