@@ -56,6 +56,22 @@ class PublicationSettings:
 
 
 @dataclass(frozen=True)
+class PageSettings:
+    """What the authority shows on the public pages, and how (guide 4 g: confidentiality; PIPL)."""
+
+    authority_name: str = "评估管理机构"  # who issues and publishes the certificates
+    authority_contact: str = ""  # how a visitor reports a suspected forged certificate
+    in_progress: str = "show"  # assessments without a conclusion yet: show (as 进行中) or hide
+    participant_names: str = "masked"  # the assessed organisation's staff: full, masked (刘**), hidden
+    team_names: str = "full"  # the assessment team: full, masked, hidden
+    icp_number: str = ""  # ICP 备案号, shown in the footer with its official link
+    police_number: str = ""  # 公安机关互联网站安全管理备案号 (公安备案号)
+
+
+NAME_POLICIES = ("full", "masked", "hidden")
+
+
+@dataclass(frozen=True)
 class SiteSettings:
     """What the site generator knows about the site (from ``mkdocs.yml``'s top level)."""
 
@@ -80,6 +96,7 @@ class Settings:
     overview_marker: str = "<!-- maturity:overview -->"
     csp: bool = True  # every HTML page carries a Content-Security-Policy meta tag (maturity.publish.csp)
     publication: PublicationSettings = field(default_factory=PublicationSettings)
+    pages: PageSettings = field(default_factory=PageSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
     strict: bool = False  # mkdocs.yml's own ``strict``: warnings fail the build
 
@@ -126,12 +143,13 @@ class Settings:
 @dataclass(frozen=True)
 class Option:
     name: str
-    kind: str  # bool, int, str, optional-str, optional-date, dates
+    kind: str  # bool, int, str, optional-str, optional-date, dates, or "choice:a|b|c"
     default: Any
     help: str
 
 
 _P = PublicationSettings()
+_G = PageSettings()
 OPTIONS: tuple[Option, ...] = (
     Option("enabled", "bool", True, "关闭时插件什么也不做"),
     Option("model", "optional-str", None, "模型文件（相对于 mkdocs.yml）；空：内置 T/ZXGJXH 002—2023"),
@@ -151,8 +169,17 @@ OPTIONS: tuple[Option, ...] = (
     Option("surveillance_months", "int", _P.surveillance_months, "年度监督间隔（月）"),
     Option("holidays", "dates", [], "日历数据未覆盖年份的额外休息日"),
     Option("workdays", "dates", [], "日历数据未覆盖年份的额外调休工作日"),
+    Option("authority_name", "str", _G.authority_name, "评估管理机构的名称（证书页、页脚、订阅）"),
+    Option("authority_contact", "str", _G.authority_contact, "举报疑似伪造证书的联系方式（证书查询页）"),
+    Option("in_progress", "choice:show|hide", _G.in_progress, "尚无结论的评估：show 显示为进行中；hide 不发布"),
+    Option("participant_names", "choice:full|masked|hidden", _G.participant_names, "被评估方人员姓名：full、masked（刘**）、hidden"),
+    Option("team_names", "choice:full|masked|hidden", _G.team_names, "评估组成员姓名：full、masked、hidden"),
+    Option("icp_number", "str", _G.icp_number, "ICP 备案号（页脚，链接到工业和信息化部备案系统）"),
+    Option("police_number", "str", _G.police_number, "公安备案号（页脚，链接到全国互联网安全管理服务平台）"),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
+_PAGE_OPTIONS = ("authority_name", "authority_contact", "in_progress", "participant_names", "team_names", "icp_number",
+                 "police_number")
 _PUBLICATION_OPTIONS = ("announcement_days", "objection_contact", "certificate_number", "validity_years",
                         "surveillance_months", "holidays", "workdays")
 
@@ -184,7 +211,8 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         templates_dir=values["templates_dir"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
         csp=values["csp"],
-        publication=publication, site=site or SiteSettings(), strict=strict,
+        publication=publication, pages=PageSettings(**{k: values[k] for k in _PAGE_OPTIONS}),
+        site=site or SiteSettings(), strict=strict,
     )
 
 
@@ -201,6 +229,11 @@ def _checked(option: Option, value: Any) -> Any:
     if kind in ("str", "optional-str"):
         if not isinstance(value, str):
             raise SettingsError(f"{name} 应为文字，实际为 {value!r}")
+        return value
+    if kind.startswith("choice:"):
+        allowed = kind.split(":", 1)[1].split("|")
+        if value not in allowed:
+            raise SettingsError(f"{name} 应为 {' / '.join(allowed)} 之一，实际为 {value!r}")
         return value
     if kind == "optional-date":
         return _date(name, value)

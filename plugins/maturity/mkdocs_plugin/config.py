@@ -12,9 +12,10 @@ import datetime as dt
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
-from maturity.settings import PublicationSettings
+from maturity.settings import NAME_POLICIES, PageSettings, PublicationSettings
 
 _P = PublicationSettings()
+_G = PageSettings()
 
 
 class MaturityConfig(base.Config):
@@ -44,5 +45,13 @@ class MaturityConfig(base.Config):
     certificate_number = c.Type(str, default=_P.certificate_number)
     validity_years = c.Type(int, default=_P.validity_years)
     surveillance_months = c.Type(int, default=_P.surveillance_months)
+    # The public pages (see docs/guide/authority.md).
+    authority_name = c.Type(str, default=_G.authority_name)
+    authority_contact = c.Type(str, default=_G.authority_contact)
+    in_progress = c.Choice(("show", "hide"), default=_G.in_progress)
+    participant_names = c.Choice(NAME_POLICIES, default=_G.participant_names)
+    team_names = c.Choice(NAME_POLICIES, default=_G.team_names)
+    icp_number = c.Type(str, default=_G.icp_number)
+    police_number = c.Type(str, default=_G.police_number)
     holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra days off, YYYY-MM-DD, for years the calendar does not know
     workdays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra working weekend days (调休)
