@@ -237,7 +237,8 @@ def test_diff_added_and_removed_assessments(tmp_path):
     out = run("diff", "HEAD", cwd=root)
     assert out.returncode == 0, out.stderr
     assert "2027-mouxie-zixun 某某咨询有限公司（新增）" in out.stdout
-    assert f"新增评估：申请二星，不符合；推荐等级 {repo.model.level_name(r.recommended_level)}" in out.stdout
+    # `maturity new` writes every requirement unscored (待评分): no A, no verdict yet
+    assert f"新增评估：申请二星，未完成（有待评分的要求）；推荐等级 {repo.model.level_name(r.recommended_level)}" in out.stdout
     assert "（删除）" in out.stdout and "评估已删除" in out.stdout
     assert "未评分" not in out.stdout  # a removed assessment is not listed requirement by requirement
     data = json.loads(run("diff", "HEAD", "--format", "json", cwd=root).stdout)
@@ -246,7 +247,7 @@ def test_diff_added_and_removed_assessments(tmp_path):
     added = json_entry(json.dumps(data), "2027-mouxie-zixun")
     assert added["old_path"] is None and added["new_path"] == "assessments/2027-mouxie-zixun"
     assert added["applied_level"] == {"old": None, "new": 2}
-    assert added["conforms"] == {"old": None, "new": False}
+    assert added["conforms"] == {"old": None, "new": None}
     removed = json_entry(json.dumps(data), PINGTAI_ID)
     assert removed["new_path"] is None and removed["old_path"] == f"assessments/{PINGTAI_ID}"
     assert removed["scores"] == []
@@ -286,7 +287,7 @@ def test_diff_reports_invalid_scores_with_location(tmp_path, breakage):
     located = re.findall(rf"{re.escape(ZIXUN_S)}:(\d+):\d+: 错误 {code} ", out.stdout)
     assert located and all(int(x) >= 1 for x in located), out.stdout
     assert int(located[0]) == n + 1 or breakage == "yaml"  # PyYAML reports an unclosed list where it notices it
-    assert "，无法计算（新版本有错误）" in out.stdout and "不再符合" not in out.stdout, out.stdout
+    assert "，无法计算（有待评分的要求或错误）" in out.stdout and "不再符合" not in out.stdout, out.stdout
     assert "评估域得分 C" not in out.stdout  # no column of "→ —" figures when A cannot be computed
     if breakage == "yaml":
         assert "未评分" not in out.stdout  # an unreadable file is not 107 requirements "not scored"
@@ -296,8 +297,8 @@ def test_diff_reports_invalid_scores_with_location(tmp_path, breakage):
     assert re.search(rf"- ❌ `{re.escape(ZIXUN_S)}:\d+:\d+` {code} ", md), md
     js = json_entry(run("diff", "HEAD~1", "HEAD", "--format", "json", cwd=root).stdout, ZIXUN_ID)
     assert any(d["code"] == code and d["path"] == ZIXUN_S and d["line"] >= 1 for d in js["diagnostics"])
-    # no result at all from an unreadable file; "does not conform" when a requirement is not scored (scoring.md)
-    assert js["conforms"] == {"old": True, "new": None if breakage == "yaml" else False}
+    # no result from an unreadable file, nor from a level with a requirement not scored: no A, no verdict (scoring.md)
+    assert js["conforms"] == {"old": True, "new": None}
     # the base side, unchanged, is fine: no --exit-code failure comparing it with itself
     assert run("diff", "HEAD~1", "HEAD~1", "--exit-code", cwd=root).returncode == 0
 

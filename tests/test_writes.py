@@ -301,3 +301,17 @@ def test_write_atomic_keeps_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o644, "a new data file is readable like any other (not 0600)"
+
+
+def test_fmt_keeps_a_comment_inside_the_block_it_ends(demo, monkeypatch):
+    """A commented hint indented under the last key of a block stays in that block (what `maturity new` writes)."""
+    text = demo.read(A).replace("dates:\n", "dates:\n", 1)
+    marker = "  # applied: YYYY-MM-DD  # 提交申请的日期\n"
+    lines = text.split("\n")
+    end = next(i for i, line in enumerate(lines) if i > lines.index("dates:") and line and not line.startswith(" "))
+    lines.insert(end, marker.rstrip("\n"))
+    demo.write(A, "\n".join(lines))
+    assert cli(monkeypatch, demo.root, "fmt", "assessments/2026-shili-zixun") == 0
+    after = demo.read(A).split("\n")
+    i = after.index(marker.rstrip("\n"))
+    assert after[i - 1].startswith("  ") and not after[i + 1].startswith(" "), after[i - 2:i + 2]

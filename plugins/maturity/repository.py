@@ -124,6 +124,7 @@ def load_repository(
         if result is not None:
             repo.results[a.id] = result
             rules.check_result(a, model, result, out)
+        rules.check_concluded(a, model, result, out)
         publication.check_publication(a, model, result, settings.publication, settings.publication.calendar(), out)
         seal.check_seal(a, register, model, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)

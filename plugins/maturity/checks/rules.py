@@ -7,7 +7,7 @@ import datetime as dt
 from maturity.data import classification
 from maturity.data import uscc
 from maturity.data.text import normalised
-from maturity.data.assessment import (FORMAL_STAGES, ON_SITE_STAGES, REVIEW_FAILED, SELF_STAGES, Assessment)
+from maturity.data.assessment import (FORMAL_STAGES, ON_SITE_STAGES, PLACEHOLDER, REVIEW_FAILED, SELF_STAGES, Assessment)
 from maturity import i18n
 from maturity.diagnostics import Collector
 from maturity.data.evidence import EvidenceRegister, as_date
@@ -190,6 +190,39 @@ def check_operating_evidence(a: Assessment, register: EvidenceRegister, out: Col
     if earliest is None or earliest > limit:
         found = i18n.t("diagnostics.MAT405.found", date=earliest) if earliest else i18n.t("diagnostics.MAT405.none")
         out.error(a.record_doc.at("dates", "applied"), "MAT405", found=found, limit=limit, applied=applied)
+
+
+def check_concluded(a: Assessment, model: Model, result, out: Collector) -> None:
+    """What the stage of conclusion needs: every requirement scored, the report's date and conclusion, no placeholder."""
+    if not a.concluded:
+        return
+    doc, rec, stage = a.record_doc, a.record, i18n.t(f"stages.{a.stage}")
+    if a.scores_doc is not None and result is not None:
+        for rid in result.unscored:
+            req = model.requirement(rid)
+            out.error(a.scores_doc.key_at(req.assessment_domain, "requirements", rid), "MAT210", id=rid, stage=stage,
+                      level=model.level_name(a.applied_level))
+    needed = [("report", ("dates", "report"))] + ([("submitted", ("dates", "submitted"))] if a.stage == "submitted" else [])
+    for what, pointer in needed:
+        if not rec.get(pointer[0], {}).get(pointer[1]):
+            out.error(doc.at("stage"), f"MAT411.{what}", stage=stage)
+    if not (rec.get("conclusion") or {}).get("summary"):
+        out.error(doc.at("stage"), "MAT411.conclusion", stage=stage)
+    for d in (a.record_doc, a.scores_doc):
+        for pointer in _placeholders(d.data if d is not None else None):
+            out.error(d.at(*pointer), "MAT412", field="/".join(map(str, pointer)), stage=stage, placeholder=PLACEHOLDER)
+
+
+def _placeholders(data, pointer: tuple = ()):
+    """Pointers of the strings that still hold the placeholder `maturity new` wrote."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _placeholders(value, pointer + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _placeholders(value, pointer + (i,))
+    elif isinstance(data, str) and PLACEHOLDER in data:
+        yield pointer
 
 
 def check_result(a: Assessment, model: Model, result, out: Collector) -> None:

@@ -22,16 +22,25 @@ FORMAL_STAGES = ("applied", "accepted", "document_review", "planned", "on_site",
 STAGES = SELF_STAGES + FORMAL_STAGES
 ON_SITE_STAGES = ("planned", "on_site", "reported", "submitted")  # 8.3.5: only after the review passes
 ROLES = ("leader", "member", "expert")
+# Where the guide draws a conclusion (project interpretation, docs/guide/interpretations.md): a third-party
+# assessment's report (8.3.13); a self-assessment's completion with its predicted level (8.2.5).
+CONCLUDED_STAGES = {"self": ("completed",), "third_party": ("reported", "submitted")}
+PLACEHOLDER = "待填写"  # what `maturity new` writes where a person must fill something in
 REVIEW_FAILED = "不符合要求"
 
 
 @dataclass(frozen=True)
 class Score:
     requirement: str
-    raw: Any
+    raw: Any  # as written: a number, a label, or None (待评分: not scored yet)
     value: Fraction | None
     evidence: tuple[str, ...]
     note: str
+
+    @property
+    def unscored(self) -> bool:
+        """Not assessed yet (``score: null``): not the same as 不满足, which is a score of 0."""
+        return self.raw is None
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,11 @@ class Assessment:
     @property
     def stage(self) -> str:
         return self.record["stage"]
+
+    @property
+    def concluded(self) -> bool:
+        """Whether the assessment has reached the stage at which the guide concludes (a result may be published)."""
+        return self.stage in CONCLUDED_STAGES.get(self.kind, ())
 
     def date(self, name: str) -> dt.date | None:
         return as_date(self.record.get("dates", {}).get(name))

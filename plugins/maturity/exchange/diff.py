@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+from maturity import i18n
 from maturity.exchange import gitrepo
 from maturity.data.assessment import PUBLICATION, SCORES
 from maturity.diagnostics import Diagnostic
@@ -187,11 +188,11 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
     r_new = new.results.get(a_new.id) if a_new else None
     if a_old:
         d.old_path, d.old_applied = _folder(old, a_old), a_old.applied_level
-        d.old_conforms = r_old.conforms if r_old else None
+        d.old_conforms = r_old.conforms if r_old and r_old.complete else None
         d.old_recommended = r_old.recommended_level if r_old else None
     if a_new:
         d.new_path, d.new_applied = _folder(new, a_new), a_new.applied_level
-        d.new_conforms = r_new.conforms if r_new else None
+        d.new_conforms = r_new.conforms if r_new and r_new.complete else None
         d.new_recommended = r_new.recommended_level if r_new else None
         mine = _own_files(a_new)
         d.diagnostics = [x for x in new.errors if x.path in mine]
@@ -246,13 +247,17 @@ def _fig(v: Fraction | None) -> str:
 
 
 def _score(model: Model, v: Fraction | None) -> str:
-    return "未评分" if v is None else f"{model.scale_label(v)}({float(v):g})"
+    return i18n.t("diff.unscored") if v is None else f"{model.scale_label(v)}({float(v):g})"
+
+
+def _verdict(conforms: bool | None) -> str:
+    return i18n.t("diff.incomplete") if conforms is None else i18n.t("score.conforms") if conforms else i18n.t("score.fails")
 
 
 def headline(model: Model, d: AssessmentDiff) -> str:
     """E.g. “三星: 0.83 → 0.78，不再符合；推荐等级 三星 → 二星”."""
     if d.status == "added":
-        return f"新增评估：申请{model.level_name(d.new_applied)}，" + ("符合" if d.new_conforms else "不符合") + \
+        return f"新增评估：申请{model.level_name(d.new_applied)}，" + _verdict(d.new_conforms) + \
                f"；推荐等级 {model.level_name(d.new_recommended)}"
     if d.status == "removed":
         return "评估已删除"
@@ -262,7 +267,7 @@ def headline(model: Model, d: AssessmentDiff) -> str:
     if lv and (lv.old != lv.new or d.old_conforms != d.new_conforms):
         verdict = ""
         if lv.new is None:
-            verdict = "，无法计算（新版本有错误）"
+            verdict = "，无法计算（有待评分的要求或错误）"
         elif d.old_conforms and not d.new_conforms:
             verdict = "，不再符合"
         elif not d.old_conforms and d.new_conforms:

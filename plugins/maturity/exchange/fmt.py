@@ -78,7 +78,8 @@ def read_comments(text: str, doc: Document) -> Comments:
         stripped = line.strip()
         at = comment_start(line)
         if stripped.startswith("#"):
-            (pending if seen_content else out.header).append(stripped)
+            # A comment keeps how deep it stood: one indented under the end of a block stays in that block.
+            (pending if seen_content else out.header).append(line.rstrip() if seen_content else stripped)
             continue
         if not stripped:
             if not seen_content and out.header:
@@ -113,7 +114,7 @@ class _Emitter:
             p = pointer + (key,)
             prefix = first_prefix if (i == 0 and first_prefix is not None) else " " * indent
             for c in self.comments.before.get(p, []):
-                self.lines.append(" " * indent + c)
+                self.lines.append(_indented(c, indent))
             self.emit_entry(prefix + f"{_key(key)}:", value[key], p, indent)
 
     def emit_entry(self, head: str, v, p: tuple, indent: int) -> None:
@@ -122,7 +123,7 @@ class _Emitter:
         inline = isinstance(v, list) and _is_flat(v) or isinstance(v, dict) and v and all(isinstance(x, bool) for x in v.values())
         flow = self.flow(v, p) if (self.force_flow(p) or inline or v == {}) else None
         if flow is not None and (self.force_flow(p) or len(head) + len(flow) < WIDTH):
-            self.lines.extend(" " * indent + c for c in self.comments.inside(p))
+            self.lines.extend(_indented(c, indent) for c in self.comments.inside(p))
             self.lines.append(_join(f"{head} {flow}", trailing))
         elif isinstance(v, dict):
             self.lines.append(_join(head, trailing))
@@ -136,11 +137,11 @@ class _Emitter:
 
     def emit_item(self, item, p: tuple, indent: int) -> None:
         for c in self.comments.before.get(p, []):
-            self.lines.append(" " * indent + c)
+            self.lines.append(_indented(c, indent))
         trailing = self.comments.trailing.get(p)
         flow = self.flow(item, p) if _is_flat(item) else None
         if flow is not None and indent + 2 + len(flow) < WIDTH:
-            self.lines.extend(" " * indent + c for c in self.comments.inside(p))
+            self.lines.extend(_indented(c, indent) for c in self.comments.inside(p))
             self.lines.append(_join(" " * indent + f"- {flow}", trailing))
         elif isinstance(item, dict) and item:
             first = len(self.lines)
@@ -160,6 +161,12 @@ class _Emitter:
             value = self.flow(x, p + (k,)) if isinstance(x, (list, dict)) else scalar(x, flow=True)
             parts.append(f"{scalar(k, flow=True)}: {value}")
         return "{" + ", ".join(parts) + "}"
+
+
+def _indented(comment: str, indent: int) -> str:
+    """A full-line comment at the key's indentation, or deeper when it stood deeper (the end of a block)."""
+    own = len(comment) - len(comment.lstrip(" "))
+    return " " * max(indent, own) + comment.lstrip(" ")
 
 
 def _join(text: str, comment: str | None) -> str:
@@ -231,7 +238,7 @@ def format_text(text: str, doc: Document, kind: str, model: Model) -> str:
         emitter = _Emitter(comments, _schema_order(kind), lambda p: False)
     emitter.lines.extend(comments.header)
     emitter.emit_mapping(doc.data, (), 0)
-    emitter.lines.extend(comments.before.get(("__end__",), []))
+    emitter.lines.extend(_indented(c, 0) for c in comments.before.get(("__end__",), []))
     return "\n".join(emitter.lines) + "\n"
 
 

@@ -46,10 +46,12 @@ def scores_text(model, level: int, blocks: dict, schema_base: str = SCHEMA_BASE)
     """scores.yml for ``level``: every assessment domain in model order, every requirement on its line.
 
     ``blocks`` maps a domain code to {"achievements", "gaps", "recommendations", "requirements":
-    {rid: (score, evidence, note)}}; requirements missing from it are written as 不满足 (not met).
+    {rid: (score, evidence, note)}}; requirements missing from it are written unscored (``score: null``,
+    待评分) — never as 不满足, which is a score of 0.
     """
     out = [f"# yaml-language-server: $schema={schema_base}/scores.schema.json",
-           f"# 评分表：{model.level_name(level)}的全部要求，每行一条。得分可写 1 / 0.8 / 0.5 / 0 或 全部满足 / 大部分满足 / 部分满足 / 不满足。"]
+           f"# 评分表：{model.level_name(level)}的全部要求，每行一条。得分可写 1 / 0.8 / 0.5 / 0 或 全部满足 / 大部分满足 / 部分满足 / 不满足；"
+           "null 表示待评分（不是 0 分）。"]
     for ad in model.assessment_domains_at(level):
         block = blocks.get(ad.code, {})
         out.append(f"{ad.code}:  # {ad.name}")
@@ -58,6 +60,6 @@ def scores_text(model, level: int, blocks: dict, schema_base: str = SCHEMA_BASE)
                 out.append(f"  {key}: {scalar(block[key])}")
         out.append("  requirements:")
         for r in ad.requirements_at(level):
-            score, evidence, note = block.get("requirements", {}).get(r.id, ("不满足", (), ""))
+            score, evidence, note = block.get("requirements", {}).get(r.id, (None, (), ""))
             out.append("    " + score_line(r.id, score, evidence, note))
     return "\n".join(out) + "\n"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
+from maturity import i18n
 from maturity.data.model import Model
 from maturity.scoring import AssessmentResult, display, exact
 
-RESULT_SCHEMA_VERSION = 1
+RESULT_SCHEMA_VERSION = 2  # 2: stage, concluded, complete and unscored; conforms is null until complete
 
 
 def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()) -> dict:
@@ -19,9 +18,13 @@ def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()
         "kind": a.kind,
         "model": model.id,
         "applied_level": a.applied_level,
+        "stage": a.stage,
+        "concluded": a.concluded,  # the guide's stage of conclusion reached: the figures are a result
         "valid": not any(d.is_error for d in diagnostics),
+        "complete": False,  # every requirement of the applied level scored
+        "unscored": [],
         "levels": {},
-        "conforms": False,
+        "conforms": None,
         "recommended_level": None,
         "domains": {},
         "assessment_domains": {},
@@ -30,13 +33,15 @@ def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()
     }
     if result is None:
         return out
+    out["complete"] = result.complete
+    out["unscored"] = list(result.unscored)
     for level, r in result.levels.items():
         out["levels"][str(level)] = {"score": float(r.score), "requirements": r.requirements, "conforms": r.conforms}
         out["exact"]["levels"][str(level)] = exact(r.score)
-    out["conforms"] = result.conforms
-    out["recommended_level"] = result.recommended_level
     applied = result.applied
     if applied is not None:
+        out["conforms"] = result.conforms
+        out["recommended_level"] = result.recommended_level
         out["domains"] = {k: float(v) for k, v in applied.domains.items()}
         out["assessment_domains"] = {k: float(v) for k, v in applied.assessment_domains.items()}
         out["exact"]["domains"] = {k: exact(v) for k, v in applied.domains.items()}
@@ -45,30 +50,32 @@ def result_json(model: Model, a, result: AssessmentResult | None, diagnostics=()
 
 
 def result_text(model: Model, a, result: AssessmentResult | None) -> str:
-    kind = "自评估（不作为评级结果）" if a.is_self_assessment else "第三方评估"
+    def t(key: str, **args) -> str:
+        return i18n.t(f"score.{key}", **args)
+
     lines = [f"{a.id}  {a.organisation['name']}（{a.organisation['credit_code']}）",
-             f"{kind} · 申请等级 {model.level_name(a.applied_level)}", ""]
+             t("header", kind=t(f"kind_{a.kind}"), level=model.level_name(a.applied_level), stage=i18n.t(f"stages.{a.stage}")), ""]
+    if not a.concluded:
+        lines += [t("in_progress"), ""]
+    if result is not None and not result.complete:
+        lines += [t("incomplete", n=len(result.unscored)) if result.unscored else t("not_computable"), ""]
     if result is None or not result.levels:
-        lines.append("无法计算得分：申请等级的要求尚未全部有效评分。")
-        return "\n".join(lines)
-    lines.append("等级    A（成熟度等级得分）  要求数 p  判定")
+        return "\n".join(lines).rstrip()
+    lines.append(t("table_head"))
     for level, r in result.levels.items():
-        verdict = "符合" if r.conforms else "不符合"
-        lines.append(f"{model.level_name(level)}    {display(r.score):<20} {r.requirements:<8} {verdict}")
+        verdict = t("conforms") if r.conforms else t("fails")
+        lines.append(f"{model.level_name(level)}    {display(r.score) + '（' + exact(r.score) + '）':<24} {r.requirements:<8} {verdict}")
     applied = result.applied
-    lines.append("")
-    if applied is None:
-        lines.append(f"申请等级 {model.level_name(a.applied_level)} 无法计算。")
-    else:
-        verdict = "符合" if applied.conforms else "不符合"
-        lines.append(f"结论：{verdict}{model.level_name(a.applied_level)}（A = {display(applied.score)}，阈值 {display(model.threshold)}）；"
-                     f"推荐等级：{model.level_name(result.recommended_level)}")
-        lines.append("")
-        lines.append("能力域得分 B：")
+    if applied is not None:
+        verdict = t("conforms") if applied.conforms else t("fails")
+        lines += ["", t("verdict_self" if a.is_self_assessment else "verdict", verdict=verdict,
+                        level=model.level_name(a.applied_level), a=display(applied.score), exact=exact(applied.score),
+                        threshold=display(model.threshold), recommended=model.level_name(result.recommended_level))]
+        lines += ["", t("domains")]
         for cd in model.capability_domains:
             if cd.code in applied.domains:
                 lines.append(f"  {cd.code:<4} {cd.name:<8} {display(applied.domains[cd.code])}")
-        lines.append("评估域得分 C：")
+        lines.append(t("assessment_domains"))
         for ad in model.assessment_domains:
             if ad.code in applied.assessment_domains:
                 lines.append(f"  {ad.code:<7} {ad.name:<10} {display(applied.assessment_domains[ad.code])}")

@@ -140,7 +140,7 @@ def _fill_scores(ws, model: Model, rows: list[tuple[str, ...]]) -> None:
         for col, text in enumerate(row, start=1):
             _put_text(ws.cell(row=n, column=col), text)
     labels = [s.label for s in model.scale]
-    dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=False,
+    dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
                         showErrorMessage=True, errorTitle="得分无效", error="请从下拉列表中选择：" + "、".join(labels))
     ws.add_data_validation(dv)
     dv.add(f"E2:E{max(ws.max_row, 2)}")
@@ -176,7 +176,7 @@ def _put_text(cell, text: str) -> None:
 class SheetRow:
     row: int
     requirement: str
-    score: Fraction
+    score: Fraction | None  # None: the cell is empty (待评分)
     evidence: tuple[str, ...]
     note: str
 
@@ -296,9 +296,9 @@ def _read_row(model: Model, n: int, rid: str, cells: tuple, known: frozenset[str
                 if (f := _formula(cells[col])) is not None]
     if problems:
         return None, problems  # what a formula shows is not data: the row cannot be read
-    value = _score(model, cells[COL_SCORE].value)
-    if value is None:
-        raw = cells[COL_SCORE].value
+    raw = cells[COL_SCORE].value
+    value = None if _cell_text(raw).strip() == "" else _score(model, raw)  # an empty cell: 待评分 (not scored yet)
+    if value is None and _cell_text(raw).strip() != "":
         shown_raw = "空" if raw in (None, "") else f"“{shown(_cell_text(raw))}”"
         problems.append(f"第 {n} 行“{HEADERS[COL_SCORE]}”：要求 {rid} 的得分 {shown_raw} 无效，应为 "
                         + "、".join(s.label for s in model.scale) + "。Invalid score.")
@@ -365,7 +365,8 @@ def import_sheet(model: Model, a: Assessment, source: Path, registered: Collecti
     changed, problems = [], []
     for row in rows:
         old = a.scores.get(row.requirement)
-        if old and old.value == row.score and tuple(old.evidence) == row.evidence and old.note == row.note:
+        if old and old.value == row.score and (old.raw is None) == (row.score is None) \
+                and tuple(old.evidence) == row.evidence and old.note == row.note:
             continue
         req = model.requirement(row.requirement)
         pointer = (req.assessment_domain, "requirements", row.requirement)
@@ -379,7 +380,10 @@ def import_sheet(model: Model, a: Assessment, source: Path, registered: Collecti
             problems.append(f"第 {row.row} 行：scores.yml 第 {line_no} 行的要求 {row.requirement} 不是单行格式，请先运行 maturity fmt。Not one line.")
             continue
         # Keep the way the score was written (number or label), and the internal note the sheet does not show.
-        score = model.scale_label(row.score) if old and isinstance(old.raw, str) else _number(row.score)
+        if row.score is None:
+            score = None  # written as score: null
+        else:
+            score = model.scale_label(row.score) if old and isinstance(old.raw, str) else _number(row.score)
         entry = ((doc.data.get(req.assessment_domain) or {}).get("requirements") or {}).get(row.requirement)
         internal = entry.get("internal_note", "") if isinstance(entry, dict) else ""
         lines[line_no - 1] = text[: col - 1] + score_line(row.requirement, score, row.evidence, row.note, internal) + rest

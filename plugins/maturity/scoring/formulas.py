@@ -26,10 +26,16 @@ class AssessmentResult:
     id: str
     applied_level: int
     levels: dict[int, LevelResult]  # every level ≤ applied whose requirements are all scored
+    unscored: tuple[str, ...] = ()  # requirements of the applied level not scored yet (待评分)
 
     @property
     def applied(self) -> LevelResult | None:
         return self.levels.get(self.applied_level)
+
+    @property
+    def complete(self) -> bool:
+        """Every requirement of the applied level has a score: only then is there an A (未完成 otherwise)."""
+        return self.applied is not None
 
     @property
     def conforms(self) -> bool:
@@ -37,7 +43,12 @@ class AssessmentResult:
 
     @property
     def recommended_level(self) -> int | None:
-        """Project interpretation: the highest level ≤ the applied one whose A ≥ the threshold."""
+        """Project interpretation: the highest level ≤ the applied one whose A ≥ the threshold.
+
+        None until the applied level is complete: a level computed on part of the requirements is no result.
+        """
+        if not self.complete:
+            return None
         passing = [lv for lv, r in self.levels.items() if r.conforms]
         return max(passing, default=None)
 
@@ -84,4 +95,6 @@ def score_assessment(model: Model, assessment) -> AssessmentResult:
         result = level_result(model, level, values)
         if result is not None:
             levels[level] = result
-    return AssessmentResult(assessment.id, assessment.applied_level, levels)
+    unscored = tuple(r.id for r in model.requirements_at(assessment.applied_level)
+                     if r.id in assessment.scores and assessment.scores[r.id].unscored)
+    return AssessmentResult(assessment.id, assessment.applied_level, levels, unscored)
