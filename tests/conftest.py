@@ -215,6 +215,8 @@ team:
 dates:
   started: 2026-01-05
   report: 2026-02-05
+conclusion:
+  summary: 自评估完成。
 """
 
 MINI_REGISTER = """\

@@ -72,7 +72,7 @@ def test_report_page_shows_heading_and_a(driver, base_url, repo):
     h1 = driver.find_element(By.CSS_SELECTOR, "article h1")
     assert h1.is_displayed()
     assert a.organisation["name"] in h1.text and "评估报告" in h1.text
-    shown = driver.find_element(By.CSS_SELECTOR, "strong.mt-a")
+    shown = driver.find_element(By.CSS_SELECTOR, "span.mt-a")
     assert shown.is_displayed()
     assert shown.text == display(result.applied.score)
     assert driver.find_element(By.ID, "conclusion").is_displayed()
@@ -104,7 +104,7 @@ def _visible_names(driver) -> list[str]:
 
 def test_assessments_index_sorts_and_filters(driver, base_url, repo):
     invalid = repo.invalid_assessments()
-    published = [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
+    published = [a for a in repo.assessments if a.id not in invalid and a.id in repo.results and a.concluded]
     open_page(driver, f"{base_url}/assessments/")
     assert len(_rows(driver)) == len(published)
     assert sorted(_visible_names(driver)) == sorted(a.organisation["name"] for a in published)
@@ -151,7 +151,7 @@ def test_assessments_index_sorts_and_filters(driver, base_url, repo):
     WebDriverWait(driver, WAIT).until(lambda d: len(_visible_names(d)) == len(published))
 
     # the kind selector: only the self-assessment
-    Select(driver.find_element(By.CSS_SELECTOR, "select[data-mt-filter-col=assessments][data-col='2']")).select_by_visible_text("自评估")
+    Select(driver.find_element(By.CSS_SELECTOR, "select[data-mt-filter-col=assessments][data-col='4']")).select_by_visible_text("自评估")
     selfs = [a.organisation["name"] for a in published if a.is_self_assessment]
     WebDriverWait(driver, WAIT).until(lambda d: sorted(_visible_names(d)) == sorted(selfs))
     assert js_errors(driver) == []
@@ -173,7 +173,7 @@ def test_certificates_page_shows_certificate_numbers(driver, base_url, built):
     # follow one: its page shows the status
     driver.find_element(By.LINK_TEXT, "ZXGJ-2023-0007").click()
     WebDriverWait(driver, WAIT).until(EC.url_contains("/certificates/ZXGJ-2023-0007/"))
-    assert "已到期" in driver.find_element(By.CSS_SELECTOR, "article table").text
+    assert "已到期" in driver.find_element(By.CSS_SELECTOR, "article .mt-banner").text
 
 
 # --- search ---------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_validate_broken_copy_exits_1_with_locations(demo):
     lines = [m for m in map(LOCATED.match, r.stdout.splitlines()) if m]
     assert any(m["path"] == A and int(m["line"]) == demo.line_of(A, "stage: planning") and m["code"] == "MAT410"
                for m in lines), r.stdout
-    assert "1 个错误" in r.stdout
+    assert "2 个错误" in r.stdout and "MAT617" in r.stdout  # planning: no report yet, so no certificate either
 
 
 @pytest.mark.parametrize("target", [".", "assessments", ZIXUN])
@@ -197,8 +197,9 @@ def test_new_creates_a_valid_folder(tmp_path, kind, level):
     assert repo.errors == [], listing(repo.diagnostics)
     a = repo.assessment("2027-my-org")
     assert (a.kind, a.applied_level) == (kind, level)
-    result = repo.results["2027-my-org"]  # every requirement listed, scored "not met"
-    assert result.applied is not None and result.applied.score == 0 and not result.conforms
+    result = repo.results["2027-my-org"]  # every requirement listed, unscored (待评分, not "not met")
+    assert result.applied is None and not result.complete and result.conforms is False
+    assert set(result.unscored) == {r.id for r in repo.model.requirements_at(level)}
     assert len(a.scores) == len(repo.model.requirements_at(level))
     assert run("validate", ".", cwd=tmp_path).returncode == 0
 

@@ -337,19 +337,19 @@ def history_rows(site: Path, aid: str) -> tuple[str, list[list[str]]]:
 def test_history_on_report_page_after_two_commits(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     root = init_repo(tmp_path / "site-repo", site=True)
-    states = [result(root, PINGTAI_ID)[2].applied.score]
-    set_score(root, PINGTAI_S, "SS-DM-1-01", "1", "0.8")
+    states = [result(root, XINXI_ID)[2].applied.score]
+    set_score(root, XINXI_S, "SS-DM-1-01", "1", "0.8")
     first = commit(root, "文件审查后调整 SS-DM-1-01", author="王评审", date="2026-05-06T15:00:00+08:00")
-    states.append(result(root, PINGTAI_ID)[2].applied.score)
-    set_score(root, PINGTAI_S, "SS-DM-1-02", "1", "0.5")
+    states.append(result(root, XINXI_ID)[2].applied.score)
+    set_score(root, XINXI_S, "SS-DM-1-02", "1", "0.5")
     second = commit(root, "现场评估：SS-DM-1-02 部分满足", author="李评估", date="2026-05-08T11:30:00+08:00")
-    _, a, r = result(root, PINGTAI_ID)
+    _, a, r = result(root, XINXI_ID)
     states.append(r.applied.score)
-    assert r.conforms and states[0] > states[1] > states[2]
+    assert states[0] > states[1] > states[2]
 
     build = mkdocs_build(root)
     assert build.returncode == 0, build.output
-    text, rows = history_rows(build.site, PINGTAI_ID)
+    text, rows = history_rows(build.site, XINXI_ID)
     assert "浅克隆" not in text and "没有修改历史" not in text
     fig = lambda before, after: f"{display(before)} → {display(after)}"  # noqa: E731
     assert rows[0] == ["2026-05-08", "李评估", "现场评估：SS-DM-1-02 部分满足", fig(states[1], states[2]), second[:10]], rows
@@ -358,7 +358,7 @@ def test_history_on_report_page_after_two_commits(tmp_path, monkeypatch):
     assert len(rows) == 3
     assert f"本页面由 git 提交 {second[:12]} 构建" in text
     # an assessment the two commits did not touch has only the first commit
-    _, other = history_rows(build.site, XINXI_ID)
+    _, other = history_rows(build.site, PINGTAI_ID)
     assert [row[2] for row in other] == ["初始数据：演示评估"]
 
     # The same source outside git still builds (strict) and says there is no history.
@@ -366,7 +366,7 @@ def test_history_on_report_page_after_two_commits(tmp_path, monkeypatch):
     shutil.copytree(root, plain, ignore=shutil.ignore_patterns(".git", "site"))
     build = mkdocs_build(plain)
     assert build.returncode == 0, build.output
-    text, rows = history_rows(build.site, PINGTAI_ID)
+    text, rows = history_rows(build.site, XINXI_ID)
     assert "没有修改历史" in text and rows == [] and "本页面由 git 提交" not in text
 
     # A shallow clone builds too and says the history is incomplete.
@@ -375,7 +375,7 @@ def test_history_on_report_page_after_two_commits(tmp_path, monkeypatch):
     assert git(shallow, "rev-parse", "--is-shallow-repository").strip() == "true"
     build = mkdocs_build(shallow)
     assert build.returncode == 0, build.output
-    text, rows = history_rows(build.site, PINGTAI_ID)
+    text, rows = history_rows(build.site, XINXI_ID)
     assert "浅克隆" in text and rows and rows[0][2] == "现场评估：SS-DM-1-02 部分满足"
 
 

@@ -580,7 +580,7 @@ def status_cells(section_html: str) -> dict[str, str]:
     doc = parse_html(section_html)
     out = {}
     for tr in doc.find_all("tr"):
-        cell = tr.find("td", cls="mt-status")
+        cell = tr.find("span", cls="mt-status")
         link = tr.find("a")
         if cell is not None and link is not None:
             out[link.text.strip()] = cell.text.strip()
@@ -590,12 +590,16 @@ def status_cells(section_html: str) -> dict[str, str]:
 def test_certificates_page_sections(built):
     page = (built.site / "certificates" / "index.html").read_text(encoding="utf-8")
     parts = sections(page)
-    assert {"current", "announced", "history"} <= set(parts)
-    current, history = status_cells(parts["current"]), status_cells(parts["history"])
+    assert {"valid", "surveillance_overdue", "suspended", "announced", "history"} <= set(parts)
+    current = {**status_cells(parts["valid"]), **status_cells(parts["surveillance_overdue"]), **status_cells(parts["suspended"])}
+    history = status_cells(parts["history"])
     labels = {number: label for number, _, label in DEMO_STATUS.values()}
     assert current == {n: labels[n] for n in CURRENT}
     assert history == {n: labels[n] for n in HISTORY}
-    assert "有效证书" in parts["current"] and "历史证书" in parts["history"]
+    # each section holds exactly its status: a suspended certificate is never listed as valid
+    assert set(status_cells(parts["valid"]).values()) == {"有效"}
+    assert set(status_cells(parts["suspended"]).values()) == {"暂停"}
+    assert "有效证书" in parts["valid"] and "历史证书" in parts["history"]
     announced = squash(parse_html(parts["announced"]).text)
     assert "公示中" in announced and "示例科技创新服务有限公司" in announced and "2026-11-24" in announced
     contact = read_yaml(built.root / "mkdocs.yml")["plugins"][1]["maturity"]["objection_contact"]
@@ -714,7 +718,7 @@ def test_organisation_page_has_the_badge_snippet(built):
     code = " ".join(c.text for c in article(doc).find_all("code"))
     assert '<a href="https://maturity.example.org/organisations/shili-zixun/">' in code
     assert '<img src="https://maturity.example.org/badges/shili-zixun.svg"' in code
-    img = article(doc).find("img", alt="示例管理咨询有限公司 服务能力成熟度徽章")
+    img = article(doc).find("img", alt="示例管理咨询有限公司 服务能力成熟度")
     assert img is not None and (built.site / "organisations" / "shili-zixun" / img.get("src")).resolve().is_file()
 
 
@@ -729,7 +733,7 @@ def test_certificate_page_has_an_inline_qr_code(built, number):
     assert svg.find_all("path") or svg.find_all("rect")
     assert f"https://maturity.example.org/certificates/{number}/" in body.find("figcaption").text
     labels = {n: label for n, _, label in DEMO_STATUS.values()}
-    assert body.find("strong", cls="mt-status").text.strip() == labels[number]
+    assert body.find("span", cls="mt-status").text.strip() == labels[number]
 
 
 def test_verify_page_and_its_script(built):
@@ -764,8 +768,9 @@ def test_pending_announcement_on_a_later_build_date(tmp_path):
     (ann,) = data["announcements"]
     assert (ann["assessment"], ann["status"]) == ("2026-shili-kechuang", "pending")
     parts = sections((build.site / "certificates" / "index.html").read_text(encoding="utf-8"))
-    announced = squash(parse_html(parts["announced"]).text)
-    assert "示例科技创新服务有限公司" in announced and "公示期满，待发证" in announced and "2026-11-24" in announced
+    announced, pending = squash(parse_html(parts["announced"]).text), squash(parse_html(parts["pending"]).text)
+    assert "示例科技创新服务有限公司" not in announced, "an announcement that has ended is not 公示中"
+    assert "示例科技创新服务有限公司" in pending and "公示期满，待发证" in pending and "2026-11-24" in pending
 
 
 # =============================================================================================

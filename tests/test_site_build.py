@@ -59,11 +59,28 @@ def repo(built):
     return r
 
 
+# The stage at which the guide concludes, written out independently of the core (interpretations.md).
+CONCLUDED = {"third_party": ("reported", "submitted"), "self": ("completed",)}
+
+
 @pytest.fixture(scope="module")
-def published(repo):
+def valid(repo):
     invalid = repo.invalid_assessments()
-    out = [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
-    assert len(out) >= 7, "the demo repository should have at least 7 valid assessments"
+    return [a for a in repo.assessments if a.id not in invalid and a.id in repo.results]
+
+
+@pytest.fixture(scope="module")
+def published(valid):
+    """The valid assessments with a result: at the stage of conclusion."""
+    out = [a for a in valid if a.record["stage"] in CONCLUDED[a.record["kind"]]]
+    assert len(out) >= 6, "the demo repository should have at least 6 assessments with a result"
+    return out
+
+
+@pytest.fixture(scope="module")
+def in_progress(valid, published):
+    out = [a for a in valid if a not in published]
+    assert [a.id for a in out] == ["2026-shili-pingtai"], "the demo has one assessment in progress"
     return out
 
 
@@ -128,16 +145,16 @@ def test_nav_pages_exist():
 # --- report pages ---------------------------------------------------------------------------------
 
 
-def test_report_page_for_every_valid_assessment(site, published, pages, repo):
+def test_report_page_for_every_assessment_with_a_result(site, published, pages, repo):
     for a in published:
         doc = report_doc(pages, a.id)
         body = article(doc)
         h1 = body.find("h1")
         assert h1 is not None and a.organisation["name"] in h1.text and "评估报告" in h1.text
         assert a.organisation["name"] in doc.find("title").text
-    # nothing else under assessments/ but the index and the reports
+    # nothing else under assessments/ but the index, the reports and the progress pages
     reports = {p.parent.name for p in (site / "assessments").glob("*/index.html")}
-    assert reports == {a.id for a in published}
+    assert reports == {a.id for a in published} | {"2026-shili-pingtai"}
 
 
 def test_report_a_and_recommended_level_match_core(published, pages, repo):
@@ -145,10 +162,12 @@ def test_report_a_and_recommended_level_match_core(published, pages, repo):
     for a in published:
         result = repo.results[a.id]
         body = article(report_doc(pages, a.id))
-        shown = body.find("strong", cls="mt-a")
+        shown = body.find("span", cls="mt-a")
         assert shown is not None, a.id
         assert re.fullmatch(r"\d\.\d\d", shown.text), f"{a.id}: A shown as {shown.text!r}"
         assert shown.text == display(result.applied.score) == truncated(result.applied.score), a.id
+        score = result.applied.score
+        assert f"{score.numerator}/{score.denominator}" in shown.get("title", ""), "the exact value, on hover"
         header = "预判等级" if a.is_self_assessment else "推荐等级"
         cell = kv_row(body, header)
         assert cell is not None, f"{a.id}: no {header} row"
@@ -250,9 +269,9 @@ def test_self_assessment_has_no_recommended_level_in_listings(published, pages, 
                 if head is None:
                     continue
                 headers = [squash(th.text) for th in head.find_all("th")]
-                if "推荐等级" not in headers:
+                if "结果等级" not in headers:
                     continue
-                col = headers.index("推荐等级")
+                col = headers.index("结果等级")
                 for tr in table.find("tbody").find_all("tr"):
                     if any(resolve(key, x.get("href") or "") == f"assessments/{a.id}/index.html" for x in tr.find_all("a")):
                         shown = squash(tr.find_all("td")[col].text)
@@ -267,22 +286,46 @@ def test_self_assessment_has_no_recommended_level_in_listings(published, pages, 
 # --- listings -------------------------------------------------------------------------------------
 
 
-def test_assessments_index_lists_every_assessment(published, pages):
+def test_assessments_index_lists_every_result_and_the_assessments_in_progress_apart(published, in_progress, pages):
     doc = pages["assessments/index.html"]
     table = doc.by_id("assessments")
     assert table is not None
+    head = [squash(th.text) for th in table.find("thead").find_all("th")]
+    assert head[:4] == ["被评估方", "结果等级", "结论", "证书状态"], "name, level, verdict and status lead"
     rows = table.find("tbody").find_all("tr")
     assert len(rows) == len(published)
     linked = {resolve("assessments/index.html", tr.find("a").get("href")) for tr in rows}
     assert linked == {f"assessments/{a.id}/index.html" for a in published}
     text = table.text
     for a in published:
-        assert a.organisation["name"] in text and a.organisation["credit_code"] in text
-    # the home page carries the overview (counts) in place of the marker
+        assert a.organisation["name"] in text
+    # the assessment in document review is not among the results: it has its own list, without a verdict
+    progress = doc.by_id("in-progress-list")
+    assert progress is not None
+    for a in in_progress:
+        assert a.organisation["name"] not in text
+        assert a.organisation["name"] in progress.text and "文件审查" in progress.text
+        assert "符合" not in progress.text
+    # the home page carries the overview (counts) in place of the marker: results only
     home = pages["index.html"]
     assert "maturity:overview" not in home.text
-    assert home.find("div", cls="mt-overview") is not None
-    assert f"{len(published)}" in home.find("div", cls="mt-overview").find("strong").text
+    overview = home.find("div", cls="mt-overview")
+    assert overview is not None
+    assert f"已发布 {len(published)} 个评估结果" in squash(overview.text)
+    assert f"另有 {len(in_progress)} 个评估正在进行中" in squash(overview.text)
+
+
+def test_an_assessment_in_progress_says_so_and_shows_no_result(in_progress, pages):
+    for a in in_progress:
+        body = article(pages[f"assessments/{a.id}/index.html"])
+        assert "评估进行中" in body.find("h1").text
+        banner = body.find("div", cls="mt-banner")
+        assert banner is not None and "进行中" in banner.text and "文件审查" in banner.text
+        text = squash(body.text)
+        for word in ("符合性判定", "推荐等级", "成熟度等级得分", "符合三星"):
+            assert word not in text, f"{a.id}: {word!r} on a page in progress"
+        assert "2026-08-13" in text and "不符合要求" in text, "the latest document review is shown as progress"
+        assert body.find("svg") is None, "no charts before the conclusion"
 
 
 def test_organisation_page_lists_all_its_assessments(published, pages, repo):
@@ -290,6 +333,8 @@ def test_organisation_page_lists_all_its_assessments(published, pages, repo):
     assert key in pages
     body = article(pages[key])
     assert "示例管理咨询有限公司" in body.find("h1").text
+    banner = body.find("div", cls="mt-banner")
+    assert banner is not None and "ZXGJ-2026-0012" in banner.text and "有效" in banner.text
     ours = [a for a in published if a.organisation["id"] == "shili-zixun"]
     assert {a.id for a in ours} == {"2023-shili-zixun", "2026-shili-zixun"}
     linked = {resolve(key, x.get("href")) for x in body.find_all("a")}
@@ -306,30 +351,38 @@ def test_organisation_page_lists_all_its_assessments(published, pages, repo):
 # due 2026-11-12 with none recorded; 0020 was revoked on 2026-10-20; 0045 suspended on 2026-10-15.
 EXPECTED_STATUS = {"ZXGJ-2023-0007": "已到期", "ZXGJ-2025-0031": "监督逾期", "ZXGJ-2026-0012": "有效",
                    "ZXGJ-2026-0020": "撤销", "ZXGJ-2026-0045": "暂停"}
+SECTION_OF = {"ZXGJ-2023-0007": "history", "ZXGJ-2025-0031": "surveillance_overdue", "ZXGJ-2026-0012": "valid",
+              "ZXGJ-2026-0020": "history", "ZXGJ-2026-0045": "suspended"}
 
 
-def test_certificates_page_lists_reviewed_certificates_with_status(built, published, pages):
+def section_tables(body) -> dict[str, object]:
+    """The table under each <h2 id=…> of the certificates page."""
+    out, current = {}, None
+    for el in body.iter():
+        if el.tag == "h2":
+            current = el.get("id")
+        elif el.tag == "table" and current and current not in out:
+            out[current] = el
+    return out
+
+
+def test_certificates_page_sections_name_the_statuses(built, published, pages):
     expected = certificates_from_files(built.root)
     assert set(expected) == set(EXPECTED_STATUS)
-    doc = pages["certificates/index.html"]
-    body = article(doc)
-    current_table, announced_table, history_table = body.find_all("table")
-    shown = {}
-    for table in (current_table, history_table):
-        for tr in table.find("tbody").find_all("tr"):
-            cells = [squash(td.text) for td in tr.find_all("td")]
-            shown[cells[0]] = cells
-    assert set(shown) == set(expected), "the certificates page must list exactly the reviewed, certified assessments"
-    for number, cert in expected.items():
-        assert shown[number][-1] == EXPECTED_STATUS[number], number
-        assert shown[number][5] == str(cert["valid_until"])
-    # expired and revoked ones sit under 历史证书, the others (valid, overdue, suspended) under 有效证书
-    for number in ("ZXGJ-2023-0007", "ZXGJ-2026-0020"):
-        assert number in history_table.text and number not in current_table.text
-    for number in ("ZXGJ-2025-0031", "ZXGJ-2026-0012", "ZXGJ-2026-0045"):
-        assert number in current_table.text and number not in history_table.text
+    body = article(pages["certificates/index.html"])
+    headings = {el.get("id"): squash(el.text) for el in body.find_all("h2")}
+    assert headings["valid"] == "有效证书" and headings["suspended"] == "暂停" and headings["surveillance_overdue"] == "监督逾期"
+    tables = section_tables(body)
+    for number, section in SECTION_OF.items():
+        for other, table in tables.items():
+            assert (number in table.text) == (other == section), f"{number} under {other}"
+        row = next(tr for tr in tables[section].find("tbody").find_all("tr") if number in tr.text)
+        assert EXPECTED_STATUS[number] in row.text
+    # a suspended or revoked certificate says when and why; an overdue one since when
+    assert "2026-10-15" in tables["suspended"].text and "2026-10-20" in tables["history"].text
+    assert "2026-11-12" in tables["surveillance_overdue"].text
     # the announcement open on the build date, with its last day to object and how to object
-    assert "示例科技创新服务有限公司" in announced_table.text and "2026-11-24" in announced_table.text
+    assert "示例科技创新服务有限公司" in tables["announced"].text and "2026-11-24" in tables["announced"].text
     assert "异议" in body.text
     # organisations neither certified nor announced are not listed
     listed = {c["assessment"] for c in expected.values()} | {"2026-shili-kechuang"}
@@ -346,12 +399,17 @@ def test_a_page_per_certificate(built, pages, repo):
         assert key in pages, f"no page for certificate {number}"
         body = article(pages[key])
         assert number in body.find("h1").text
-        assert squash(kv_row(body, "状态").find("strong").text) == EXPECTED_STATUS[number]
+        banner = body.find("div", cls="mt-banner")
+        assert banner is not None and EXPECTED_STATUS[number] in banner.text, number
+        assert squash(kv_row(body, "发证机构").text) == "示例评估管理机构"
         a = repo.assessment(cert["assessment"])
         assert a.organisation["name"] in body.text and a.organisation["credit_code"] in body.text
         assert display(repo.results[a.id].levels[cert["level"]].score) in kv_row(body, "成熟度等级得分 A").text
-        linked = {resolve(key, x.get("href")) for x in body.find_all("a")}
-        assert f"assessments/{a.id}/index.html" in linked
+        link = kv_row(body, "评估报告").find("a")
+        assert resolve(key, link.get("href")) == f"assessments/{a.id}/index.html"
+        level = repo.model.level_name(cert["level"])
+        assert f"认定{level}" in link.text, "the link names the level the certificate certifies"
+        assert "maturity verify" not in body.text, "a visitor cannot run commands on the authority's repository"
     pages_on_site = {k for k in pages if re.fullmatch(r"certificates/[^/]+/index\.html", k)}
     assert pages_on_site == {f"certificates/{n}/index.html" for n in certificates_from_files(built.root)}
 
@@ -578,3 +636,24 @@ def test_strict_build_of_broken_data_fails_listing_every_problem(broken_build):
         assert hits, f"{located} ({what}) not reported; output:\n{build.output}"
         assert any(what in l for l in hits), f"{located}: message does not name {what!r}: {hits}"
         assert any("ERROR" in l for l in hits), hits
+
+
+# --- personal data and the footer --------------------------------------------------------------------
+
+
+def test_staff_of_the_assessed_organisation_are_masked_and_the_team_shown(published, pages):
+    """participant_names: masked (the default) shows the family name only; team_names: full (the demo)."""
+    body = article(report_doc(pages, "2026-shili-zixun"))
+    text = squash(body.text)
+    assert "刘**" in text and "刘总" not in text and "孙**" in text
+    assert "王评审" in text, "the assessment team is named (its own option)"
+    assert "姓名只显示姓氏" in text
+
+
+def test_footer_carries_the_filing_numbers_with_their_official_links(pages):
+    for key in ("index.html", "assessments/index.html", "certificates/index.html"):
+        footer = pages[key].find("footer")
+        assert footer is not None
+        links = {a.text.strip(): a.get("href") for a in footer.find_all("a")}
+        assert links.get("京ICP备00000000号-1") == "https://beian.miit.gov.cn/", links
+        assert links.get("京公网安备11010802000000号") == "https://beian.mps.gov.cn/#/query/webSearch?code=11010802000000"

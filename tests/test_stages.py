@@ -110,3 +110,10 @@ def test_sheet_round_trips_the_unscored_state(demo, tmp_path):
     r = run("sheet", "import", sheet, "assessments/2026-shili-pingtai", cwd=demo.root)
     assert r.returncode == 0, r.stderr
     assert f"{target[2].value}: {{score: null" in demo.read("assessments/2026-shili-pingtai/scores.yml")
+
+
+def test_no_review_announcement_or_certificate_before_the_report(demo):
+    pub = "assessments/2026-shili-pingtai/publication.yml"  # document review: no report yet
+    demo.write(pub, "review:\n  date: 2026-09-01\n  decision: confirmed\n  members: [吴专家]\n")
+    d = expect(demo.load(), "MAT617", pub, 1)
+    assert "文件审查" in d.message and "8.4" in d.message

@@ -22,6 +22,9 @@ def check_publication(a: Assessment, model: Model, result, settings: Publication
     if a.is_self_assessment and (review or raw_ann or raw_cert):
         out.error(doc.at(), "MAT603")
         return
+    if (review or raw_ann or raw_cert) and not a.concluded:
+        first = "review" if review else "announcement" if raw_ann else "certificate"
+        out.error(doc.key_at(first), "MAT617", stage=i18n.t(f"stages.{a.stage}"))
     confirmed = bool(review) and review["decision"] == "confirmed"
     report = a.date("report")
     if review and report and as_date(review["date"]) < report:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +28,7 @@ from maturity.gate import git_history, prepare
 from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.publish import Page, Site, csp
 from maturity.publish.urls import ASSET_DIR
+from maturity.publish.views import footer_values
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -63,6 +65,12 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             self.settings.today()  # a bad SOURCE_DATE_EPOCH is reported now, not in the middle of the build
         except SettingsError as exc:
             raise PluginError(f"maturity: {i18n.t('build.bad_settings', error=exc)}") from exc
+        # The theme's partials this project overrides (footer with filing numbers): after the site's own
+        # custom_dir, before the theme, so an authority can still override them in turn.
+        overrides = str(resources.files("maturity.publish").joinpath("overrides"))
+        if overrides not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, overrides)
+        config.extra["maturity"] = footer_values(self.settings.pages)
         for name, target in (("maturity.css", config.extra_css), ("maturity.js", config.extra_javascript)):
             if f"{ASSET_DIR}/{name}" not in [str(x) for x in target]:
                 target.append(f"{ASSET_DIR}/{name}")

@@ -36,7 +36,9 @@
     var query = text ? text.value.trim().toLowerCase() : "";
     var selects = document.querySelectorAll('[data-mt-filter-col="' + tableId + '"]');
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var ok = !query || row.textContent.toLowerCase().indexOf(query) !== -1;
+      // what a row is found by: its text, and what it carries for the filter only (credit code, region)
+      var haystack = (row.textContent + " " + (row.getAttribute("data-mt-search") || "")).toLowerCase();
+      var ok = !query || haystack.indexOf(query) !== -1;
       Array.prototype.forEach.call(selects, function (s) {
         if (s.value && cellValue(row, parseInt(s.getAttribute("data-col"), 10)) !== s.value) ok = false;
       });
