@@ -39,7 +39,7 @@ def check_publication(a: Assessment, model: Model, result, settings: Publication
         elif ann.start < as_date(review["date"]):
             out.error(doc.at("announcement", "start"), "MAT406.announcement_before_review")
         if ann.level is not None and (recommended is None or ann.level > recommended):
-            out.error(doc.at("announcement", "level"), "MAT601.announcement", level=ann.level, recommended=model.level_name(recommended))
+            out.error(doc.at("announcement", "level"), "MAT601.announcement", level=model.level_name(ann.level), recommended=model.level_name(recommended))
         for i, o in enumerate(ann.objections):
             if o.received < ann.start:
                 out.error(doc.at("announcement", "objections", i, "received"), "MAT406.objection_before_announcement")
@@ -72,7 +72,7 @@ def check_publication(a: Assessment, model: Model, result, settings: Publication
     if "valid_until" in pub["certificate"] and cert.valid_until <= cert.issued:
         out.error(doc.at("certificate", "valid_until"), "MAT406.valid_until")
     if recommended is None or cert.level > recommended:
-        out.error(doc.at("certificate", "level"), "MAT601.certificate", level=cert.level, recommended=model.level_name(recommended))
+        out.error(doc.at("certificate", "level"), "MAT601.certificate", level=model.level_name(cert.level), recommended=model.level_name(recommended))
     if not settings.number_matches(cert.number):
         out.error(doc.at("certificate", "number"), "MAT608", number=cert.number, pattern=settings.certificate_number)
     if not cert.digest:

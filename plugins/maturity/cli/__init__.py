@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("score", parents=[common], help="计算评估得分与等级")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="评估目录")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="评估文件夹")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_score)
 
@@ -42,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_model)
 
-    p = sub.add_parser("new", parents=[common], help="新建评估目录（全部要求已列出，待评分）")
+    p = sub.add_parser("new", parents=[common], help="新建评估文件夹（全部要求已列出，待评分）")
     p.add_argument("id", help="评估编号，如 2026-example-consulting")
     p.add_argument("--organisation", required=True, help="机构代号，如 example-consulting")
     p.add_argument("--name", required=True, help="机构名称")
@@ -57,36 +57,36 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("diff", parents=[common], help="比较两个 git 版本的评估结果（得分、等级、证据变化）")
     p.add_argument("base", metavar="BASE", help="基准版本，如 origin/main、HEAD~1")
     p.add_argument("head", metavar="HEAD", nargs="?", default=None, help="比较的版本（默认：工作区）")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="只比较这些评估目录")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="只比较这些评估文件夹")
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
     p.add_argument("--exit-code", action="store_true", help="新版本有错误时以 1 退出")
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("fmt", parents=[common], help="把数据文件改写为统一格式（--check 只检查）")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、评估目录或数据文件（默认当前目录）")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、评估文件夹或数据文件（默认当前目录）")
     p.add_argument("--check", action="store_true", help="只检查，不改写；有文件需要格式化时以 1 退出")
     p.set_defaults(func=cmd_fmt)
 
     p = sub.add_parser("digest", parents=[common], help="计算评估的数据摘要（发证时记入 publication.yml）")
-    p.add_argument("path", metavar="PATH", help="评估目录")
+    p.add_argument("path", metavar="PATH", help="评估文件夹")
     p.add_argument("--show", action="store_true", help="同时显示参与计算的规范化数据")
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser("verify", parents=[common], help="核验证书记录的数据摘要与现有数据是否一致")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录或评估目录（默认当前目录）")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录或评估文件夹（默认当前目录）")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("sheet", help="Excel 评分表：导出与导入")
     sheet_sub = p.add_subparsers(dest="sheet_command", required=True, metavar="ACTION")
     q = sheet_sub.add_parser("export", parents=[common], help="导出评分表 .xlsx")
-    q.add_argument("path", metavar="PATH", help="评估目录")
+    q.add_argument("path", metavar="PATH", help="评估文件夹")
     q.add_argument("-o", "--output", help="输出文件（默认：<评估编号>-评分表.xlsx）")
     q.add_argument("--force", action="store_true", help="覆盖已有文件")
     q.set_defaults(func=cmd_sheet_export, command="sheet export")
     q = sheet_sub.add_parser("import", parents=[common], help="把评分表中的修改写回 scores.yml")
     q.add_argument("file", metavar="FILE", help="评分表 .xlsx")
-    q.add_argument("path", metavar="PATH", help="评估目录")
+    q.add_argument("path", metavar="PATH", help="评估文件夹")
     q.set_defaults(func=cmd_sheet_import, command="sheet import")
     return parser
 

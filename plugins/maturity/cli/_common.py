@@ -94,7 +94,7 @@ def display_path(path: Path) -> str:
 def load_folder(args, folder: Path) -> Repository | None:
     """Load the repository around one assessment folder, only that folder; None if it is not one."""
     if not (folder / RECORD).exists():
-        print(f"maturity {args.command}: {folder} 不是评估目录（缺少 {RECORD}）。Not an assessment folder.", file=sys.stderr)
+        print(f"maturity {args.command}: {folder} 不是评估文件夹（缺少 {RECORD}）。Not an assessment folder.", file=sys.stderr)
         return None
     settings = settings_of(args, find_root(folder))
     return load_repository(settings, only=[folder])

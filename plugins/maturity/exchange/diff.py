@@ -197,7 +197,7 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
         mine = _own_files(a_new)
         d.diagnostics = [x for x in new.errors if x.path in mine]
     # Requirement by requirement only when both sides have a readable score sheet: an added or removed
-    # assessment, or a scores.yml that cannot be read, would list every requirement as "未评分".
+    # assessment, or a scores.yml that cannot be read, would list every requirement as 待评分.
     both = a_old is not None and a_new is not None and a_old.scores_doc is not None and a_new.scores_doc is not None
     old_scores = a_old.scores if both else {}
     new_scores = a_new.scores if both else {}

@@ -154,7 +154,7 @@ def _fill_scores(ws, model: Model, rows: list[tuple[str, ...]]) -> None:
 def _fill_meta(ws, model: Model, a: Assessment) -> None:
     about = (("评估编号", a.id), ("机构", a.organisation["name"]), ("申请等级", str(a.applied_level)), ("模型", model.id),
              ("填写方法", "只修改“得分”（下拉选择）、“证据编号”（多个用逗号分隔，须已在证据登记表中登记）和“说明”三列，"
-                      "不要填写公式；导入：maturity sheet import 本文件 评估目录"))
+                      "不要填写公式；导入：maturity sheet import 本文件 评估文件夹"))
     for n, (name, value) in enumerate(about, start=1):
         ws.cell(row=n, column=1, value=name)
         _put_text(ws.cell(row=n, column=2), value)
