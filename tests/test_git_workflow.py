@@ -240,7 +240,7 @@ def test_diff_added_and_removed_assessments(tmp_path):
     # `maturity new` writes every requirement unscored (待评分): no A, no verdict yet
     assert f"新增评估：申请二星，未完成（有待评分的要求）；推荐等级 {repo.model.level_name(r.recommended_level)}" in out.stdout
     assert "（删除）" in out.stdout and "评估已删除" in out.stdout
-    assert "待评分" not in out.stdout  # a removed assessment is not listed requirement by requirement
+    assert "→ 待评分" not in out.stdout and "待评分 →" not in out.stdout  # a removed assessment is not listed requirement by requirement
     data = json.loads(run("diff", "HEAD", "--format", "json", cwd=root).stdout)
     status = {x["id"]: x["status"] for x in data["assessments"]}
     assert status == {"2027-mouxie-zixun": "added", PINGTAI_ID: "removed"}
@@ -290,7 +290,7 @@ def test_diff_reports_invalid_scores_with_location(tmp_path, breakage):
     assert "，无法计算（有待评分的要求或错误）" in out.stdout and "不再符合" not in out.stdout, out.stdout
     assert "评估域得分 C" not in out.stdout  # no column of "→ —" figures when A cannot be computed
     if breakage == "yaml":
-        assert "待评分" not in out.stdout  # an unreadable file is not 107 requirements "not scored"
+        assert "→ 待评分" not in out.stdout and "待评分 →" not in out.stdout  # an unreadable file is not 107 requirements "not scored"
     strict = run("diff", "HEAD~1", "HEAD", "--exit-code", cwd=root)
     assert strict.returncode == 1 and strict.stdout == out.stdout
     md = run("diff", "HEAD~1", "HEAD", "--format", "markdown", cwd=root).stdout
