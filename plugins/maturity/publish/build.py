@@ -129,7 +129,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
 
     render(urls.CERTIFICATES_INDEX, "certificates.html", "证书公示", toc=CERTIFICATES_TOC)
     render(urls.VERIFY, "verify.html", "证书查询", level_names={str(lv.level): lv.name for lv in model.levels},
-           status_names=i18n.labels("status"))
+           status_names=i18n.labels("status"), authority=settings.pages)
     for r in certified:
         cert = r.standing.certificate
         record = records.certificate_record(r, model, settings)
