@@ -186,7 +186,8 @@ def test_verify_form_works_under_the_policy(driver, demo_url, demo):
     driver.find_element(By.CSS_SELECTOR, "form[data-mt-verify] button[type=submit]").click()
     hit = WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".mt-verify-hit"))
     assert number in hit[0].text and "有效" in hit[0].text
-    assert driver.current_url.rstrip("/").endswith("/verify")  # the form did not navigate
+    # The form did not navigate: the same page, with the query put into its address (verify/?q=…).
+    assert driver.current_url.split("?")[0].rstrip("/").endswith("/verify") and "q=" in driver.current_url
     assert_clean(driver, "verify")
 
 

@@ -158,7 +158,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     render(urls.CERTIFICATES_INDEX, "certificates.html", i18n.t("page.certificates_title"), toc=_certificates_toc(public),
            sections=CERTIFICATE_SECTIONS)
     render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), level_names={str(lv.level): lv.name for lv in model.levels},
-           status_names=i18n.labels("status"))
+           status_names=i18n.labels("status"), pages=settings.pages)
     for r in certified:
         cert = r.standing.certificate
         record = records.certificate_record(r, model, settings)

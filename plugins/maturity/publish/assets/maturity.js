@@ -45,57 +45,238 @@
       row.hidden = !ok;
     });
   }
-  function text(tag, content, cls) {
-    var el = document.createElement(tag);
-    el.textContent = content;  // never innerHTML: the data is shown as text
-    if (cls) el.className = cls;
-    return el;
+  // --- 证书查询 (verify/): find certificates and announcements in certificates.json --------------
+
+  // Dash-like characters a visitor may type or paste (NFKC has already folded － and ﹣ into "-").
+  var DASHES = /[\u002D\u2010-\u2015\u2043\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D]/g;
+  // White space (U+3000 included), control and format characters (zero-width space and joiners, BOM,
+  // bidi marks, soft hyphen): invisible in a pasted number or name, so they never decide a match.
+  var INVISIBLE = /[\s\p{Cc}\p{Cf}]/gu;
+  var MAX_SHOWN = 20;
+  var MIN_NAME = 2;  // characters: a single one would match almost every organisation name
+  // Current certificates, then announcements, then history: a credit code finds the certificate in force first.
+  var GROUP_OF = {valid: 0, surveillance_overdue: 0, suspended: 0, announced: 1, pending: 1, expired: 2, revoked: 2};
+  var GROUP_TITLES = ["现行证书", "公示中的评估结果（尚未发证）", "历史证书（已到期或已撤销）", "其他"];
+
+  function normalise(value) {
+    return String(value == null ? "" : value).normalize("NFKC").replace(INVISIBLE, "").replace(DASHES, "-").toUpperCase();
   }
+  // Certificate numbers and credit codes are compared without dashes: ZXGJ20260012 is ZXGJ-2026-0012.
+  function compact(value) { return normalise(value).replace(/-/g, ""); }
+
+  function entry(record, kind) {
+    var org = record.organisation || {};
+    return {kind: kind, record: record, number: kind === "certificate" ? compact(record.number) : null,
+            code: compact(org.credit_code), name: normalise(org.name)};
+  }
+  function indexed(data) {
+    return (data.certificates || []).map(function (c) { return entry(c, "certificate"); })
+      .concat((data.announcements || []).map(function (a) { return entry(a, "announcement"); }));
+  }
+  // Numbers and codes must match whole (a verifier must not be told a partial number exists); names by part.
+  function matches(row, query) {
+    var key = query.replace(/-/g, "");
+    if (!key) return false;
+    if (row.number === key || row.code === key) return true;
+    return Array.from(query).length >= MIN_NAME && row.name.indexOf(query) !== -1;
+  }
+  // A code looked up in a map of our own ("constructor" is a key of every object, not of the map).
+  function own(map, key) { return map && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined; }
+  function group(row) {
+    var g = own(GROUP_OF, row.record.status);
+    return g === undefined ? GROUP_TITLES.length - 1 : g;
+  }
+  function day(row) { return (row.kind === "certificate" ? row.record.issued : row.record.start) || ""; }
+  function byGroupNewestFirst(a, b) {
+    var x = day(a), y = day(b);
+    return group(a) - group(b) || (x < y ? 1 : x > y ? -1 : 0) || (a.number || "").localeCompare(b.number || "");
+  }
+  // Every row of ``rows`` (or of a certificates.json object) the query finds, in the order shown.
+  function find(rows, query) {
+    if (!Array.isArray(rows)) rows = indexed(rows);
+    var q = normalise(query);
+    return rows.filter(function (row) { return matches(row, q); }).sort(byGroupNewestFirst);
+  }
+
+  function el(tag, cls) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    return node;
+  }
+  function text(tag, content, cls) {
+    var node = el(tag, cls);
+    node.textContent = content;  // never innerHTML: the data is shown as text
+    return node;
+  }
+  function addRow(table, label, value, cls) {
+    var tr = el("tr");
+    tr.appendChild(text("th", label));
+    tr.appendChild(text("td", value == null || value === "" ? "—" : String(value), cls));
+    table.appendChild(tr);
+  }
+  // The latest event of a kind (events are in the order recorded; the later of two on one day wins).
+  function latestEvent(events, kind) {
+    var found = null;
+    (events || []).forEach(function (e) { if (e.kind === kind && (!found || e.date >= found.date)) found = e; });
+    return found;
+  }
+  function safeHref(url) {
+    try { return /^https?:$/.test(new URL(url, location.href).protocol) ? url : null; } catch (e) { return null; }
+  }
+
+  function Labels(node) {
+    var data = node ? JSON.parse(node.textContent) : {};
+    this.status = function (code) { return own(data.status, code) || String(code); };
+    this.level = function (n) {
+      var name = own(data.levels, String(n)) || String(n);
+      return typeof n === "number" && n > 0 && n <= 5 ? new Array(n + 1).join("★") + " " + name : name;
+    };
+  }
+
+  function statusRows(table, c) {
+    var label = own({suspended: "暂停", revoked: "撤销"}, c.status);
+    if (label) {
+      var e = latestEvent(c.events, c.status);
+      if (e) {
+        addRow(table, label + "日期", e.date, "mt-status-" + c.status);
+        addRow(table, label + "原因", e.reason || "（未说明）");
+      }
+    } else if (c.status === "surveillance_overdue" && c.surveillance_due) {
+      addRow(table, "年度监督", "已逾期：应于 " + c.surveillance_due + " 前完成", "mt-status-" + c.status);
+    }
+  }
+  function certificateHit(c, labels) {
+    var box = el("div", "mt-verify-hit mt-verify-certificate mt-verify-status-" + c.status);
+    var org = c.organisation || {};
+    box.appendChild(text("h4", org.name, "mt-verify-title"));
+    var table = el("table", "mt-kv");
+    addRow(table, "状态", labels.status(c.status), "mt-status mt-status-" + c.status);
+    statusRows(table, c);
+    addRow(table, "统一社会信用代码", org.credit_code);
+    addRow(table, "等级", labels.level(c.level));
+    addRow(table, "证书编号", c.number);
+    addRow(table, "发证日期", c.issued);
+    addRow(table, "有效期至", c.valid_until);
+    box.appendChild(table);
+    var href = safeHref(c.url);
+    if (href) {
+      var link = text("a", "打开证书页 " + c.number);
+      link.href = href;
+      box.appendChild(el("p")).appendChild(link);
+    }
+    return box;
+  }
+  function announcementHit(a, labels) {
+    var box = el("div", "mt-verify-hit mt-verify-announcement mt-verify-status-" + a.status);
+    var org = a.organisation || {};
+    box.appendChild(text("h4", org.name, "mt-verify-title"));
+    var table = el("table", "mt-kv");
+    addRow(table, "状态", labels.status(a.status) + "（尚未发证，公示不是证书）", "mt-status mt-status-" + a.status);
+    addRow(table, "统一社会信用代码", org.credit_code);
+    if (a.level) addRow(table, "拟认定等级", labels.level(a.level));
+    addRow(table, "公示期", a.start + " 至 " + a.last_day);
+    addRow(table, "提出异议", a.how_to_object);
+    box.appendChild(table);
+    return box;
+  }
+
+  function showHits(out, hits, data, labels) {
+    var shown = hits.slice(0, MAX_SHOWN);
+    out.appendChild(text("h2", "查询结果：找到 " + hits.length + " 条（数据截至 " + data.generated + "）", "mt-verify-count"));
+    var current = -1;
+    shown.forEach(function (row) {
+      if (group(row) !== current) {
+        current = group(row);
+        out.appendChild(text("h3", GROUP_TITLES[current]));
+      }
+      out.appendChild(row.kind === "certificate" ? certificateHit(row.record, labels) : announcementHit(row.record, labels));
+    });
+    if (hits.length > shown.length) {
+      out.appendChild(text("p", "只显示前 " + shown.length + " 条，另有 " + (hits.length - shown.length) +
+                           " 条未显示。请输入更完整的机构名称，或输入证书编号、统一社会信用代码。", "mt-verify-more"));
+    }
+  }
+  // Nothing found: the page's own text (the authority's name and contact, rendered from the settings).
+  function showNone(out, query, template, data) {
+    out.appendChild(text("h2", "查询结果：找到 0 条（数据截至 " + data.generated + "）", "mt-verify-count"));
+    if (Array.from(normalise(query)).length < MIN_NAME) out.appendChild(text("p", "按机构名称查询时请至少输入 " + MIN_NAME + " 个字。"));
+    if (!template) {
+      out.appendChild(text("p", "未找到与“" + query + "”相符的证书或公示。", "mt-fail"));
+      return;
+    }
+    var none = template.cloneNode(true);
+    none.hidden = false;
+    Array.prototype.forEach.call(none.querySelectorAll("[data-mt-query]"), function (n) { n.textContent = query; });
+    out.appendChild(none);
+  }
+
+  // The query in the address bar (verify/?q=…), so QR codes and certificate pages can link here.
+  function addressQuery() { return new URL(location.href).searchParams.get("q"); }
+  function rememberQuery(query) {
+    var url = new URL(location.href);
+    if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+    history.replaceState(history.state, "", url.href);
+  }
+  // Material's search answers to ?q= too: its script, which runs before this one, has already opened the
+  // search overlay with the query. On the verify page ?q= is this page's own: close the overlay (the theme
+  // then drops q from the address; setupVerify puts it back).
+  function closeThemeSearch() {
+    var box = document.querySelector("input[data-md-component=search-query]");
+    var toggle = document.querySelector("input[data-md-toggle=search]");
+    if (box) { box.blur(); box.value = ""; }
+    if (toggle && toggle.checked) toggle.click();
+  }
+  var deepQuery = null;
+  if (document.querySelector("form[data-mt-verify]")) {
+    deepQuery = addressQuery();
+    if (deepQuery !== null) closeThemeSearch();
+  }
+
   function setupVerify(form) {
     if (form.getAttribute("data-mt-ready")) return;
     form.setAttribute("data-mt-ready", "1");
     var out = form.parentNode.querySelector(".mt-verify-result");
+    var template = form.parentNode.querySelector(".mt-verify-none");
     var input = form.querySelector("input[name=q]");
-    var data = null;
-    var labelsNode = document.getElementById("mt-verify-labels");
-    var labels = labelsNode ? JSON.parse(labelsNode.textContent) : {status: {}, levels: {}};
-    function status(code) { return labels.status[code] || code; }
-    function level(n) { return labels.levels[String(n)] || String(n); }
-    function show() {
-      var q = input.value.trim().toUpperCase();
-      out.innerHTML = "";
-      if (!q) return;
-      var hits = data.certificates.filter(function (c) {
-        return c.number.toUpperCase() === q || c.organisation.credit_code.toUpperCase() === q;
-      });
-      var ann = data.announcements.filter(function (c) { return c.organisation.credit_code.toUpperCase() === q; });
-      if (!hits.length && !ann.length) {
-        out.appendChild(text("p", "未找到编号或统一社会信用代码为“" + input.value.trim() + "”的证书。", "mt-fail"));
-        return;
-      }
-      hits.forEach(function (c) {
-        var box = document.createElement("div");
-        box.className = "mt-verify-hit";
-        box.appendChild(text("p", c.organisation.name + " · " + level(c.level) + " · 证书 " + c.number));
-        box.appendChild(text("p", "状态：" + status(c.status) + "（有效期 " + c.issued + " 至 " + c.valid_until + "）", "mt-status mt-status-" + c.status));
-        var link = document.createElement("a");
-        link.href = c.url;
-        link.textContent = "打开证书页";
-        box.appendChild(link);
-        out.appendChild(box);
-      });
-      ann.forEach(function (c) {
-        out.appendChild(text("p", c.organisation.name + "：" + status(c.status) + "（" + c.start + " 至 " + c.last_day + "）"));
+    var labels = new Labels(document.getElementById("mt-verify-labels"));
+    var loading = null;
+    function load() {
+      loading = loading || fetch(form.getAttribute("data-source"))
+        .then(function (r) { if (!r.ok) throw new Error(String(r.status)); return r.json(); })
+        .then(function (data) { return {data: data, rows: indexed(data)}; });
+      return loading;
+    }
+    function show(query) {
+      out.textContent = "";
+      if (!normalise(query)) return;
+      // Two callbacks, not then().catch(): a fault in showing is not reported as data that could not be read.
+      load().then(function (loaded) {
+        out.textContent = "";
+        var hits = find(loaded.rows, query);
+        if (hits.length) showHits(out, hits, loaded.data, labels); else showNone(out, query, template, loaded.data);
+      }, function () {
+        loading = null;  // let the next attempt fetch again
+        out.textContent = "";
+        out.appendChild(text("p", "无法读取证书数据，请稍后重试，或在证书公示页查看全部证书。", "mt-fail"));
       });
     }
     form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      if (data) { show(); return; }
-      fetch(form.getAttribute("data-source")).then(function (r) { return r.json(); })
-        .then(function (d) { data = d; show(); })
-        .catch(function () { out.textContent = "无法读取证书数据。"; });
+      event.preventDefault();  // no reload: the address is updated in place
+      var query = input.value.trim();
+      rememberQuery(query);
+      show(query);
     });
+    var initial = deepQuery !== null ? deepQuery : addressQuery();
+    deepQuery = null;
+    if (initial) {
+      input.value = initial;
+      rememberQuery(initial.trim());
+      show(initial.trim());
+    }
   }
+  // For tests and for other pages of the site that want the same matching.
+  window.maturityVerify = {normalise: normalise, compact: compact, find: find};
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-mt-verify]"), setupVerify);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-mt-sortable]"), makeSortable);
