@@ -117,3 +117,19 @@ def test_no_review_announcement_or_certificate_before_the_report(demo):
     demo.write(pub, "review:\n  date: 2026-09-01\n  decision: confirmed\n  members: [吴专家]\n")
     d = expect(demo.load(), "MAT617", pub, 1)
     assert "文件审查" in d.message and "8.4" in d.message
+
+
+def test_in_progress_hide_keeps_the_assessment_off_the_site(demo):
+    from dataclasses import replace
+
+    from maturity import gate
+    from maturity.settings import load_settings
+
+    settings = load_settings(demo.root)
+    shown = gate.prepare(settings, display_base=demo.root, history=lambda s, m: (None, None)).site
+    assert shown.page("assessments/2026-shili-pingtai/index.md") is not None
+    hidden_settings = replace(settings, pages=replace(settings.pages, in_progress="hide"))
+    hidden = gate.prepare(hidden_settings, display_base=demo.root, history=lambda s, m: (None, None)).site
+    assert hidden.page("assessments/2026-shili-pingtai/index.md") is None
+    assert hidden.page("organisations/shili-pingtai/index.md") is None
+    assert "示例企业服务平台有限公司" not in hidden.page("assessments/index.md").html
