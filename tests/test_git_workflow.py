@@ -264,7 +264,7 @@ def test_diff_renamed_folder_is_a_change_not_added_and_removed(tmp_path):
     assert entry["old_path"] == f"assessments/{XINXI_ID}" and entry["new_path"] == "assessments/2026-shili-xinxi-zipinggu"
     assert [s["requirement"] for s in entry["scores"]] == ["SS-DM-1-01"]
     out = run("diff", "HEAD~1", "HEAD", cwd=root).stdout
-    assert f"目录：assessments/{XINXI_ID} → assessments/2026-shili-xinxi-zipinggu" in out
+    assert f"评估文件夹：assessments/{XINXI_ID} → assessments/2026-shili-xinxi-zipinggu" in out
     assert "新增" not in out and "删除" not in out
 
 

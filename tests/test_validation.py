@@ -420,3 +420,10 @@ def test_diagnostics_are_sorted_and_unique(demo):
     diags = demo.load().diagnostics
     keys = [(d.path, d.line, d.column, d.code, d.message) for d in diags]
     assert keys == sorted(keys) and len(set(diags)) == len(diags)
+
+
+def test_a_number_where_text_goes_says_put_it_in_quotes(demo):
+    """An unquoted all-digit value is read by YAML as a number (and loses its leading zeros)."""
+    demo.replace(R, "    sha256: 93a4df9d6e66c5f96ee443bfd3cff1a9832023f657e27b5053ef005613617b1d", "    sha256: " + "0" * 64)
+    d = expect(demo.load(), "MAT020", R, demo.line_of(R, "sha256: " + "0" * 64))
+    assert d.key == "MAT020.quote" and "'" + "0" * 64 + "'" in d.message and "引号" in d.message

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from maturity.exchange import diff
+from maturity.exchange import diff, diff_render
 from maturity.exchange import gitrepo
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, settings_of
 
@@ -25,11 +25,11 @@ def cmd_diff(args) -> int:
         print(f"maturity diff: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.format == "json":
-        print(json.dumps(diff.to_json(rd), ensure_ascii=False, indent=2))
+        print(json.dumps(diff_render.to_json(rd), ensure_ascii=False, indent=2))
     elif args.format == "markdown":
-        print(diff.render_markdown(rd), end="")
+        print(diff_render.render_markdown(rd), end="")
     else:
-        print(diff.render_text(rd))
+        print(diff_render.render_text(rd))
     has_errors = any(d.diagnostics for d in rd.assessments) or rd.diagnostics
     return EXIT_INVALID if (args.exit_code and has_errors) else EXIT_OK
 

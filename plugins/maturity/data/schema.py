@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from functools import cache
 from importlib import resources
 
@@ -147,6 +148,12 @@ def _report(doc: Document, error, out: Collector) -> None:
     if kind == "type":
         expected = error.validator_value
         names = i18n.t("words.or").join(_type_name(t) for t in ([expected] if isinstance(expected, str) else expected))
+        written = _as_written(doc, where)
+        if "string" in ([expected] if isinstance(expected, str) else expected) and written \
+                and isinstance(error.instance, (int, float, bool)):
+            # YAML read an unquoted 000123, 0x1F, 2026-01-01 or yes as a number, date or truth value: quoting keeps the text.
+            out.error(where, "MAT020.quote", field=field, written=written)
+            return
         out.error(where, "MAT020", field=field, expected=names, actual=_show(error.instance))
         return
     if kind == "enum":
@@ -197,6 +204,18 @@ def _within_fitting_alternative(error) -> list:
     fitting = [subs for subs in alternatives.values()
                if not any(sub.validator == "type" and not sub.relative_path for sub in subs)]
     return fitting[0] if len(fitting) == 1 else []
+
+
+def _as_written(doc: Document, where) -> str:
+    """The plain scalar as it stands in the file at ``where`` (what YAML turned into a number)."""
+    if not doc.text or where.line < 1:
+        return ""
+    lines = doc.text.split("\n")
+    if where.line > len(lines):
+        return ""
+    rest = lines[where.line - 1][where.column - 1:]
+    token = re.match(r"[^\s,\]}#]+", rest)
+    return token.group() if token else ""
 
 
 def _type_name(name: str) -> str:

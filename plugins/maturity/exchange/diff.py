@@ -1,8 +1,10 @@
-"""What a change does to the results: ``maturity diff BASE [HEAD]``.
+"""What a change does: ``maturity diff BASE [HEAD]``.
 
-Both sides are loaded and scored by the same core as ``validate``; the diff compares results,
-not lines: changed scores (with the requirement's text), evidence added or removed, C, B and A
-per level, and above all a change of conformity or of the recommended level.
+Both sides are loaded, checked and scored by the same core as ``validate``, each with the settings
+of its own revision. The diff compares results — changed scores (with the requirement's text),
+evidence references, C, B and A per level, and above all a change of conformity or of the
+recommended level — and then everything else, field by field, in words (:mod:`maturity.exchange.changes`).
+Rendering is :mod:`maturity.exchange.diff_render`.
 """
 
 from __future__ import annotations
@@ -12,17 +14,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from maturity import i18n
-from maturity.exchange import gitrepo
+from maturity.exchange import changes, gitrepo
+from maturity.exchange.changes import Change
+from maturity.data.publication import announcement_of
 from maturity.data.assessment import PUBLICATION, SCORES
 from maturity.diagnostics import Diagnostic
 from maturity.data.model import Model
-from maturity.scoring import exact
 from maturity.repository import Repository, load_repository
 from maturity.settings import CONFIG_FILE, Settings, load_settings
-from maturity.scoring import display
 
-WORKING_TREE = "工作区"  # shown for a missing HEAD revision
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class AssessmentDiff:
     id: str
     status: str  # added, removed, changed
     name: str
+    organisation_id: str = ""
     old_path: str | None = None
     new_path: str | None = None
     old_applied: int | None = None
@@ -77,7 +78,8 @@ class AssessmentDiff:
     new_conforms: bool | None = None
     old_recommended: int | None = None
     new_recommended: int | None = None
-    record_fields: list[str] = field(default_factory=list)  # top-level keys of assessment.yml that changed
+    changes: list[Change] = field(default_factory=list)  # every other change, in words (exchange.changes)
+    domain_table: list[tuple[str, str, str]] = field(default_factory=list)  # a new assessment's C per domain
     diagnostics: list[Diagnostic] = field(default_factory=list)  # errors on the new side
 
     @property
@@ -86,17 +88,18 @@ class AssessmentDiff:
 
     @property
     def is_empty(self) -> bool:
-        return self.status == "changed" and not (self.scores or self.evidence or self.record_fields or self.diagnostics
+        return self.status == "changed" and not (self.scores or self.evidence or self.changes or self.diagnostics
                                                   or self.conformity_changed or self.old_path != self.new_path)
 
 
 @dataclass
 class RepositoryDiff:
     base: str
-    head: str
+    head: str | None  # None: the working tree
     model: Model
     assessments: list[AssessmentDiff]
     diagnostics: list[Diagnostic]  # problems outside any one assessment, on the new side
+    registers: list[tuple[str, list[Change]]] = field(default_factory=list)  # (organisation, changes of its register)
 
 
 def diff_revisions(settings: Settings, base: str, head: str | None, *, only: list[str] | None = None,
@@ -134,7 +137,7 @@ def diff_revisions(settings: Settings, base: str, head: str | None, *, only: lis
         old = side(base_id, Path(tmp) / "base")
         if head is None:
             new = load_repository(settings, display_base=root)
-            head_label = WORKING_TREE
+            head_label = None
         else:
             new = side(gitrepo.resolve(top, head), Path(tmp) / "head")
             head_label = head
@@ -177,13 +180,24 @@ def compare(old: Repository, new: Repository, base: str, head: str, only: list[s
             diffs.append(d)
     own = {path for a in new.assessments for path in _own_files(a)}
     stray = [x for x in new.errors if x.path not in own]
-    return RepositoryDiff(base, head, model, diffs, stray)
+    orgs = {d_.organisation_id for d_ in diffs} if wanted is not None else set(old.registers) | set(new.registers)
+    registers = []
+    for org in sorted(orgs):
+        found = changes.register_changes(_register_data(old, org), _register_data(new, org))
+        if found:
+            registers.append((org, changes.ordered(found)))
+    return RepositoryDiff(base, head, model, diffs, stray, registers)
+
+
+def _register_data(repo: Repository, org: str):
+    register = repo.registers.get(org)
+    return register.document.data if register is not None and register.document is not None else None
 
 
 def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -> AssessmentDiff:
     some = a_new or a_old
     d = AssessmentDiff(some.id, "added" if a_old is None else "removed" if a_new is None else "changed",
-                       some.organisation["name"])
+                       some.organisation["name"], organisation_id=some.organisation["id"])
     r_old = old.results.get(a_old.id) if a_old else None
     r_new = new.results.get(a_new.id) if a_new else None
     if a_old:
@@ -211,9 +225,14 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
         if eo != en and so and sn:
             d.evidence.append(EvidenceChange(rid, tuple(sorted(en - eo)), tuple(sorted(eo - en))))
     if a_old and a_new:
-        d.record_fields = sorted(k for k in set(a_old.record) | set(a_new.record) if a_old.record.get(k) != a_new.record.get(k))
-        if a_old.publication != a_new.publication:
-            d.record_fields.append("publication.yml")
+        found = changes.record_changes(a_old.record, a_new.record)
+        if both:
+            found += changes.scores_changes(a_old.scores_doc.data, a_new.scores_doc.data)
+        found += changes.publication_changes(a_old.publication, a_new.publication, model.level_name,
+                                             _last_day(new, a_new))
+        d.changes = changes.ordered(found)
+    if a_old is None and a_new is not None:
+        d.domain_table = changes.domain_table(model, r_new)
     levels = sorted(set(r_old.levels if r_old else {}) | set(r_new.levels if r_new else {}))
     for lv in levels:
         lo = r_old.levels.get(lv) if r_old else None
@@ -235,155 +254,13 @@ def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -
     return d
 
 
+def _last_day(repo: Repository, a):
+    """The announcement's last day to object, in working days with that side's settings (None without one)."""
+    publication = repo.settings.publication
+    found = announcement_of(a, publication, publication.calendar()) if a.publication else None
+    return found.last_day if found is not None else None
+
+
 def _requirement_order(model: Model):
     order = {r.id: i for i, r in enumerate(r for ad in model.assessment_domains for r in ad.requirements)}
     return lambda rid: (order.get(rid, len(order)), rid)
-
-
-# -- rendering -------------------------------------------------------------------
-
-def _fig(v: Fraction | None) -> str:
-    return "—" if v is None else display(v)
-
-
-def _score(model: Model, v: Fraction | None) -> str:
-    return i18n.t("diff.unscored") if v is None else f"{model.scale_label(v)}({float(v):g})"
-
-
-def _verdict(conforms: bool | None) -> str:
-    return i18n.t("diff.incomplete") if conforms is None else i18n.t("score.conforms") if conforms else i18n.t("score.fails")
-
-
-def headline(model: Model, d: AssessmentDiff) -> str:
-    """E.g. “三星: 0.83 → 0.78，不再符合；推荐等级 三星 → 二星”."""
-    if d.status == "added":
-        return f"新增评估：申请{model.level_name(d.new_applied)}，" + _verdict(d.new_conforms) + \
-               f"；推荐等级 {model.level_name(d.new_recommended)}"
-    if d.status == "removed":
-        return "评估已删除"
-    parts = []
-    applied = d.new_applied
-    lv = next((x for x in d.levels if x.level == applied), None)
-    if lv and (lv.old != lv.new or d.old_conforms != d.new_conforms):
-        verdict = ""
-        if lv.new is None:
-            verdict = "，无法计算（有待评分的要求或错误）"
-        elif d.old_conforms and not d.new_conforms:
-            verdict = "，不再符合"
-        elif not d.old_conforms and d.new_conforms:
-            verdict = "，变为符合"
-        elif d.new_conforms is not None:
-            verdict = "，仍符合" if d.new_conforms else "，仍不符合"
-        parts.append(f"{model.level_name(applied)}: {_fig(lv.old)} → {_fig(lv.new)}{verdict}")
-    if d.old_applied != d.new_applied:
-        parts.append(f"申请等级 {model.level_name(d.old_applied)} → {model.level_name(d.new_applied)}")
-    if d.old_recommended != d.new_recommended:
-        parts.append(f"推荐等级 {model.level_name(d.old_recommended)} → {model.level_name(d.new_recommended)}")
-    return "；".join(parts) or "得分与等级不变"
-
-
-def render_text(rd: RepositoryDiff) -> str:
-    model = rd.model
-    out = [f"maturity diff {rd.base} → {rd.head}"]
-    if not rd.assessments:
-        out.append("没有评估发生变化。")
-    for d in rd.assessments:
-        status = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
-        out += ["", f"{d.id} {d.name}（{status}）", f"  {'⚠ ' if d.conformity_changed else ''}{headline(model, d)}"]
-        if d.old_path and d.new_path and d.old_path != d.new_path:
-            out.append(f"  目录：{d.old_path} → {d.new_path}")
-        if d.scores:
-            out.append("  得分变化：")
-            for s in d.scores:
-                out.append(f"    {s.requirement} {_score(model, s.old)} → {_score(model, s.new)}  {s.text}")
-        if d.evidence:
-            out.append("  证据引用变化：")
-            for e in d.evidence:
-                out.append(f"    {e.requirement} " + " ".join([f"+{x}" for x in e.added] + [f"-{x}" for x in e.removed]))
-        changed_levels = [x for x in d.levels if x.old != x.new]
-        if changed_levels:
-            out.append("  等级得分 A：" + "；".join(f"{model.level_name(x.level)} {_fig(x.old)} → {_fig(x.new)}" for x in changed_levels))
-        if d.domains:
-            out.append("  能力域得分 B：" + "；".join(f"{x.key} {_fig(x.old)} → {_fig(x.new)}" for x in d.domains))
-        if d.assessment_domains:
-            out.append("  评估域得分 C：" + "；".join(f"{x.key} {_fig(x.old)} → {_fig(x.new)}" for x in d.assessment_domains))
-        if d.record_fields:
-            out.append("  评估记录中变化的项：" + "、".join(d.record_fields))
-        for x in d.diagnostics:
-            out.append(f"  {x}")
-    for x in rd.diagnostics:
-        out.append(str(x))
-    return "\n".join(out)
-
-
-def render_markdown(rd: RepositoryDiff) -> str:
-    model = rd.model
-    out = [f"## 评估变化：`{rd.base}` → `{rd.head}`", ""]
-    if not rd.assessments:
-        out.append("没有评估发生变化。")
-    for d in rd.assessments:
-        status = {"added": "新增", "removed": "删除", "changed": "修改"}[d.status]
-        out += [f"### {d.id} {_md(d.name)}（{status}）", ""]
-        line = headline(model, d)
-        out += [f"> **⚠️ {line}**" if d.conformity_changed else f"> {line}", ""]
-        if d.scores:
-            out += ["| 要求 | 原得分 | 新得分 | 要求内容 |", "|---|---|---|---|"]
-            out += [f"| `{s.requirement}` | {_score(model, s.old)} | {_score(model, s.new)} | {_md(s.text)} |" for s in d.scores]
-            out.append("")
-        if d.evidence:
-            out += ["| 要求 | 新增证据 | 移除证据 |", "|---|---|---|"]
-            out += [f"| `{e.requirement}` | {' '.join(e.added) or '—'} | {' '.join(e.removed) or '—'} |" for e in d.evidence]
-            out.append("")
-        if d.levels:
-            out += ["| 等级 | A 原值 | A 新值 | 判定 |", "|---|---|---|---|"]
-            for x in d.levels:
-                verdict = "符合" if x.new_conforms else ("不符合" if x.new_conforms is False else "—")
-                if x.old_conforms is not None and x.old_conforms != x.new_conforms:
-                    verdict = f"**{'符合' if x.old_conforms else '不符合'} → {verdict}**"
-                out.append(f"| {model.level_name(x.level)} | {_fig(x.old)} | {_fig(x.new)} | {verdict} |")
-            out.append("")
-        figures = [f"B {x.key} {_fig(x.old)} → {_fig(x.new)}" for x in d.domains] + \
-                  [f"C {x.key} {_fig(x.old)} → {_fig(x.new)}" for x in d.assessment_domains]
-        if figures:
-            out += ["得分变化：" + "；".join(figures), ""]
-        if d.record_fields:
-            out += ["评估记录中变化的项：" + "、".join(f"`{k}`" for k in d.record_fields), ""]
-        for x in d.diagnostics:
-            out.append(f"- ❌ `{x.location}` {x.code} {_md(x.message)}")
-        if d.diagnostics:
-            out.append("")
-    for x in rd.diagnostics:
-        out.append(f"- ❌ `{x.location}` {x.code} {_md(x.message)}")
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _md(text: str) -> str:
-    """Text inside a Markdown table or heading: no pipes, no HTML, no line breaks."""
-    return (text or "").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;").replace("\n", " ")
-
-
-def to_json(rd: RepositoryDiff) -> dict:
-    model = rd.model
-
-    def fig(v):
-        return None if v is None else {"value": float(v), "exact": exact(v)}
-
-    return {
-        "base": rd.base, "head": rd.head,
-        "assessments": [{
-            "id": d.id, "status": d.status, "organisation": d.name, "old_path": d.old_path, "new_path": d.new_path,
-            "applied_level": {"old": d.old_applied, "new": d.new_applied},
-            "conforms": {"old": d.old_conforms, "new": d.new_conforms},
-            "recommended_level": {"old": d.old_recommended, "new": d.new_recommended},
-            "conformity_changed": d.conformity_changed,
-            "headline": headline(model, d),
-            "scores": [{"requirement": s.requirement, "domain": s.domain, "text": s.text, "old": fig(s.old), "new": fig(s.new)} for s in d.scores],
-            "evidence": [{"requirement": e.requirement, "added": list(e.added), "removed": list(e.removed)} for e in d.evidence],
-            "levels": [{"level": x.level, "old": fig(x.old), "new": fig(x.new), "old_conforms": x.old_conforms, "new_conforms": x.new_conforms} for x in d.levels],
-            "domains": [{"code": x.key, "old": fig(x.old), "new": fig(x.new)} for x in d.domains],
-            "assessment_domains": [{"code": x.key, "old": fig(x.old), "new": fig(x.new)} for x in d.assessment_domains],
-            "record_fields": d.record_fields,
-            "diagnostics": [x.as_dict() for x in d.diagnostics],
-        } for d in rd.assessments],
-        "diagnostics": [x.as_dict() for x in rd.diagnostics],
-    }
