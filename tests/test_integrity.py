@@ -65,3 +65,15 @@ def test_without_git_it_is_said_not_failed(demo):
     repo = demo.load()
     notes = [d for d in repo.diagnostics if d.code == "MAT616"]
     assert [d.key for d in notes] == ["MAT616.no_git"] and not repo.errors
+
+
+def test_a_change_to_certified_data_is_also_reported_at_the_changed_line(tmp_path):
+    """MAT610 at the digest, and at the score line the pull request changed (where the forge shows it)."""
+    root = init_repo(tmp_path / "repo")
+    scores = "assessments/2026-shili-zixun/scores.yml"
+    write(root, scores, read(root, scores).replace("SS-SDM-3-02: {score: 0.5,", "SS-SDM-3-02: {score: 1,", 1))
+    repo = load_repository(root, display_base=root)
+    line = next(i + 1 for i, l in enumerate(read(root, scores).split("\n")) if "SS-SDM-3-02:" in l)
+    d = expect(repo, "MAT610", scores, line)
+    assert d.key == "MAT610.here" and "SS-SDM-3-02" in d.message and "0.5 → 1" in d.message
+    assert find(repo.diagnostics, "MAT610", P), "and at the certificate's digest"

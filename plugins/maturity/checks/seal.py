@@ -28,12 +28,34 @@ def check_seal(a: Assessment, register: EvidenceRegister | None, model: Model, s
     current = digests.digest(a, register, model.id)
     if current == cert.sealed_digest:
         return
-    changes = _explain(a, register, model, cert.sealed_digest, git_root) if git_root else None
-    what = "；".join(changes[:8]) + ("……" if changes and len(changes) > 8 else "") if changes else i18n.t("diagnostics.MAT610.unknown_change")
+    found = _explain(a, register, model, cert.sealed_digest, git_root) if git_root else None
+    texts = [d.text() for d in found or []]
+    what = "；".join(texts[:8]) + ("……" if len(texts) > 8 else "") if texts else i18n.t("diagnostics.MAT610.unknown_change")
     out.error(a.publication_doc.at("certificate", "digest"), "MAT610", number=cert.number, changes=what)
+    # ...and at each changed line, so that a pull request shows the error beside the change itself.
+    for d in found or []:
+        where = _located(a, register, model, d.target)
+        if where is not None:
+            out.error(where, "MAT610.here", number=cert.number, change=d.text())
 
 
-def _explain(a: Assessment, register, model: Model, sealed: str, git_root: Path) -> list[str] | None:
+def _located(a: Assessment, register, model: Model, target):
+    """Where a difference stands in the files now (None when it has no line, e.g. a removed score)."""
+    if target is None:
+        return None
+    kind, name = target
+    if kind == "requirement":
+        req = model.requirement(name)
+        return a.scores_doc.key_at(req.assessment_domain, "requirements", name) if req and a.scores_doc else None
+    if kind == "evidence":
+        pointer = register.pointers.get(name) if register is not None else None
+        return register.document.at(*pointer) if pointer and register.document is not None else None
+    if kind == "field":
+        return a.record_doc.at({"model": "id", "organisation": "organisation"}.get(name, name))
+    return None
+
+
+def _explain(a: Assessment, register, model: Model, sealed: str, git_root: Path) -> list[digests.Difference] | None:
     """Differences between the sealed version (found in git) and now; None when it cannot be found."""
     try:
         top = gitrepo.toplevel(git_root)
@@ -68,7 +90,7 @@ def _explain(a: Assessment, register, model: Model, sealed: str, git_root: Path)
     if old is None:
         return None
     old_register = _register_from(reg_blob, org)
-    return digests.differences(digests.canonical(old, old_register, model.id), digests.canonical(a, register, model.id))
+    return digests.difference_items(digests.canonical(old, old_register, model.id), digests.canonical(a, register, model.id))
 
 
 def _register_from(blob: bytes | None, org: str) -> EvidenceRegister | None:

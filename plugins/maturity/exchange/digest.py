@@ -10,6 +10,7 @@ touching what the certificate attests.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from fractions import Fraction
 import json
 
@@ -49,31 +50,48 @@ def digest(a: Assessment, register: EvidenceRegister | None, model_id: str) -> s
     return PREFIX + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def differences(old: dict, new: dict, lang: str = i18n.DEFAULT) -> list[str]:
-    """What changed between two canonical forms, most specific first, in ``lang``."""
-    out = []
+@dataclass(frozen=True)
+class Difference:
+    """One difference between what was certified and what the data says now, and what it is about."""
 
-    def say(key: str, **args) -> None:
-        out.append(i18n.t(f"changes.{key}", lang, **args))
+    key: str  # changes.<key> in the catalogue
+    args: tuple[tuple[str, str], ...]
+    target: tuple[str, str] | None  # ("requirement", id), ("evidence", id), ("field", name)
+
+    def text(self, lang: str = i18n.DEFAULT) -> str:
+        return i18n.t(f"changes.{self.key}", lang, **dict(self.args))
+
+
+def difference_items(old: dict, new: dict) -> list[Difference]:
+    """What changed between two canonical forms, most specific first."""
+    out: list[Difference] = []
+
+    def say(key: str, target, **args) -> None:
+        out.append(Difference(key, tuple(args.items()), target))
 
     for key in ("model", "id", "kind", "applied_level", "organisation"):
         if old.get(key) != new.get(key):
-            say("field", field=i18n.t(f"changes.fields.{key}", lang))
+            say("field", ("field", key), field=i18n.t(f"changes.fields.{key}"))
     o, n = old.get("scores", {}), new.get("scores", {})
     for rid in sorted(set(o) | set(n)):
         if rid not in n:
-            say("score_removed", id=rid)
+            say("score_removed", None, id=rid)
         elif rid not in o:
-            say("score_added", id=rid)
+            say("score_added", ("requirement", rid), id=rid)
         elif o[rid]["score"] != n[rid]["score"]:
-            say("score", id=rid, old=_shown(o[rid]["score"]), new=_shown(n[rid]["score"]))
+            say("score", ("requirement", rid), id=rid, old=_shown(o[rid]["score"]), new=_shown(n[rid]["score"]))
         elif o[rid]["evidence"] != n[rid]["evidence"]:
-            say("references", id=rid)
+            say("references", ("requirement", rid), id=rid)
     o, n = old.get("evidence", {}), new.get("evidence", {})
     for ref in sorted(set(o) | set(n)):
         if o.get(ref) != n.get(ref) and ref in o and ref in n:
-            say("evidence", id=ref)
+            say("evidence", ("evidence", ref), id=ref)
     return out
+
+
+def differences(old: dict, new: dict, lang: str = i18n.DEFAULT) -> list[str]:
+    """What changed between two canonical forms, most specific first, in ``lang``."""
+    return [d.text(lang) for d in difference_items(old, new)]
 
 
 def _shown(exact_text: str) -> str:
