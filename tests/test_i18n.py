@@ -79,3 +79,21 @@ def test_a_message_is_one_visible_line_whatever_the_value(value):
 def test_long_values_are_cut():
     d = Diagnostic.make("x.yml", 1, 1, "MAT301", Severity.ERROR, id="长" * 100_000)
     assert len(d.message) < i18n.MAX_SHOWN + 200
+
+
+ACTION = re.compile("请|应|须|改为|改成|运行|删除|补|使用|写|去掉|检查|提交|联系|确认|只能|不能|不得|不要|加|换|登记|修正|保存|选|填|撤回")
+
+
+def test_every_diagnostic_message_says_what_to_do():
+    """A message names the action that fixes the problem (or, for a note, what happens), not only the problem."""
+    zh = i18n.catalogue("zh")
+    silent = []
+    for key, text in zh.items():
+        parts = key.split(".")
+        if parts[0] != "diagnostics" or parts[-1] == "title" or len(parts) != 3:
+            continue
+        if parts[2] in ("found", "none", "unknown_change"):  # pieces other messages are made of
+            continue
+        if not ACTION.search(text):
+            silent.append(f"{key}: {text}")
+    assert not silent, "\n".join(silent)

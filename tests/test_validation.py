@@ -427,3 +427,13 @@ def test_a_number_where_text_goes_says_put_it_in_quotes(demo):
     demo.replace(R, "    sha256: 93a4df9d6e66c5f96ee443bfd3cff1a9832023f657e27b5053ef005613617b1d", "    sha256: " + "0" * 64)
     d = expect(demo.load(), "MAT020", R, demo.line_of(R, "sha256: " + "0" * 64))
     assert d.key == "MAT020.quote" and "'" + "0" * 64 + "'" in d.message and "引号" in d.message
+
+
+def test_one_pass_a_schema_error_does_not_hide_a_wrong_evidence_reference(demo):
+    """Two mistakes in one scores.yml, of two kinds: both reported in the same run."""
+    demo.replace(S, "    SS-SDM-3-02: {score: 0.5,", "    SS-SDM-3-02: {score: 0.7,")  # not on the scale (schema)
+    demo.replace(S, "    SS-SDM-3-01: {score: 1, evidence: [E024],", "    SS-SDM-3-01: {score: 1, evidence: [e024],")
+    repo = demo.load()
+    expect(repo, "MAT201", S, demo.line_of(S, "SS-SDM-3-02:"))
+    d = expect(repo, "MAT207", S, demo.line_of(S, "SS-SDM-3-01:"))
+    assert "E024" in d.message, "a case slip gets its hint"

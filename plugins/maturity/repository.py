@@ -103,6 +103,7 @@ def load_repository(
     for folder in folders:
         if not (folder / RECORD).exists():
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
+            repo.unread.append(folder.name)
             continue
         a = read_assessment(folder, reader, model, out)
         if a is not None:
@@ -119,6 +120,7 @@ def load_repository(
         register = repo.registers[org]
         rules.check_record(a, out)
         rules.check_scores(a, model, register, out)
+        rules.check_partial_scores(a, model, register, out)
         rules.check_operating_evidence(a, register, out)
         result = score_assessment(model, a) if a.scores_doc is not None else None
         if result is not None:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from maturity.data import classification
 from maturity.data import uscc
-from maturity.data.text import normalised
+from maturity.data.text import normalised, suggestion
 from maturity.data.assessment import (FORMAL_STAGES, ON_SITE_STAGES, PLACEHOLDER, REVIEW_FAILED, SELF_STAGES, Assessment)
 from maturity import i18n
 from maturity.diagnostics import Collector
@@ -26,7 +26,8 @@ def check_record(a: Assessment, out: Collector) -> None:
         key, args = why
         out.error(doc.at("organisation", "credit_code"), f"MAT101.{key}", **args)
     if org["category"] not in classification.categories():
-        out.error(doc.at("organisation", "category"), "MAT102", code=org["category"])
+        out.error(doc.at("organisation", "category"), "MAT102", code=org["category"],
+                  hint=suggestion(org["category"], classification.categories()))
     _check_stage(a, out)
     _check_team(a, out)
     _check_conditions(a, out)
@@ -128,6 +129,22 @@ def _check_dates(a: Assessment, out: Collector) -> None:
             latest = (label, d)
 
 
+def check_partial_scores(a: Assessment, model: Model, register: EvidenceRegister, out: Collector) -> None:
+    """A scores.yml with schema errors: the evidence references of its well-formed lines, checked in the same pass."""
+    doc = a.partial_doc
+    if doc is None or not isinstance(doc.data, dict):
+        return
+    for code, block in doc.data.items():
+        requirements = block.get("requirements") if isinstance(block, dict) else None
+        for rid, entry in (requirements.items() if isinstance(requirements, dict) else ()):
+            refs = entry.get("evidence") if isinstance(entry, dict) else None
+            for j, ref in enumerate(refs if isinstance(refs, list) else ()):
+                if isinstance(ref, str) and ref not in register.items:
+                    out.error(doc.at(code, "requirements", rid, "evidence", j), "MAT207", ref=ref,
+                              register=register.path or f"evidence/{register.organisation}/register.yml",
+                              hint=suggestion(ref, register.items))
+
+
 def check_scores(a: Assessment, model: Model, register: EvidenceRegister, out: Collector) -> None:
     """scores.yml against the model at the applied level, and its evidence references."""
     level = a.applied_level
@@ -140,7 +157,7 @@ def check_scores(a: Assessment, model: Model, register: EvidenceRegister, out: C
     for code, block in doc.data.items():
         ad = model.assessment_domain(code)
         if ad is None:
-            out.error(doc.key_at(code), "MAT200", code=code)
+            out.error(doc.key_at(code), "MAT200", code=code, hint=suggestion(code, [ad.code for ad in model.assessment_domains]))
             continue
         if not ad.assessed_at(level):
             out.warning(doc.key_at(code), "MAT208", code=code, name=ad.name, level=model.level_name(level))
@@ -149,7 +166,7 @@ def check_scores(a: Assessment, model: Model, register: EvidenceRegister, out: C
             where = lambda: doc.key_at(code, "requirements", rid)  # noqa: E731 — located only when reported
             req = model.requirement(rid)
             if req is None:
-                out.error(where(), "MAT202", id=rid)
+                out.error(where(), "MAT202", id=rid, hint=suggestion(rid, [r.id for r in model.requirements_at(level)]))
                 continue
             if req.assessment_domain != code:
                 out.error(where(), "MAT205", id=rid, domain=req.assessment_domain, listed=code)
@@ -172,7 +189,8 @@ def _check_evidence_refs(a, code, rid, entry, register: EvidenceRegister, out: C
     for j, ref in enumerate(refs):
         if ref not in register.items:
             out.error(doc.at(code, "requirements", rid, "evidence", j), "MAT207",
-                      ref=ref, register=register.path or f"evidence/{register.organisation}/register.yml")
+                      ref=ref, register=register.path or f"evidence/{register.organisation}/register.yml",
+                      hint=suggestion(ref, register.items))
     value = a.scores[rid].value
     if value and not refs:
         out.warning(doc.at(code, "requirements", rid, "score"), "MAT206", id=rid)

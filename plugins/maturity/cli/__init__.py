@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("model", parents=[common], help="显示现行模型")
+    p = sub.add_parser("model", parents=[common], help="显示现行模型（--categories：机构分类代码）")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--categories", action="store_true", help="列出机构分类代码（assessment.yml 的 organisation.category）")
     p.set_defaults(func=cmd_model)
 
     p = sub.add_parser("new", parents=[common], help="新建评估文件夹（全部要求已列出，待评分）")

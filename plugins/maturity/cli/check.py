@@ -54,9 +54,24 @@ def cmd_validate(args) -> int:
                          ensure_ascii=False, indent=2))
     else:
         _print(repo.diagnostics, args.format)
-        summary = i18n.t("cli.validate_summary", assessments=len(repo.assessments), errors=errors, warnings=warnings)
+        key = "cli.validate_summary_unread" if repo.unread else "cli.validate_summary"
+        summary = i18n.t(key, assessments=len(repo.assessments) + len(repo.unread), unread=len(repo.unread),
+                         errors=errors, warnings=warnings)
         print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
     return EXIT_INVALID if failed else EXIT_OK
+
+
+def _categories(fmt: str) -> int:
+    """The classification of service institutions (003): every code an organisation's category may take."""
+    from maturity.data import classification
+    cats = classification.categories()
+    if fmt == "json":
+        print(json.dumps([{"code": c.code, "name": c.name, "depth": c.depth, "parent": c.parent} for c in cats.values()],
+                         ensure_ascii=False, indent=2))
+    else:
+        for c in cats.values():
+            print(f"{'  ' * (c.depth - 1)}{c.code:<40} {c.name}")
+    return EXIT_OK
 
 
 def _print(diagnostics, fmt: str) -> None:
@@ -92,6 +107,8 @@ def cmd_score(args) -> int:
 
 
 def cmd_model(args) -> int:
+    if args.categories:
+        return _categories(args.format)
     model, diags = load_model(settings_of(args, find_root(Path("."))).model)
     for d in diags:
         print(d, file=sys.stderr)

@@ -59,7 +59,8 @@ class Assessment:
     record_doc: Document
     scores: dict[str, Score] = field(default_factory=dict)
     findings: dict[str, Findings] = field(default_factory=dict)
-    scores_doc: Document | None = None
+    scores_doc: Document | None = None  # scores.yml, when it passed its schema (the scores above come from it)
+    partial_doc: Document | None = None  # scores.yml, read but with schema errors: its valid lines are still checked
     publication: dict | None = None
     publication_doc: Document | None = None
 
@@ -118,26 +119,29 @@ def read_assessment(folder: Path, reader, model, out: Collector) -> Assessment |
         _read_publication(folder, reader, out)
         return None
     assessment = Assessment(folder, doc.data, doc)
-    scores_doc = _read_scores(folder, reader, model, out)
-    if scores_doc is not None:
+    scores_doc, valid = _read_scores(folder, reader, model, out)
+    if scores_doc is not None and valid:
         assessment.scores_doc = scores_doc
         assessment.scores, assessment.findings = _scores(scores_doc, model)
+    elif scores_doc is not None:
+        assessment.partial_doc = scores_doc
     pub = _read_publication(folder, reader, out)
     if pub is not None:
         assessment.publication_doc, assessment.publication = pub, pub.data
     return assessment
 
 
-def _read_scores(folder: Path, reader, model, out: Collector) -> Document | None:
+def _read_scores(folder: Path, reader, model, out: Collector) -> tuple[Document | None, bool]:
+    """scores.yml and whether it passed its schema (a file with schema errors is still checked line by line)."""
     file = folder / SCORES
     if not file.exists():
         out.error(_whole(reader.display(file)), "MAT209")
-        return None
+        return None, False
     doc, diags = reader.yaml(file)
     out.extend(diags)
-    if doc is None or not schema.check(doc, "scores", out):
-        return None
-    return doc
+    if doc is None:
+        return None, False
+    return doc, schema.check(doc, "scores", out)
 
 
 def _read_publication(folder: Path, reader, out: Collector) -> Document | None:

@@ -133,7 +133,9 @@ def _report(doc: Document, error, out: Collector) -> None:
     if kind == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         for key in extra:
-            out.error(doc.key_at(*pointer, key), "MAT021", key=key, field=field)
+            known = list(error.schema.get("properties", {}))
+            out.error(doc.key_at(*pointer, key), "MAT021", key=key, field=field, hint=texts.suggestion(key, known),
+                      allowed="、".join(known))
         return
     if kind == "propertyNames":
         key = error.instance
@@ -174,7 +176,10 @@ def _report(doc: Document, error, out: Collector) -> None:
             out.error(where, "MAT024.date", field=field, actual=_show(error.instance))
         return
     if kind == "pattern":
-        out.error(where, "MAT024.pattern", field=field, actual=_show(error.instance), pattern=error.validator_value)
+        lower = isinstance(error.instance, str) and re.search(error.validator_value, error.instance.lower())
+        shown_pattern = error.validator_value.removesuffix("\\Z") + ("$" if error.validator_value.endswith("\\Z") else "")
+        out.error(where, "MAT024.pattern", field=field, actual=_show(error.instance), pattern=shown_pattern,
+                  hint=i18n.t("words.lowercase") if lower else "")
         return
     if kind == "maxLength":
         out.error(where, "MAT025.long", field=field, length=len(error.instance), limit=error.validator_value)

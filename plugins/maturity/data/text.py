@@ -95,3 +95,15 @@ def normalised(text: str) -> str:
 def slug(text: str) -> str:
     """A URL segment that keeps ASCII letters, digits, '-' and '_' (certificate numbers, ids)."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+def suggestion(word: str, candidates) -> str:
+    """“（是不是 X？）” for the candidates closest to ``word`` — the same text in another case first; else nothing."""
+    import difflib
+
+    from maturity import i18n
+
+    pool = [c for c in candidates if isinstance(c, str)]
+    same = [c for c in pool if c.casefold() == str(word).casefold() and c != word]
+    close = same or difflib.get_close_matches(str(word), pool, n=3, cutoff=0.6)
+    return i18n.t("words.did_you_mean", options="、".join(close)) if close else ""
