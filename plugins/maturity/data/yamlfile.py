@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from maturity import i18n
 from maturity.diagnostics import Diagnostic, Location, Severity
 
 try:  # libyaml when present: several times faster than the pure-Python parser
@@ -142,6 +143,27 @@ def parse_yaml(text: str, display: str) -> tuple[Document | None, list[Diagnosti
         return _parse_located(text, display, yaml.SafeLoader)
 
 
+# The parser's usual complaints, said as an assessor would understand them (the rest are shown as they are).
+_PROBLEMS = (("mapping values are not allowed", "yaml_problems.mapping_values"),
+             ("did not find expected key", "yaml_problems.expected_key"),
+             ("expected <block end>", "yaml_problems.block_end"),
+             ("could not find expected ':'", "yaml_problems.colon"),
+             ("found unexpected end of stream", "yaml_problems.end_of_stream"),
+             ("did not find expected ',' or ']'", "yaml_problems.flow_sequence"),
+             ("did not find expected ',' or '}'", "yaml_problems.flow_mapping"),
+             ("found character that cannot start any token", "yaml_problems.bad_character"),
+             ("did not find expected node content", "yaml_problems.node_content"),
+             ("found unknown escape character", "yaml_problems.escape"))
+
+
+def _in_words(problem) -> str:
+    text = str(problem)
+    for english, key in _PROBLEMS:
+        if english in text:
+            return f"{i18n.t(key)}（{text}）"
+    return text
+
+
 class _TooDeep(Exception):
     """libyaml refused the nesting before our own depth check could see it."""
 
@@ -162,7 +184,7 @@ def _parse_located(text: str, display: str, loader_class) -> tuple[Document | No
         rows = text.split("\n")
         row = rows[mark.line] if mark and mark.line < len(rows) else ""
         tabbed = "\t" in row[: len(row) - len(row.lstrip())] or "tab" in str(problem).lower()
-        diags.append(_diag(display, line, col, "MAT010.tab" if tabbed else "MAT010.syntax", problem=problem))
+        diags.append(_diag(display, line, col, "MAT010.tab" if tabbed else "MAT010.syntax", problem=_in_words(problem)))
         return None, diags
     except yaml.reader.ReaderError as exc:  # a control character: located by its position in the text
         pos = max(exc.position, 0)
