@@ -23,6 +23,7 @@ selenium = pytest.importorskip("selenium", reason="browser tests need selenium (
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from browser_helpers import search  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 from maturity.repository import load_repository  # noqa: E402
@@ -180,28 +181,7 @@ def test_certificates_page_shows_certificate_numbers(driver, base_url, built):
 
 
 def _search(driver, query: str, expected: str) -> list[str]:
-    """Type ``query`` into Material's search box; wait for a result containing ``expected``; all result texts."""
-    # On a wide window the search form is in the header; on a narrow one it opens from the header's search button.
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    if box.is_displayed():
-        box.click()
-    else:
-        next(e for e in driver.find_elements(By.CSS_SELECTOR, "label[for=__search]") if e.is_displayed()).click()
-        WebDriverWait(driver, WAIT).until(EC.visibility_of(box))
-    box.clear()
-    box.send_keys(query)
-
-    def found(d):
-        items = d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")
-        texts = [i.text for i in items]
-        return texts if any(expected in t for t in texts) else False
-
-    try:
-        return WebDriverWait(driver, WAIT).until(found)
-    except Exception:
-        meta = driver.find_elements(By.CSS_SELECTOR, ".md-search-result__meta")
-        pytest.fail(f"no search result containing {expected!r} for {query!r}; "
-                    f"meta: {[m.text for m in meta]}; console: {js_errors(driver)}")
+    return search(driver, query, expected, WAIT)
 
 
 @pytest.mark.parametrize("query", ["示例融资担保", "示例融资担保服务有限公司"])

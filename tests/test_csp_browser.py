@@ -34,6 +34,7 @@ selenium = pytest.importorskip("selenium", reason="browser tests need selenium (
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from browser_helpers import search  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from security_helpers import hostile_build  # noqa: E402
@@ -141,20 +142,7 @@ def test_every_demo_page_has_no_violation(driver, demo_url, demo):
 
 
 def _search(driver, query: str, expected: str) -> list[str]:
-    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
-    if box.is_displayed():
-        box.click()
-    else:
-        next(e for e in driver.find_elements(By.CSS_SELECTOR, "label[for=__search]") if e.is_displayed()).click()
-        WebDriverWait(driver, WAIT).until(EC.visibility_of(box))
-    box.clear()
-    box.send_keys(query)
-
-    def found(d):
-        texts = [i.text for i in d.find_elements(By.CSS_SELECTOR, ".md-search-result__item")]
-        return texts if any(expected in t for t in texts) else False
-
-    return WebDriverWait(driver, WAIT).until(found, f"no search result with {expected!r} for {query!r}")
+    return search(driver, query, expected, WAIT)
 
 
 def test_search_works_under_the_policy(driver, demo_url):
