@@ -12,7 +12,8 @@ from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, re
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.checks.evidence import check_aliases
 from maturity.data.evidence import REGISTER, EvidenceRegister, load_register
-from maturity.data.model import Model, load_model
+from maturity.data.model import Model
+from maturity.data.registry import Registry, load_registry
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
 from maturity.settings import Settings
@@ -21,13 +22,14 @@ from maturity.settings import Settings
 @dataclass
 class Repository:
     root: Path
-    model: Model | None
+    model: Model | None  # the default model (assessments that name none); each assessment's is ``a.model``
     assessments: list[Assessment] = field(default_factory=list)
     registers: dict[str, EvidenceRegister] = field(default_factory=dict)
     results: dict[str, AssessmentResult] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: Settings = field(default_factory=Settings)
     unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
+    registry: Registry | None = None
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -91,10 +93,12 @@ def load_repository(
     reader = FileReader(display, settings.max_file_size, cache)
     out = Collector()
     if model is None:
-        shown = display(settings.model) if settings.model else None
-        model, diags = load_model(settings.model, shown)
-        out.extend(diags)
-    repo = Repository(root, model, settings=settings)
+        registry = load_registry(settings.model, settings.models, display)
+        out.extend(registry.diagnostics)
+        model = registry.default
+    else:
+        registry = Registry(model, {model.key: model})
+    repo = Repository(root, model, settings=settings, registry=registry)
     if model is None:
         repo.diagnostics = out.items
         return repo
@@ -105,7 +109,7 @@ def load_repository(
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
             repo.unread.append(folder.name)
             continue
-        a = read_assessment(folder, reader, model, out)
+        a = read_assessment(folder, reader, registry, out)
         if a is not None:
             repo.assessments.append(a)
         else:
@@ -119,16 +123,19 @@ def load_repository(
             repo.registers[org] = load_register(evidence_root, org, reader, out, private_root)
         register = repo.registers[org]
         rules.check_record(a, out)
-        rules.check_scores(a, model, register, out)
-        rules.check_partial_scores(a, model, register, out)
+        if a.model is None:  # MAT057: nothing else can be checked against an unknown model
+            continue
+        mine = a.model
+        rules.check_scores(a, mine, register, out)
+        rules.check_partial_scores(a, mine, register, out)
         rules.check_operating_evidence(a, register, out)
-        result = score_assessment(model, a) if a.scores_doc is not None else None
+        result = score_assessment(mine, a) if a.scores_doc is not None else None
         if result is not None:
             repo.results[a.id] = result
-            rules.check_result(a, model, result, out)
-        rules.check_concluded(a, model, result, out)
-        publication.check_publication(a, model, result, settings.publication, settings.publication.calendar(), out)
-        seal.check_seal(a, register, model, settings.publication, out, root if sealed_history else None)
+            rules.check_result(a, mine, result, out)
+        rules.check_concluded(a, mine, result, out)
+        publication.check_publication(a, mine, result, settings.publication, settings.publication.calendar(), out)
+        seal.check_seal(a, register, mine, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
     if sealed_history:
         integrity.check_recorded_digests(repo.assessments, settings, out)

@@ -86,6 +86,7 @@ class Settings:
     config_file: Path | None = None
     enabled: bool = True
     model: Path | None = None  # None: the built-in T/ZXGJXH 002—2023 model file
+    models: tuple[Path, ...] = ()  # more model files the site knows (other schemes, other versions)
     assessments_dir: str = "assessments"
     evidence_dir: str = "evidence"
     private_evidence_dir: Path | None = None  # the assessment body's folder of evidence kept out of git
@@ -152,7 +153,8 @@ _P = PublicationSettings()
 _G = PageSettings()
 OPTIONS: tuple[Option, ...] = (
     Option("enabled", "bool", True, "关闭时插件什么也不做"),
-    Option("model", "optional-str", None, "模型文件（相对于 mkdocs.yml）；空：内置 T/ZXGJXH 002—2023"),
+    Option("model", "optional-str", None, "默认模型文件（相对于 mkdocs.yml）；空：内置 T/ZXGJXH 002—2023"),
+    Option("models", "strs", [], "站点还使用的其他模型文件（其他评价体系、其他版本），相对于 mkdocs.yml"),
     Option("assessments_dir", "str", "assessments", "评估文件夹所在目录"),
     Option("evidence_dir", "str", "evidence", "证据登记和文件所在目录"),
     Option("private_evidence_dir", "optional-str", None, "仓库之外的保密证据目录（storage: private 的证据），通常用 !ENV 按机器设置"),
@@ -206,6 +208,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
     return Settings(
         root=root, config_file=config_file, enabled=values["enabled"],
         model=(root / values["model"]) if values["model"] else None,
+        models=tuple(root / p for p in values["models"]),
         private_evidence_dir=(root / values["private_evidence_dir"]) if values["private_evidence_dir"] else None,
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
         templates_dir=values["templates_dir"], max_file_size=values["max_file_size"],
@@ -237,6 +240,10 @@ def _checked(option: Option, value: Any) -> Any:
         return value
     if kind == "optional-date":
         return _date(name, value)
+    if kind == "strs":
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{name} 应为文字列表，如 [models/other.yml]")
+        return list(value)
     if kind == "dates":
         if not isinstance(value, (list, tuple)):
             raise SettingsError(f"{name} 应为日期列表，如 [2031-01-01]")

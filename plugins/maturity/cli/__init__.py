@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("model", parents=[common], help="显示现行模型（--categories：机构分类代码）")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--categories", action="store_true", help="列出机构分类代码（assessment.yml 的 organisation.category）")
+    p.add_argument("--list", action="store_true", help="列出本站已知的全部模型（编号@版本、状态）")
+    p.add_argument("ref", nargs="?", metavar="MODEL", help="只显示这个模型：编号或 编号@版本（默认：站点的默认模型）")
     p.set_defaults(func=cmd_model)
 
     p = sub.add_parser("new", parents=[common], help="新建评估文件夹（全部要求已列出，待评分）")

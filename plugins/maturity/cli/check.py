@@ -10,7 +10,8 @@ from maturity.exchange import report
 from maturity import gate, i18n
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, load, missing_paths, settings_of
 from maturity.diagnostics import Severity
-from maturity.data.model import load_model
+from maturity.cli._common import display_path
+from maturity.data.registry import load_registry
 
 
 def cmd_check(args) -> int:
@@ -61,6 +62,18 @@ def cmd_validate(args) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _models(registry, fmt: str) -> int:
+    models = registry.listed()
+    if fmt == "json":
+        print(json.dumps([{"id": m.id, "version": m.version, "key": m.key, "status": m.status, "title": m.title,
+                           "default": m is registry.default, "source": m.source} for m in models], ensure_ascii=False, indent=2))
+    else:
+        for m in models:
+            mark = i18n.t("cli.default_model") if m is registry.default else ""
+            print(f"{m.key:<32} {i18n.t('model_status.' + m.status):<6} {m.title}{mark}")
+    return EXIT_OK
+
+
 def _categories(fmt: str) -> int:
     """The classification of service institutions (003): every code an organisation's category may take."""
     from maturity.data import classification
@@ -109,10 +122,17 @@ def cmd_score(args) -> int:
 def cmd_model(args) -> int:
     if args.categories:
         return _categories(args.format)
-    model, diags = load_model(settings_of(args, find_root(Path("."))).model)
-    for d in diags:
+    settings = settings_of(args, find_root(Path(".")))
+    registry = load_registry(settings.model, settings.models, display_path)
+    for d in registry.diagnostics:
         print(d, file=sys.stderr)
+    if args.list:
+        return _models(registry, args.format)
+    model = registry.resolve(args.ref)
     if model is None:
+        if args.ref:
+            print(i18n.t("cli.unknown_model", ref=args.ref, known="、".join(m.key for m in registry.listed())), file=sys.stderr)
+            return EXIT_USAGE
         return EXIT_INVALID
     if args.format == "json":
         print(json.dumps(report.model_json(model), ensure_ascii=False, indent=2))

@@ -63,6 +63,7 @@ class Assessment:
     partial_doc: Document | None = None  # scores.yml, read but with schema errors: its valid lines are still checked
     publication: dict | None = None
     publication_doc: Document | None = None
+    model: Any = None  # the Model it is assessed against (its ``model:`` reference, else the default)
 
     @property
     def id(self) -> str:
@@ -110,16 +111,27 @@ def texts(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def read_assessment(folder: Path, reader, model, out: Collector) -> Assessment | None:
-    """Read the files of one folder. The record must pass its schema for an Assessment to exist."""
+def read_assessment(folder: Path, reader, registry, out: Collector) -> Assessment | None:
+    """Read the files of one folder. The record must pass its schema for an Assessment to exist.
+
+    ``registry`` resolves the model the record names (:class:`maturity.data.registry.Registry`, or a
+    bare Model when there is only one).
+    """
     doc, diags = reader.yaml(folder / RECORD)
     out.extend(diags)
     if doc is None or not schema.check(doc, "assessment", out):
-        _read_scores(folder, reader, model, out)  # still report its problems
+        _read_scores(folder, reader, None, out)  # still report its problems
         _read_publication(folder, reader, out)
         return None
     assessment = Assessment(folder, doc.data, doc)
+    model = registry.resolve(doc.data.get("model")) if hasattr(registry, "resolve") else registry
+    if model is None:
+        known = "、".join(m.key for m in registry.listed())
+        out.error(doc.at("model"), "MAT057", ref=doc.data.get("model"), known=known)
+    assessment.model = model
     scores_doc, valid = _read_scores(folder, reader, model, out)
+    if model is None:
+        scores_doc = None  # scores mean nothing without their scale
     if scores_doc is not None and valid:
         assessment.scores_doc = scores_doc
         assessment.scores, assessment.findings = _scores(scores_doc, model)
@@ -141,7 +153,23 @@ def _read_scores(folder: Path, reader, model, out: Collector) -> tuple[Document 
     out.extend(diags)
     if doc is None:
         return None, False
-    return doc, schema.check(doc, "scores", out)
+    valid = schema.check(doc, "scores", out)
+    if valid and model is not None:
+        valid = _on_scale(doc, model, out)
+    return doc, valid
+
+
+def _on_scale(doc: Document, model, out: Collector) -> bool:
+    """Every score on the model's scale (the schema allows any number or label: the scale is the model's)."""
+    allowed = "、".join([f"{float(s.value):g}" for s in model.scale] + [s.label for s in model.scale] + ["null"])
+    ok = True
+    for code, block in doc.data.items():
+        for rid, entry in block["requirements"].items():
+            raw = entry["score"]
+            if raw is not None and model.score_value(raw) is None:
+                out.error(doc.at(code, "requirements", rid, "score"), "MAT201", actual=f"“{raw}”", allowed=allowed)
+                ok = False
+    return ok
 
 
 def _read_publication(folder: Path, reader, out: Collector) -> Document | None:

@@ -65,6 +65,9 @@ class ScaleValue:
     value: Fraction
 
 
+STATUSES = ("in_force", "superseded", "draft")  # of a model version (a standard in force, replaced, or a draft)
+
+
 @dataclass
 class Model:
     id: str
@@ -76,6 +79,9 @@ class Model:
     threshold: Fraction
     capability_domains: tuple[CapabilityDomain, ...]
     source: str = ""
+    version: str = "1"
+    status: str = "in_force"
+    title_en: str = ""
     _requirements: dict[str, Requirement] = field(default_factory=dict, repr=False)
     _assessment_domains: dict[str, AssessmentDomain] = field(default_factory=dict, repr=False)
     _score_lookup: dict = field(default_factory=dict, repr=False)
@@ -86,6 +92,11 @@ class Model:
                 self._assessment_domains[ad.code] = ad
                 for r in ad.requirements:
                     self._requirements[r.id] = r
+
+    @property
+    def key(self) -> str:
+        """The model and its version, as an assessment names it: ``T/ZXGJXH 002—2023@1``."""
+        return f"{self.id}@{self.version}"
 
     # -- look-ups -----------------------------------------------------------------
     @property
@@ -210,7 +221,8 @@ def _build(doc, out: Collector) -> Model:
             ads.append(domain)
         domains.append(CapabilityDomain(cd["code"], cd["name"], cd.get("name_en", ""), tuple(ads)))
     return Model(
-        id=data["id"], title=data["title"],
+        id=data["id"], title=data["title"], title_en=data.get("title_en", ""),
+        version=str(data.get("version", "1")), status=data.get("status", "in_force"),
         requirements_status=data.get("requirements_status", "official"),
         requirements_notice=data.get("requirements_notice", ""),
         levels=levels, scale=scale, threshold=threshold, capability_domains=tuple(domains), source=doc.path,

@@ -147,6 +147,9 @@ def _report(doc: Document, error, out: Collector) -> None:
         for key in missing:
             out.error(owner, "MAT022", key=key, field=field)
         return
+    if kind == "type" and pointer and pointer[-1] == "score":  # true, a list…: not on any scale
+        out.error(where, "MAT201", actual=_show(error.instance), allowed=i18n.t("words.scale_values"))
+        return
     if kind == "type":
         expected = error.validator_value
         names = i18n.t("words.or").join(_type_name(t) for t in ([expected] if isinstance(expected, str) else expected))

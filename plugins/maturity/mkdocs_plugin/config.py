@@ -22,6 +22,8 @@ class MaturityConfig(base.Config):
     enabled = c.Type(bool, default=True)
     # The model file, relative to mkdocs.yml; empty means the built-in T/ZXGJXH 002—2023 model.
     model = c.Optional(c.Type(str))
+    # More model files the site uses (other schemes, other versions), relative to mkdocs.yml.
+    models = c.ListOfItems(c.Type(str), default=[])
     # Folders, relative to mkdocs.yml.
     assessments_dir = c.Type(str, default="assessments")
     evidence_dir = c.Type(str, default="evidence")
