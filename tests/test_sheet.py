@@ -353,3 +353,102 @@ def test_property_export_then_import_is_the_identity(demo, tmp_path, data):
         assert demo.path(SCORES).read_bytes() == written
     finally:
         demo.write(SCORES, text)
+
+
+# --- 5. stale sheets: the export's fingerprint, cell notes ------------------------------------------
+def test_export_records_a_fingerprint_in_the_protected_about_sheet(demo, tmp_path):
+    import hashlib
+
+    from maturity.exchange.sheet_fingerprint import row_key
+
+    model, a, _ = load(demo.root)
+    sheet = tmp_path / "评分表.xlsx"
+    export_sheet(model, a, sheet)
+    ws = openpyxl.load_workbook(sheet)["说明"]
+    pairs = {row[0].value: (row[1].value, row[0].row) for row in ws.iter_rows() if row[0].value}
+    assert ws.protection.sheet  # not edited by accident
+    assert pairs["数据指纹"][0]  # a visible heading says what the hidden rows are
+    assert not ws.row_dimensions[pairs["数据指纹"][1]].hidden
+    assert pairs["scores.yml"][0] == hashlib.sha256(demo.path(SCORES).read_bytes()).hexdigest()
+    assert pairs["评估编号"][0] == a.id and pairs["版本"][0] == "1"
+    for rid in requirement_lines(demo.read(SCORES)):
+        s = a.scores[rid]
+        assert pairs[rid][0] == row_key(s.value, s.evidence, s.note), rid
+        assert ws.row_dimensions[pairs[rid][1]].hidden
+    formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_a_sheet_without_fingerprint_is_imported_with_a_warning(demo, monkeypatch, capsys, tmp_path):
+    sheet, edited = tmp_path / "评分表.xlsx", tmp_path / "旧版.xlsx"
+    assert cli(monkeypatch, demo.root, "sheet", "export", ZIXUN, "-o", sheet) == 0
+    wb = openpyxl.load_workbook(sheet)
+    about = wb["说明"]
+    marker = next(row[0].row for row in about.iter_rows() if row[0].value == "数据指纹")
+    about.delete_rows(marker, about.max_row - marker + 1)  # as sheets were exported before they had one
+    rid, n = next(iter(sheet_rows(sheet).items()))
+    wb["评分表"][f"G{n}"] = "旧版表格中的修改"
+    wb.save(edited)
+    capsys.readouterr()
+    assert cli(monkeypatch, demo.root, "sheet", "import", edited, ZIXUN) == 0
+    out = capsys.readouterr()
+    assert "没有数据指纹" in out.err and "无法发现导出后 scores.yml 中的修改" in out.err, out
+    assert f"已更新 1 条要求：{rid}" in out.out
+    _, a, _ = load(demo.root)
+    assert a.scores[rid].note == "旧版表格中的修改"
+
+
+def test_cell_notes_are_reported_by_row_and_column(demo, monkeypatch, capsys, tmp_path):
+    from openpyxl.comments import Comment
+
+    sheet, edited = tmp_path / "评分表.xlsx", tmp_path / "批注.xlsx"
+    assert cli(monkeypatch, demo.root, "sheet", "export", ZIXUN, "-o", sheet) == 0
+    rows = sheet_rows(sheet)
+    (first, n1), (second, n2) = list(rows.items())[:2]
+    wb = openpyxl.load_workbook(sheet)
+    ws = wb["评分表"]
+    ws[f"E{n1}"].comment = Comment("组长：得分待现场再核实", "评估员")
+    ws[f"G{n2}"].comment = Comment("附件见共享盘\n第二行", "评估员")
+    ws[f"G{n2}"] = "说明也改了"
+    wb.save(edited)
+    capsys.readouterr()
+    assert cli(monkeypatch, demo.root, "sheet", "import", edited, ZIXUN) == 0
+    out = capsys.readouterr()
+    assert f"第 {n1} 行“得分”（要求 {first}）有批注“组长：得分待现场再核实”" in out.err, out
+    assert f"第 {n2} 行“说明”（要求 {second}）有批注“附件见共享盘 第二行”" in out.err, out
+    assert "批注不会写入 scores.yml" in out.err
+    assert f"已更新 1 条要求：{second}" in out.out  # the note is reported; the data is imported
+
+
+def test_a_sheet_of_another_assessment_or_a_damaged_fingerprint_is_refused(demo, monkeypatch, capsys, tmp_path):
+    sheet = tmp_path / "评分表.xlsx"
+    assert cli(monkeypatch, demo.root, "sheet", "export", ZIXUN, "-o", sheet) == 0
+    for change, said in ((lambda v: "2026-shili-other" if v == "2026-shili-zixun" else v, "导出自评估 2026-shili-other"),
+                         (lambda v: v[:10] if isinstance(v, str) and len(v) == 64 else v, "数据指纹不完整或被修改"),
+                         (lambda v: "9" if v == "1" else v, "数据指纹版本“9”无法识别")):
+        wb = openpyxl.load_workbook(sheet)
+        about = wb["说明"]
+        marker = next(row[0].row for row in about.iter_rows() if row[0].value == "数据指纹")
+        for row in about.iter_rows(min_row=marker + 1):
+            row[1].value = change(row[1].value)
+        edited = tmp_path / "改过.xlsx"
+        wb.save(edited)
+        before = snapshot(demo.root)
+        capsys.readouterr()
+        assert cli(monkeypatch, demo.root, "sheet", "import", edited, ZIXUN) == 1
+        err = capsys.readouterr().err
+        assert said in err and "未做任何修改" in err, err
+        assert snapshot(demo.root) == before
+
+
+def test_a_sheet_saved_by_excel_keeps_its_fingerprint(demo, monkeypatch, capsys, tmp_path):
+    """Excel moves every text, the fingerprint's too, into the shared-strings table."""
+    exported, saved = tmp_path / "导出.xlsx", tmp_path / "Excel 保存.xlsx"
+    assert cli(monkeypatch, demo.root, "sheet", "export", ZIXUN, "-o", exported) == 0
+    as_excel_saves(exported, saved)
+    model, a, registered = load(demo.root)
+    from maturity.exchange.sheet import read_workbook
+
+    contents = read_workbook(model, a, saved, registered)
+    assert contents.fingerprint is not None and contents.fingerprint.assessment == a.id
+    assert set(contents.fingerprint.rows) == set(requirement_lines(demo.read(SCORES)))

@@ -10,7 +10,27 @@ from maturity.cli.check import cmd_check, cmd_model, cmd_score, cmd_validate
 from maturity.cli.authority import cmd_digest, cmd_verify
 from maturity.cli.review import cmd_diff
 from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_import
+from maturity.cli.evidence import cmd_evidence_add
+from maturity.cli.announce import cmd_announce
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
+
+
+def _date(text: str):
+    """A YYYY-MM-DD option, inside the range data files accept."""
+    import datetime as dt
+
+    from maturity import i18n
+    from maturity.data.dates import check_date_range
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or len(text) != 10:
+        raise argparse.ArgumentTypeError(i18n.t("writers.bad_date", text=text))
+    why = check_date_range(day)
+    if why:
+        raise argparse.ArgumentTypeError(f"{i18n.t('writers.bad_date', text=text)}：{why}")
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +111,43 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file", metavar="FILE", help="评分表 .xlsx")
     q.add_argument("path", metavar="PATH", help="评估文件夹")
     q.set_defaults(func=cmd_sheet_import, command="sheet import")
+
+    p = sub.add_parser("evidence", help="证据登记：登记一项证据")
+    evidence_sub = p.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
+    q = evidence_sub.add_parser(
+        "add", parents=[common], help="登记一项证据：复制文件、计算 sha256、写入证据登记表",
+        description="把一项证据登记到 evidence/<机构代号>/register.yml（没有时新建）。文件在 evidence/<机构代号>/ 之外时复制到 "
+                    "evidence/<机构代号>/files/（不移动原文件，不覆盖同名的其他文件）；已在其中的文件按原位置登记。"
+                    "有任何问题时什么也不写。")
+    q.add_argument("file", nargs="?", metavar="FILE", help="证据文件（用 --url 登记网址时省略）")
+    q.add_argument("--organisation", required=True, help="机构代号，如 shili-zixun")
+    q.add_argument("--class", dest="confidentiality", required=True, choices=["public", "restricted", "confidential"],
+                   help="公开范围：public 公开（文件复制到网站）、restricted 受限、confidential 保密")
+    q.add_argument("--method", default="document_review",
+                   choices=["interview", "observation", "site_tour", "document_review", "system_demo"],
+                   help="采集方式（默认 document_review：文件与记录评审）")
+    q.add_argument("--title", help="标题（默认：文件名去掉扩展名；登记网址时必填）")
+    q.add_argument("--record-date", required=True, type=_date, metavar="YYYY-MM-DD",
+                   help="证据记录本身的日期（必填：申请日前 6 个月的运行证据按它核对，文件的修改时间不可靠）")
+    q.add_argument("--collected", type=_date, metavar="YYYY-MM-DD", help="采集日期（默认今天）")
+    q.add_argument("--id", help="证据编号（默认：登记表中下一个空闲的编号，如 E017）")
+    q.add_argument("--private", action="store_true",
+                   help="受限或保密证据存放在仓库之外（mkdocs.yml 的 private_evidence_dir），登记为 storage: private；"
+                        "文件不在该目录的 <机构代号>/ 下时复制到其 <机构代号>/files/")
+    q.add_argument("--url", help="登记网址而不是文件（不计算 sha256）")
+    q.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
+    q.set_defaults(func=cmd_evidence_add, command="evidence add")
+
+    p = sub.add_parser(
+        "announce", parents=[common], help="记录公示：写入 publication.yml 的 announcement，并给出异议截止日",
+        description="为专家组已复核确认（confirmed）、已到形成结论阶段的第三方评估记录公示（指南 8.4.2），"
+                    "异议截止日按工作日计算（法定节假日和调休按日历数据及 mkdocs.yml 的 holidays / workdays）。"
+                    "已有的公示不修改：相同时什么也不做，只缺等级时补上。")
+    p.add_argument("path", metavar="PATH", help="评估文件夹")
+    p.add_argument("--start", required=True, type=_date, metavar="YYYY-MM-DD", help="公示开始日期（不早于复核日期）")
+    p.add_argument("--days", type=int, help="公示期工作日数（默认：mkdocs.yml 的 announcement_days，不写入文件；给出时记为 working_days）")
+    p.add_argument("--level", type=int, help="公示等级 1–5（默认：推荐等级；不能高于推荐等级）")
+    p.set_defaults(func=cmd_announce)
     return parser
 
 

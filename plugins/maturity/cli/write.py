@@ -120,16 +120,23 @@ def cmd_sheet_import(args) -> int:
     register = repo.registers.get(a.organisation["id"])
     registered = register.items.keys() if register is not None else ()
     try:
-        changed = sheet.import_sheet(repo.model, a, Path(args.file), registered)
+        report = sheet.import_report(repo.model, a, Path(args.file), registered)
     except sheet.SheetError as exc:
         for p in exc.problems:
             print(f"{args.file}: {p}", file=sys.stderr)
         print("评分表有错误，scores.yml 未做任何修改。Nothing was written.", file=sys.stderr)
         return EXIT_INVALID
+    if not report.fingerprint:
+        print(f"{args.file}: {i18n.t('writers.sheet.no_fingerprint')}", file=sys.stderr)
+    for note in report.notes:
+        print(f"{args.file}: {note}", file=sys.stderr)
+    if report.kept:
+        print(i18n.t("writers.sheet.kept", n=len(report.kept), requirements="、".join(report.kept)))
+    changed = report.changed
     if changed:
         print(f"已更新 {len(changed)} 条要求：{'、'.join(changed)}")
     else:
-        print("评分表与 scores.yml 一致，没有修改。")
+        print("评分表与 scores.yml 一致，没有修改。" if not report.kept else i18n.t("writers.sheet.nothing_to_apply"))
     return EXIT_OK
 
 

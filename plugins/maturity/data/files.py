@@ -40,3 +40,36 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def copy_new(src: Path, dest: Path) -> str:
+    """Copy ``src`` to ``dest``, which must not exist; return the sha256 of the bytes written.
+
+    Never overwrites: the copy is made under a temporary name and then linked to ``dest``, which fails when
+    a file of that name has appeared meanwhile. A crash leaves no half-written ``dest``.
+    """
+    import hashlib
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    h = hashlib.sha256()
+    try:
+        with os.fdopen(fd, "wb") as f, src.open("rb") as source:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o666 & ~_umask())
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                h.update(chunk)
+                f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, dest)  # fails if dest exists: no overwrite, even in a race
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(dest):
+                raise FileExistsError(dest) from None
+            os.replace(tmp, dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return h.hexdigest()

@@ -226,18 +226,24 @@ def _scores_order(model: Model):
     return order
 
 
-def format_text(text: str, doc: Document, kind: str, model: Model) -> str:
+def format_text(text: str, doc: Document, kind: str, model: Model, data=None) -> str:
+    """``text`` (parsed as ``doc``) in the canonical layout, its comments kept.
+
+    ``data``: write these data instead of the document's own, with the comments the document's keys carry
+    (what a command that adds to a file writes: the added keys have no comments of their own).
+    """
     comments = read_comments(text, doc)
+    data = doc.data if data is None else data
     if kind == "scores":
         names = {ad.code: ad.name for ad in model.assessment_domains}
-        for code in doc.data:
+        for code in data:
             if (code,) not in comments.trailing and code in names:
                 comments.trailing[(code,)] = f"# {names[code]}"
         emitter = _Emitter(comments, _scores_order(model), lambda p: len(p) == 3 and p[1] == "requirements")
     else:
         emitter = _Emitter(comments, _schema_order(kind), lambda p: False)
     emitter.lines.extend(comments.header)
-    emitter.emit_mapping(doc.data, (), 0)
+    emitter.emit_mapping(data, (), 0)
     emitter.lines.extend(_indented(c, 0) for c in comments.before.get(("__end__",), []))
     return "\n".join(emitter.lines) + "\n"
 

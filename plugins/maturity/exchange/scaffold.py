@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maturity.data.files import write_atomic
+from maturity.i18n import shown
 from maturity.exchange.layout import SCHEMA_BASE, scalar, scores_text
 from maturity.data.model import Model
 
@@ -65,6 +66,11 @@ def record_text(n: NewAssessment) -> str:
     return "\n".join(lines) + "\n"
 
 
+def register_text(name: str) -> str:
+    """An empty evidence register of the organisation ``name`` (shown on one line: it is a comment)."""
+    return f"# yaml-language-server: $schema={SCHEMA_BASE}/evidence.schema.json\n# 证据登记：{shown(name)}\nitems: []\n"
+
+
 def create(root: Path, model: Model, n: NewAssessment, assessments_dir: str = "assessments", evidence_dir: str = "evidence") -> list[Path]:
     """Write the folder; refuse to touch anything that exists."""
     folder = root / assessments_dir / n.id
@@ -77,7 +83,6 @@ def create(root: Path, model: Model, n: NewAssessment, assessments_dir: str = "a
     written.append(folder / "scores.yml")
     register = root / evidence_dir / n.organisation_id / "register.yml"
     if not register.exists():
-        write_atomic(register, f"# yaml-language-server: $schema={SCHEMA_BASE}/evidence.schema.json\n"
-                               f"# 证据登记：{n.name}\nitems: []\n")
+        write_atomic(register, register_text(n.name))
         written.append(register)
     return written

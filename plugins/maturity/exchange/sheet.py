@@ -8,6 +8,11 @@ Every cell written from data is text, never a formula, and is read back exactly 
 exporting and importing an unchanged sheet is the identity. A formula a person typed into a
 column that is read, or an evidence id the organisation's register does not list, stops the
 import with the row and the column named.
+
+A sheet goes stale while ``scores.yml`` moves on: export records where it came from
+(:mod:`maturity.exchange.sheet_fingerprint`), and import keeps every change made in YAML since,
+applies what changed only in the sheet, and stops at a requirement changed on both sides. Cell notes
+(Excel comments) cannot be kept in YAML: import names each one instead of losing it unseen.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from maturity import i18n
 from maturity.data.assessment import Assessment
 from maturity.data.files import write_atomic, write_atomic_bytes
+from maturity.exchange import sheet_fingerprint as fingerprints
 from maturity.exchange.layout import score_line
 from maturity.data.model import Model
 from maturity.i18n import shown
@@ -124,7 +131,7 @@ def _workbook(model: Model, a: Assessment, rows: list[tuple[str, ...]]):
     ws = wb.active
     ws.title = SHEET
     _fill_scores(ws, model, rows)
-    _fill_meta(wb.create_sheet(META), model, a)
+    _fill_meta(wb.create_sheet(META), model, a, fingerprints.of_assessment(a, [row[COL_ID] for row in rows]))
     return wb
 
 
@@ -151,13 +158,20 @@ def _fill_scores(ws, model: Model, rows: list[tuple[str, ...]]) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _fill_meta(ws, model: Model, a: Assessment) -> None:
+def _fill_meta(ws, model: Model, a: Assessment, fingerprint: fingerprints.Fingerprint) -> None:
     about = (("评估编号", a.id), ("机构", a.organisation["name"]), ("申请等级", str(a.applied_level)), ("模型", model.id),
              ("填写方法", "只修改“得分”（下拉选择）、“证据编号”（多个用逗号分隔，须已在证据登记表中登记）和“说明”三列，"
                       "不要填写公式；导入：maturity sheet import 本文件 评估文件夹"))
     for n, (name, value) in enumerate(about, start=1):
         ws.cell(row=n, column=1, value=name)
         _put_text(ws.cell(row=n, column=2), value)
+    first = len(about) + 2  # after one empty row
+    for n, (name, value) in enumerate(fingerprints.rows_of(fingerprint), start=first):
+        _put_text(ws.cell(row=n, column=1), name)
+        _put_text(ws.cell(row=n, column=2), value)
+        if n > first:
+            ws.row_dimensions[n].hidden = True  # the heading stays visible: it says what is below
+    ws.protection.sheet = True  # without a password: against editing by accident, not against reading
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 80
 
@@ -181,12 +195,35 @@ class SheetRow:
     note: str
 
 
+@dataclass(frozen=True)
+class SheetContents:
+    rows: list[SheetRow]
+    fingerprint: fingerprints.Fingerprint | None  # None: exported before sheets carried one
+    notes: list[str]  # each cell note (Excel comment) of the score sheet, said with its row and column
+
+
 def read_sheet(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> list[SheetRow]:
     """Read and check every row; raise SheetError naming each bad row and column.
 
     ``registered`` holds the ids of the organisation's evidence register: the sheet may cite only those.
     """
-    rows = _sheet_cells(source)
+    return read_workbook(model, a, source, registered).rows
+
+
+def read_workbook(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> SheetContents:
+    """The rows (as :func:`read_sheet`), the fingerprint of the export and the cell notes of a sheet."""
+    cells = _workbook_cells(source)
+    rows = _rows_of(model, a, cells.rows, registered)
+    try:
+        fingerprint = fingerprints.read(cells.meta)
+    except ValueError as exc:
+        raise SheetError([str(exc)]) from exc
+    if fingerprint is not None and fingerprint.assessment != a.id:
+        raise SheetError([i18n.t("writers.sheet.other_assessment", exported=fingerprint.assessment, target=a.id)])
+    return SheetContents(rows, fingerprint, _notes(cells))
+
+
+def _rows_of(model: Model, a: Assessment, rows: list[tuple], registered: Collection[str]) -> list[SheetRow]:
     _check_header(rows)
     wanted = {r.id for r in model.requirements_at(a.applied_level)}
     known = frozenset(registered)
@@ -212,10 +249,17 @@ def read_sheet(model: Model, a: Assessment, source: Path, registered: Collection
     return out
 
 
-def _sheet_cells(source: Path) -> list[tuple]:
-    """The cells of the score sheet, row by row, each row as wide as HEADERS."""
+@dataclass(frozen=True)
+class _Cells:
+    rows: list[tuple]  # the score sheet, row by row, each row as wide as HEADERS
+    meta: list[tuple[str, str]]  # the texts of columns A and B of the 说明 sheet
+    notes: dict[str, str]  # cell reference -> the text of its note, on the score sheet
+
+
+def _workbook_cells(source: Path) -> _Cells:
+    """What import reads of a workbook."""
     try:
-        wb = _open_workbook(source)
+        wb, notes = _open_workbook(source)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
         raise SheetError([f"无法作为 .xlsx 文件打开（{type(exc).__name__}）。Not an xlsx workbook."]) from exc
     try:
@@ -224,28 +268,52 @@ def _sheet_cells(source: Path) -> list[tuple]:
         ws = wb[SHEET]
         ws.reset_dimensions()  # the size a file declares may be wrong: read every row it has
         try:
-            return list(ws.iter_rows(max_col=len(HEADERS)))
+            rows = list(ws.iter_rows(max_col=len(HEADERS)))
+            meta = []
+            if META in wb.sheetnames:
+                about = wb[META]
+                about.reset_dimensions()
+                meta = [(_cell_text(r[0].value).strip(), _cell_text(r[1].value).strip())
+                        for r in about.iter_rows(max_col=2) if len(r) == 2]
         except Exception as exc:
             raise SheetError([f"工作表“{SHEET}”无法读取（{type(exc).__name__}）。Sheet unreadable."]) from exc
+        return _Cells(rows, meta, notes.get(SHEET, {}))
     finally:
         wb.close()
 
 
 def _open_workbook(source: Path):
-    """``source`` opened read-only, formulas kept as formulas, every shared text exactly as stored.
+    """``source`` opened read-only, formulas kept as formulas, every shared text exactly as stored; with the
+    cell notes of each sheet ({sheet: {reference: text}}), which openpyxl does not read in read-only mode.
 
     Excel keeps the texts of a workbook in its shared-strings table; openpyxl's own reader deletes every
     "x005F_" there, which is not how the format escapes. Read raw, :func:`read_text` undoes the escapes.
     """
+    from openpyxl.comments.comment_sheet import CommentSheet
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
     from openpyxl.reader.excel import ExcelReader
-    from openpyxl.xml.constants import SHARED_STRINGS
+    from openpyxl.xml.constants import COMMENTS_NS, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
 
     class StoredTexts(ExcelReader):
+        notes: dict[str, dict[str, str]] | None = None
+
         def read_strings(self):
             part = self.package.find(SHARED_STRINGS)
             if part is not None:
                 with self.archive.open(part.PartName[1:]) as src:
                     self.shared_strings = _shared_strings(src)
+
+        def read_worksheets(self):
+            super().read_worksheets()
+            self.notes = {}
+            for sheet, rel in self.parser.find_sheets():
+                rels_path = get_rels_path(rel.target)
+                if rel.target not in self.valid_files or rels_path not in self.valid_files:
+                    continue
+                for r in get_dependents(self.archive, rels_path).find(COMMENTS_NS):
+                    for ref, comment in CommentSheet.from_tree(fromstring(self.archive.read(r.target))).comments:
+                        self.notes.setdefault(sheet.name, {})[ref] = comment.text or ""
 
     reader = StoredTexts(source, read_only=True, data_only=False)
     try:
@@ -253,7 +321,7 @@ def _open_workbook(source: Path):
     except BaseException:
         reader.archive.close()
         raise
-    return reader.wb
+    return reader.wb, reader.notes or {}
 
 
 def _shared_strings(src) -> list[str]:
@@ -353,21 +421,92 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _notes(cells: _Cells) -> list[str]:
+    """Each cell note of the score sheet, with its row, column and requirement, in sheet order."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    found = []
+    for ref, text in cells.notes.items():
+        try:
+            letter, n = coordinate_from_string(ref)
+        except ValueError:
+            continue
+        col = column_index_from_string(letter) - 1
+        column = HEADERS[col] if col < len(HEADERS) else letter
+        row = cells.rows[n - 1] if 0 < n <= len(cells.rows) else ()
+        rid = _cell_text(row[COL_ID].value).strip() if len(row) > COL_ID else ""
+        found.append(((n, col), i18n.t("writers.sheet.cell_note", row=n, column=column, requirement=rid or "—",
+                                        text=" ".join(text.split()))))
+    return [message for _, message in sorted(found)]
+
+
+@dataclass
+class ImportReport:
+    changed: list[str]  # requirements written into scores.yml
+    kept: list[str]  # changed in scores.yml since the export and not in the sheet: scores.yml kept as it is
+    notes: list[str]  # cell notes, which the import cannot keep (see _notes)
+    fingerprint: bool  # False: an older sheet, whose staleness cannot be told
+    stale: bool  # scores.yml changed since the export
+
+
 def import_sheet(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> list[str]:
     """Write the sheet's changes into scores.yml; return the ids of the requirements changed.
 
     ``registered``: the ids of the organisation's evidence register (see :func:`read_sheet`).
     """
-    rows = read_sheet(model, a, source, registered)
+    return import_report(model, a, source, registered).changed
+
+
+def import_report(model: Model, a: Assessment, source: Path, registered: Collection[str]) -> ImportReport:
+    """As :func:`import_sheet`, and what else the import found. SheetError for a requirement changed both in
+    scores.yml (since the export) and in the sheet: nothing is written then."""
+    contents = read_workbook(model, a, source, registered)
+    rows, fp = contents.rows, contents.fingerprint
+    path = a.folder / "scores.yml"
+    stale = fp is not None and fp.scores_sha256 != fingerprints.file_sha256(path)
+    report = ImportReport([], [], contents.notes, fp is not None, stale)
+    wanted, conflicts = [], []
+    for row in rows:
+        now = fingerprints.yaml_key(a, row.requirement)
+        sheet = fingerprints.row_key(row.score, row.evidence, row.note)
+        if now == sheet:
+            continue
+        exported = fp.rows.get(row.requirement) if stale else None
+        if exported is None or (now or fingerprints.empty_key()) == exported:  # changed in the sheet only (or nothing known of the export)
+            wanted.append(row)
+        elif sheet == exported:  # changed in scores.yml only: never undone by an old sheet
+            report.kept.append(row.requirement)
+        else:
+            conflicts.append(_conflict(model, a, row))
+    if conflicts:
+        raise SheetError(conflicts + [i18n.t("writers.sheet.conflicts_how")])
+    report.changed = _write_rows(model, a, wanted)
+    return report
+
+
+def _conflict(model: Model, a: Assessment, row: SheetRow) -> str:
+    s = a.scores.get(row.requirement)
+    yaml_now = _shown_entry(model, None if s is None or s.raw is None else s.value, s.evidence if s else (), s.note if s else "")
+    return i18n.t("writers.sheet.conflict", row=row.row, requirement=row.requirement, yaml=yaml_now,
+                  sheet=_shown_entry(model, row.score, row.evidence, row.note))
+
+
+def _shown_entry(model: Model, value, evidence, note: str) -> str:
+    score = model.scale_label(value) if value is not None else i18n.t("diff.unscored")
+    cited = ", ".join(evidence) if evidence else i18n.t("words.none")
+    if note:
+        return i18n.t("writers.sheet.entry_note", score=score, evidence=cited, note=note)
+    return i18n.t("writers.sheet.entry", score=score, evidence=cited)
+
+
+def _write_rows(model: Model, a: Assessment, rows: list[SheetRow]) -> list[str]:
+    """Change the lines of these requirements in scores.yml (all or none); return their ids."""
     doc = a.scores_doc
     path = a.folder / "scores.yml"
     lines = path.read_text(encoding="utf-8").split("\n")
     changed, problems = [], []
     for row in rows:
         old = a.scores.get(row.requirement)
-        if old and old.value == row.score and (old.raw is None) == (row.score is None) \
-                and tuple(old.evidence) == row.evidence and old.note == row.note:
-            continue
         req = model.requirement(row.requirement)
         pointer = (req.assessment_domain, "requirements", row.requirement)
         if pointer not in doc.keys:
