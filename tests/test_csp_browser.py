@@ -201,8 +201,9 @@ def test_every_hostile_page_has_the_policy(hostile):
         policies = [m for m in doc.find_all("meta") if (m.get("http-equiv") or "").lower() == "content-security-policy"]
         assert len(policies) == 1 and head is not None and policies[0].parent is head, path
         script_src = next(p.split()[1:] for p in policies[0].get("content").split(";") if p.split()[0] == "script-src")
-        # Only the theme's two inline scripts are allowed: no payload got a hash.
-        assert len(script_src) == 3 and script_src[0] == "'self'", f"{path}: {script_src}"
+        # Only the theme's two inline scripts are allowed: no payload got a hash (an evidence viewer has none at all).
+        allowed = 1 if path.relative_to(hostile.site).as_posix().startswith("evidence/") else 3
+        assert len(script_src) == allowed and script_src[0] == "'self'", f"{path}: {script_src}"
 
 
 def test_no_payload_runs_on_any_hostile_page(driver, hostile_url, hostile):

@@ -460,10 +460,13 @@ def test_public_evidence_is_copied_and_restricted_is_not(built, site, published)
                     leaks = [p.relative_to(site).as_posix() for p, t in texts.items() if line in t]
                     assert leaks == [], f"text of {item['class']} evidence {org}/{item['file']} found in {leaks}"
     assert public > 0 and secret > 0
-    # everything under site/evidence/ is a public evidence file of a register
+    # everything under site/evidence/ is a public evidence file of a register, or the viewer of a public text file
     for p in (site / "evidence").rglob("*"):
         if p.is_file():
             org, rel = p.relative_to(site / "evidence").as_posix().split("/", 1)
+            if rel.endswith((".md.html", ".txt.html", ".csv.html")):
+                assert p.with_suffix("").is_file(), f"{p}: a viewer without its file"
+                rel = rel.removesuffix(".html")
             register = read_yaml(built.root / "evidence" / org / "register.yml")
             item = next((i for i in register["items"] if i.get("file") == rel), None)
             assert item is not None and item["class"] == "public", f"{p} is not public evidence"
@@ -657,3 +660,83 @@ def test_footer_carries_the_filing_numbers_with_their_official_links(pages):
         links = {a.text.strip(): a.get("href") for a in footer.find_all("a")}
         assert links.get("京ICP备00000000号-1") == "https://beian.miit.gov.cn/", links
         assert links.get("京公网安备11010802000000号") == "https://beian.mps.gov.cn/#/query/webSearch?code=11010802000000"
+
+
+# --- screens and paper (issue "Results that cannot mislead", 6) ------------------------------------
+
+
+def test_list_pages_hide_the_table_of_contents_and_reports_keep_it(pages):
+    def toc_hidden(key: str) -> bool:
+        sidebar = pages[key].find("div", cls="md-sidebar--secondary")
+        assert sidebar is not None, key
+        return "hidden" in sidebar.attrs
+
+    for key in ("assessments/index.html", "certificates/index.html", "verify/index.html"):
+        assert toc_hidden(key), f"{key}: the empty table of contents takes a column beside the list"
+    assert not toc_hidden("assessments/2026-shili-zixun/index.html")
+
+
+def test_folder_writer_writes_what_the_page_hides(repo, tmp_path):
+    from maturity.publish import build_site
+    from maturity.publish.writer import page_markdown, write_site
+
+    head = page_markdown('标题 "引号"', "<p>x</p>", ("toc", "navigation")).split("---")[1]
+    assert read_yaml_text(head) == {"title": '标题 "引号"', "hide": ["toc", "navigation"]}
+    site = build_site(repo)
+    write_site(site, tmp_path)
+    index = (tmp_path / "assessments/index.md").read_text(encoding="utf-8")
+    assert read_yaml_text(index.split("---")[1])["hide"] == ["toc"]
+    report = (tmp_path / "assessments/2026-shili-zixun/index.md").read_text(encoding="utf-8")
+    assert "hide" not in read_yaml_text(report.split("---")[1])
+    viewers = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "evidence").rglob("*.html"))
+    assert "evidence/shili-zixun/files/E001.md.html" in viewers, "the folder writer gets the evidence viewers too"
+
+
+def read_yaml_text(text: str):
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def test_public_text_evidence_has_a_utf8_viewer(built, site, published, pages):
+    from maturity.publish import csp
+
+    viewers = sorted((site / "evidence").rglob("*.html"))
+    originals = sorted(p for p in (site / "evidence").rglob("*") if p.suffix in (".md", ".txt", ".csv"))
+    assert originals and [p.with_suffix(p.suffix + ".html") for p in originals] == viewers
+    for viewer in viewers:
+        original = viewer.with_suffix("")
+        raw = viewer.read_text(encoding="utf-8")
+        assert raw.startswith("<!doctype html>") and '<meta charset="utf-8">' in raw.split("</head>")[0]
+        _inline, head = csp.read(raw)
+        assert head.has_policy, f"{viewer}: no Content-Security-Policy of its own"
+        doc = pages[viewer.relative_to(site).as_posix()]
+        assert doc.find("pre").text == original.read_text(encoding="utf-8"), "the text, escaped, as it is"
+        assert [a.get("href") for a in doc.find_all("a")] == [original.name], "a link to the original"
+        sheet = doc.find("link", rel="stylesheet").get("href")
+        assert (viewer.parent / sheet).resolve() == (site / "assets/maturity/maturity.css").resolve()
+        assert "示例评估管理机构" in doc.text
+    # the reports link text evidence to its viewer, other files as they are
+    body = article(report_doc(pages, "2026-shili-zixun"))
+    target = resolve("assessments/2026-shili-zixun/index.html", body.by_id("ev-E017").find("a").get("href"))
+    assert target == "evidence/shili-zixun/files/E017.md.html"
+
+
+def test_reports_and_certificates_name_the_authority_on_paper(pages):
+    for key in ("assessments/2026-shili-zixun/index.html", "assessments/2026-shili-pingtai/index.html",
+                "certificates/ZXGJ-2026-0012/index.html"):
+        header = article(pages[key]).find("p", cls="mt-print-header")
+        assert header is not None and "mt-print-only" in header.classes, key
+        assert "示例评估管理机构" in header.text, key
+
+
+def test_search_dialog_override_differs_from_the_theme_only_by_its_name():
+    """Our copy of Material's search partial must follow the theme's: fails when an upgrade changes it."""
+    import material
+
+    theme = (Path(material.__file__).parent / "templates/partials/search.html").read_text(encoding="utf-8")
+    ours = (PROJECT / "plugins/maturity/publish/overrides/partials/search.html").read_text(encoding="utf-8")
+    strip = lambda text: re.sub(r"\{#.*?#\}\n?", "", text, flags=re.S)  # noqa: E731
+    named = strip(ours).replace(" aria-label=\"{{ lang.t('search') }}\"", "", 1)
+    assert 'role="dialog" aria-label=' in ours
+    assert named == strip(theme)

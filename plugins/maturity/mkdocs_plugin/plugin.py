@@ -9,7 +9,6 @@ HTML page to :mod:`maturity.publish.csp` for its Content-Security-Policy.
 from __future__ import annotations
 
 import html
-import json
 import logging
 from importlib import resources
 from pathlib import Path
@@ -29,6 +28,7 @@ from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.publish import Page, Site, csp
 from maturity.publish.urls import ASSET_DIR
 from maturity.publish.views import footer_values
+from maturity.publish.writer import front_matter
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -96,7 +96,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             files.append(File.generated(config, asset.path, content=asset.content))
         for p in site.pages:
             # MkDocs' theme templates print the title unescaped (<title>, header): it must be HTML already.
-            stub = f"---\ntitle: {_yaml_string(html.escape(p.title))}\n---\n"
+            stub = front_matter(html.escape(p.title), p.hide)
             files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
         for copy in site.copies:
             # Evidence is copied as it is, whatever its name: a public "x.md" must not become a page.
@@ -161,7 +161,3 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
                 server.watch(str(self.settings.model))
         return server
 
-
-def _yaml_string(text: str) -> str:
-    """A YAML double-quoted scalar: JSON's string syntax is valid YAML and escapes everything."""
-    return json.dumps(" ".join(text.split()), ensure_ascii=False)

@@ -19,20 +19,22 @@ from maturity import i18n
 from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
-from maturity.publish import badges, feed, outputs, records, richtext, urls, views
+from maturity.publish import badges, feed, outputs, records, richtext, urls, viewer, views
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
 from maturity.scoring import display, exact
 from maturity.settings import Settings
 
 STATIC = ("maturity.css", "maturity.js")
+# The list pages leave out the table of contents: its column would sit empty beside their wide tables.
+LIST_HIDE = ("toc",)
 # The sections of the certificates page, by status: (anchor, statuses, with a "since / why" column).
 CERTIFICATE_SECTIONS = (("valid", ("valid",), False), ("surveillance_overdue", ("surveillance_overdue",), True),
                         ("suspended", ("suspended",), True), ("history", ("expired", "revoked"), True))
 
 
-def public_evidence_files(repo: Repository, published: list[Assessment]) -> list[Copy]:
-    """Public evidence cited by published assessments — and nothing else."""
+def public_evidence(repo: Repository, published: list[Assessment]) -> dict[str, tuple]:
+    """Public evidence cited by published assessments — and nothing else: site path -> (item, organisation name)."""
     out = {}
     for a in published:
         register = repo.registers.get(a.organisation["id"])
@@ -42,8 +44,18 @@ def public_evidence_files(repo: Repository, published: list[Assessment]) -> list
         for ref in sorted(cited):
             item = register.items.get(ref)
             if item and item.publishable and item.path is not None and item.file:
-                out[urls.evidence_site_path(register.organisation, item.file)] = item.path
-    return [Copy(path, source) for path, source in sorted(out.items())]
+                out.setdefault(urls.evidence_site_path(register.organisation, item.file), (item, a.organisation["name"]))
+    return out
+
+
+def public_evidence_files(repo: Repository, published: list[Assessment]) -> list[Copy]:
+    return [Copy(path, item.path) for path, (item, _) in sorted(public_evidence(repo, published).items())]
+
+
+def evidence_link(org: str, file: str) -> str:
+    """Where a report links a public evidence file: to its viewer for text (shown in UTF-8), else to the file."""
+    path = urls.evidence_site_path(org, file)
+    return viewer.viewer_path(path) if viewer.is_text(file) else path
 
 
 def environment(settings: Settings) -> jinja2.Environment:
@@ -117,7 +129,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     site.assets.extend(static_assets())
 
     def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
-               **context) -> None:
+               hide: tuple[str, ...] = (), **context) -> None:
         links.current = src_uri
         try:
             html = env.get_template(template).render(**common, **context)
@@ -126,7 +138,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
                                                     page=src_uri, error=f"{type(exc).__name__}: {exc}"))
             return
-        site.pages.append(Page(src_uri, title, html, tuple(toc), search_html))
+        site.pages.append(Page(src_uri, title, html, tuple(toc), search_html, hide))
 
     for a in concluded:
         result = repo.results[a.id]
@@ -134,14 +146,14 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         render(urls.assessment_uri(a.id), "report.html", i18n.t("page.report_title", name=a.organisation["name"]),
                _toc(REPORT_TOC), search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
                evidence=views.evidence_cited(a, register), rows=views.requirement_rows(model, a),
-               timeline=views.timeline(a), charts=views.report_charts(model, a, result), evidence_path=urls.evidence_site_path)
+               timeline=views.timeline(a), charts=views.report_charts(model, a, result), evidence_link=evidence_link)
     for a in in_progress:
         render(urls.assessment_uri(a.id), "progress.html", i18n.t("page.progress_title", name=a.organisation["name"]),
                _toc(PROGRESS_TOC), search_template="progress_search.html", source=a.record_doc.path, a=a,
                timeline=views.timeline(a), reviews=a.record.get("document_reviews", []))
 
     render(urls.ASSESSMENTS_INDEX, "index.html", i18n.t("page.index_title"), search_template="index_search.html",
-           concluded=concluded, in_progress=in_progress)
+           hide=LIST_HIDE, concluded=concluded, in_progress=in_progress)
 
     by_org: dict[str, list[Assessment]] = {}
     for a in concluded + in_progress:
@@ -156,9 +168,10 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                assessments=items, current=current)
 
     render(urls.CERTIFICATES_INDEX, "certificates.html", i18n.t("page.certificates_title"), toc=_certificates_toc(public),
-           sections=CERTIFICATE_SECTIONS)
-    render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), level_names={str(lv.level): lv.name for lv in model.levels},
-           status_names=i18n.labels("status"), pages=settings.pages)
+           hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
+    render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), hide=LIST_HIDE,
+           level_names={str(lv.level): lv.name for lv in model.levels}, status_names=i18n.labels("status"),
+           pages=settings.pages)
     for r in certified:
         cert = r.standing.certificate
         record = records.certificate_record(r, model, settings)
@@ -169,7 +182,9 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                json_path=urls.certificate_json_path(cert.number))
     site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, model, settings, today).dumps()))
     site.assets.append(Asset(urls.FEED, feed.atom_feed(public, model, today, site_settings)))
-    site.copies.extend(public_evidence_files(repo, concluded))
+    evidence = public_evidence(repo, concluded)
+    site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
+    site.assets.extend(viewer.viewer_assets(env, evidence))
     site.fragments["overview"] = lambda src_uri: overview_html(repo, env, concluded, in_progress, public, src_uri)
     site.diagnostics.extend(outputs.check(site, settings.templates_dir))
     return site

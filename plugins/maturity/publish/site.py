@@ -21,6 +21,9 @@ class Page:
     # What the site's search index should see, when not the whole page: a report's requirement
     # tables would make the index huge and slow to build, while names and conclusions suffice.
     search_html: str | None = None
+    # What the theme should leave out around this page (Material's front matter ``hide``): the list pages
+    # hide the table of contents, whose empty column would squeeze their tables.
+    hide: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,17 @@ from maturity.data.files import write_atomic, write_atomic_bytes
 from maturity.publish.site import Site
 
 
-def page_markdown(title: str, html: str) -> str:
-    # JSON's string syntax is a valid YAML double-quoted scalar and escapes everything.
-    return f"---\ntitle: {json.dumps(' '.join(title.split()), ensure_ascii=False)}\n---\n\n<div class=\"maturity-page\" markdown=\"0\">\n{html}\n</div>\n"
+def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
+    """A page's YAML front matter: its title and what the theme should hide (Material's ``hide``)."""
+    # JSON's string syntax is a valid YAML double-quoted scalar (a JSON list a YAML flow sequence) and escapes everything.
+    lines = [f"title: {json.dumps(' '.join(title.split()), ensure_ascii=False)}"]
+    if hide:
+        lines.append(f"hide: {json.dumps(list(hide))}")
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def page_markdown(title: str, html: str, hide: tuple[str, ...] = ()) -> str:
+    return f"{front_matter(title, hide)}\n<div class=\"maturity-page\" markdown=\"0\">\n{html}\n</div>\n"
 
 
 def write_site(site: Site, out: Path) -> list[Path]:
@@ -34,7 +42,7 @@ def write_site(site: Site, out: Path) -> list[Path]:
         changed.append(target)
 
     for page in site.pages:
-        put(page.src_uri, page_markdown(page.title, page.html))
+        put(page.src_uri, page_markdown(page.title, page.html, page.hide))
     for asset in site.assets:
         put(asset.path, asset.content)
     for copy in site.copies:
@@ -47,4 +55,4 @@ def write_site(site: Site, out: Path) -> list[Path]:
     return changed
 
 
-__all__ = ["page_markdown", "write_site", "write_atomic"]
+__all__ = ["front_matter", "page_markdown", "write_site", "write_atomic"]

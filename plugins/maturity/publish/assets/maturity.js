@@ -277,7 +277,21 @@
   // For tests and for other pages of the site that want the same matching.
   window.maturityVerify = {normalise: normalise, compact: compact, find: find};
 
+  // A table or code block wider than the screen scrolls sideways: keyboard users must be able to reach it (WCAG 2.1.1).
+  function focusScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".md-typeset__scrollwrap, .md-typeset pre > code"), function (el) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-mt-scroller", "1");
+      } else if (el.hasAttribute("data-mt-scroller")) {  // only a tab stop this script added is taken back
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-mt-scroller");
+      }
+    });
+  }
+  window.addEventListener("resize", focusScrollers);
   function init() {
+    focusScrollers();
     Array.prototype.forEach.call(document.querySelectorAll("form[data-mt-verify]"), setupVerify);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-mt-sortable]"), makeSortable);
     Array.prototype.forEach.call(document.querySelectorAll("[data-mt-filter], [data-mt-filter-col]"), function (el) {
@@ -286,6 +300,10 @@
       el.addEventListener("change", function () { applyFilters(id); });
     });
   }
+  // Paper shows every capability domain, also one a reader folded on screen.
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details.mt-domain"), function (d) { d.open = true; });
+  });
   // Material's instant navigation replaces the page without a load event.
   if (window.document$ && window.document$.subscribe) { window.document$.subscribe(init); }
   else if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
