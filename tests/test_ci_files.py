@@ -244,7 +244,7 @@ def test_github_comment_is_one_sticky_comment(tmp_path):
     assert second["calls"][-1] == ["PATCH", "repos/authority/assessments/issues/comments/103"]
     long = post("表" * 70_000)  # longer than a comment may be: cut, with a word on where the rest is
     body = long["comments"][3]["body"]
-    assert len(body) < 65_536 and body.endswith("（内容过长，已截断；完整内容见本次运行的作业摘要 job summary）\n")
+    assert len(body) < 65_536 and body.endswith("（内容过长，已截断；完整内容见本次运行的作业汇总 job summary）\n")
 
 
 # --- what the GitLab pipeline promises ---------------------------------------------------------------------
