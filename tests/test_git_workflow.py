@@ -555,17 +555,35 @@ def test_fmt_leaves_a_file_with_a_yaml_error_alone(tmp_path):
 
 
 # --- CI workflow and pre-commit hooks ---------------------------------------------------------------------------
-def maturity_commands() -> list[tuple[str, list[str]]]:
-    """Every ``maturity …`` command line in the CI workflow and the pre-commit hooks."""
+# A shell line up to its first redirection, pipe or `&&`; and the CI systems' variables.
+SHELL_TAIL = re.compile(r"\s+(?:>>?|\||&&|;)(?:\s|$).*$")
+CI_VARIABLE = re.compile(r"\$\{\{[^}]*\}\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _commands_in(script: str) -> list[list[str]]:
+    """The ``maturity …`` command lines of a shell script, each variable standing for a branch name."""
     found = []
-    workflow = yaml.safe_load((PROJECT / ".github" / "workflows" / "maturity.yml").read_text(encoding="utf-8"))
-    for job in workflow["jobs"].values():
-        for step in job["steps"]:
-            for line in (step.get("run") or "").splitlines():
-                line = line.split(">>")[0].strip()
-                if line.startswith("maturity "):
-                    line = re.sub(r"\$\{\{[^}]*\}\}", "main", line)
-                    found.append(("maturity.yml", shlex.split(line)[1:]))
+    for line in script.splitlines():
+        line = SHELL_TAIL.sub("", line.strip())
+        if line.startswith("maturity "):
+            found.append(shlex.split(CI_VARIABLE.sub("main", line))[1:])
+    return found
+
+
+def maturity_commands() -> list[tuple[str, list[str]]]:
+    """Every ``maturity …`` command line in the CI files (GitHub/Gitea/Forgejo and GitLab) and the pre-commit hooks."""
+    found = []
+    for path in sorted((PROJECT / ".github" / "workflows").glob("*.yml")):
+        workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for job in workflow["jobs"].values():
+            for step in job["steps"]:
+                found += [(path.name, args) for args in _commands_in(step.get("run") or "")]
+    gitlab = yaml.safe_load((PROJECT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    for name, job in gitlab.items():
+        if isinstance(job, dict) and name not in ("workflow", "variables"):
+            for key in ("before_script", "script", "after_script"):
+                for entry in job.get(key) or []:
+                    found += [(f".gitlab-ci.yml {name}", args) for args in _commands_in(entry)]
     hooks = yaml.safe_load((PROJECT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     for hook in hooks:
         assert hook["pass_filenames"] is False and hook["language"] == "python"

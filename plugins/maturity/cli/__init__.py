@@ -44,12 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="发布前的总检查：与 mkdocs build --strict 的结论相同（数据、计分、全部页面和文件）")
     p.add_argument("path", nargs="?", default=".", metavar="PATH", help="仓库根目录（默认当前目录）")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
+                   help="github：GitHub Actions 标注；gitlab：GitLab Code Quality 报告（JSON，输出到标准输出）")
     p.set_defaults(func=cmd_check, paths=None)
 
     p = sub.add_parser("validate", parents=[common], help="只检查评估数据（快），列出全部问题")
     p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录、评估文件夹或其中的数据文件（默认当前目录）")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
+                   help="github：GitHub Actions 标注；gitlab：GitLab Code Quality 报告（JSON，输出到标准输出）")
     p.add_argument("--strict", action="store_true", help="警告也算失败（与 maturity check、mkdocs build --strict 一致）")
     p.set_defaults(func=cmd_validate)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from collections import Counter
 from pathlib import Path
 
 from maturity.data.assessment import RECORD
-from maturity.diagnostics import Diagnostic
+from maturity.diagnostics import Diagnostic, Severity
 from maturity.repository import DisplayPath, Repository, find_assessment_folders, load_repository
 from maturity.settings import CONFIG_FILE, Settings, load_settings
 
@@ -76,6 +78,29 @@ def github_annotation(d: Diagnostic) -> str:
         return s.replace(":", "%3A").replace(",", "%2C") if prop else s
     kind = "error" if d.is_error else "warning" if d.is_warning else "notice"
     return f"::{kind} file={esc(d.path, True)},line={max(d.line, 1)},col={max(d.column, 1)},title={esc(d.code, True)}::{esc(d.message)}"
+
+
+# GitLab's Code Quality severities. Warnings fail the gate too (strict), so they are more than "minor".
+GITLAB_SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE: "info"}
+
+
+def gitlab_code_quality(diagnostics) -> list[dict]:
+    """Diagnostics as a GitLab Code Quality report: the subset of the Code Climate format GitLab reads.
+
+    The merge request widget lists the findings that are new against the target branch's report, matched
+    by fingerprint. The fingerprint leaves the line out, so a finding that only moved (lines added above it)
+    is not "new"; identical findings in one file are told apart by their order.
+    """
+    seen: Counter = Counter()
+    report = []
+    for d in diagnostics:
+        key = "\0".join((d.code, d.path, d.message))
+        seen[key] += 1
+        fingerprint = hashlib.md5(f"{key}\0{seen[key]}".encode("utf-8"), usedforsecurity=False).hexdigest()
+        report.append({"description": f"{d.code} {d.message}", "check_name": d.code, "fingerprint": fingerprint,
+                       "severity": GITLAB_SEVERITY[d.severity],
+                       "location": {"path": d.path, "lines": {"begin": max(d.line, 1)}}})
+    return report
 
 
 def missing_paths(args) -> bool:

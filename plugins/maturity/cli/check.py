@@ -8,7 +8,7 @@ from pathlib import Path
 
 from maturity.exchange import report
 from maturity import gate, i18n
-from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, load, missing_paths, settings_of
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, gitlab_code_quality, load, missing_paths, settings_of
 from maturity.diagnostics import Severity
 from maturity.cli._common import display_path
 from maturity.data.registry import load_registry
@@ -37,7 +37,7 @@ def cmd_check(args) -> int:
         print(i18n.t(key, assessments=len(publication.repo.assessments), pages=pages, files=files,
                      errors=_count(publication.diagnostics, Severity.ERROR),
                      warnings=_count(publication.diagnostics, Severity.WARNING)),
-              file=sys.stderr if args.format == "github" else sys.stdout)
+              file=sys.stderr if args.format in MACHINE else sys.stdout)
     return EXIT_INVALID if failures else EXIT_OK
 
 
@@ -58,7 +58,7 @@ def cmd_validate(args) -> int:
         key = "cli.validate_summary_unread" if repo.unread else "cli.validate_summary"
         summary = i18n.t(key, assessments=len(repo.assessments) + len(repo.unread), unread=len(repo.unread),
                          errors=errors, warnings=warnings)
-        print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
+        print(summary, file=sys.stderr if args.format in MACHINE else sys.stdout)
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -87,7 +87,17 @@ def _categories(fmt: str) -> int:
     return EXIT_OK
 
 
+# Formats whose standard output a CI system reads: the summary line goes to standard error.
+MACHINE = ("github", "gitlab")
+
+
 def _print(diagnostics, fmt: str) -> None:
+    if fmt == "gitlab":
+        # The report on standard output (redirected to the artifact), the usual lines in the job log.
+        for d in diagnostics:
+            print(d, file=sys.stderr)
+        print(json.dumps(gitlab_code_quality(diagnostics), ensure_ascii=False, indent=2))
+        return
     for d in diagnostics:
         print(github_annotation(d) if fmt == "github" else str(d))
 
