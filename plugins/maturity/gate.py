@@ -42,12 +42,14 @@ class Publication:
         return sorted(self.repo.invalid_assessments() | set(self.repo.unread))
 
 
-def git_history(settings: Settings, model) -> tuple[History | None, str | None]:
-    """The report pages' git history and the commit built from (None, None when the option is off)."""
-    if not settings.history or model is None:
+def git_history(settings: Settings, models) -> tuple[History | None, str | None]:
+    """The report pages' git history and the commit built from (None, None when the option is off).
+
+    ``models``: the repository's Registry (or one Model)."""
+    if not settings.history or models is None:
         return None, None
     head = gitrepo.head_commit(settings.root)
-    history = load_history(settings.root, model, settings.assessments_dir)
+    history = load_history(settings.root, models, settings.assessments_dir)
     return history, (head if history.available else None)
 
 
@@ -64,7 +66,7 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     repo = load_repository(settings, display_base=display_base, cache=cache)
     if repo.model is None:
         return Publication(settings, repo, None, list(repo.diagnostics))
-    found_history, commit = history(settings, repo.model)
+    found_history, commit = history(settings, repo.registry or repo.model)
     site = build_site(repo, history=found_history, commit=commit)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))

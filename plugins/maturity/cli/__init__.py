@@ -12,6 +12,7 @@ from maturity.cli.review import cmd_diff
 from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_import
 from maturity.cli.evidence import cmd_evidence_add
 from maturity.cli.announce import cmd_announce
+from maturity.cli.models import cmd_migrate
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
 
@@ -64,8 +65,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--categories", action="store_true", help="列出机构分类代码（assessment.yml 的 organisation.category）")
     p.add_argument("--list", action="store_true", help="列出本站已知的全部模型（编号@版本、状态）")
-    p.add_argument("ref", nargs="?", metavar="MODEL", help="只显示这个模型：编号或 编号@版本（默认：站点的默认模型）")
+    p.add_argument("ref", nargs="*", metavar="MODEL",
+                   help="只显示这个模型：编号或 编号@版本（默认：站点的默认模型）；diff OLD NEW：两个模型（或版本）之间的变化")
     p.set_defaults(func=cmd_model)
+
+    p = sub.add_parser("migrate", parents=[common], help="把评估改用另一个模型（或版本）：沿用条文未变的要求的得分，其余待评分",
+                       description="沿用目标模型中条文未变的要求的得分、证据和说明；条文改动的要求保留证据和说明、改为待评分；"
+                                   "新增的要求待评分；目标模型在本等级不再有的要求列出其得分和说明（git 历史中仍在）。"
+                                   "已发证的评估不迁移：证书始终对应发证时的模型版本。有任何问题时什么也不写。")
+    p.add_argument("path", metavar="PATH", help="评估文件夹")
+    p.add_argument("--to", required=True, metavar="MODEL", help="目标模型：编号、编号@版本或模型文件路径")
+    p.add_argument("--dry-run", action="store_true", help="只列出将发生的变化，不写文件")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("new", parents=[common], help="新建评估文件夹（全部要求已列出，待评分）")
     p.add_argument("id", help="评估编号，如 2026-example-consulting")

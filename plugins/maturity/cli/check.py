@@ -120,12 +120,12 @@ def cmd_score(args) -> int:
         own = [d for d in repo.diagnostics if d.path in repo.own_paths(a)]
         items.append((a, repo.results.get(a.id), own))
     if args.format == "json":
-        data = [report.result_json(repo.model, a, r, own) for a, r, own in items]
+        data = [report.result_json(a.model or repo.model, a, r, own) for a, r, own in items]
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     else:
         for d in repo.errors:
             print(d, file=sys.stderr)
-        print("\n\n".join(report.result_text(repo.model, a, r) for a, r, _ in items))
+        print("\n\n".join(report.result_text(a.model or repo.model, a, r) for a, r, _ in items))
     return EXIT_INVALID if repo.errors else EXIT_OK
 
 
@@ -138,10 +138,21 @@ def cmd_model(args) -> int:
         print(d, file=sys.stderr)
     if args.list:
         return _models(registry, args.format)
-    model = registry.resolve(args.ref)
+    refs = args.ref or []
+    if refs[:1] == ["diff"]:
+        if len(refs) != 3:
+            print(i18n.t("model_diff.usage"), file=sys.stderr)
+            return EXIT_USAGE
+        from maturity.cli.models import cmd_model_diff
+        return cmd_model_diff(args, refs[1], refs[2])
+    if len(refs) > 1:
+        print(i18n.t("model_diff.usage"), file=sys.stderr)
+        return EXIT_USAGE
+    ref = refs[0] if refs else None
+    model = registry.resolve(ref)
     if model is None:
-        if args.ref:
-            print(i18n.t("cli.unknown_model", ref=args.ref, known="、".join(m.key for m in registry.listed())), file=sys.stderr)
+        if ref:
+            print(i18n.t("cli.unknown_model", ref=ref, known="、".join(m.key for m in registry.listed())), file=sys.stderr)
             return EXIT_USAGE
         return EXIT_INVALID
     if args.format == "json":

@@ -93,7 +93,7 @@ def cmd_sheet_export(args) -> int:
     repo, a, code = _one_assessment(args)
     if a is None:
         return code
-    model = repo.model
+    model = a.model
     dest = Path(args.output) if args.output else Path(f"{a.id}-评分表.xlsx")
     if dest.exists() and not args.force:
         print(f"maturity sheet export: {dest} 已存在；使用 --force 覆盖。Exists; use --force.", file=sys.stderr)
@@ -120,7 +120,7 @@ def cmd_sheet_import(args) -> int:
     register = repo.registers.get(a.organisation["id"])
     registered = register.items.keys() if register is not None else ()
     try:
-        report = sheet.import_report(repo.model, a, Path(args.file), registered)
+        report = sheet.import_report(a.model, a, Path(args.file), registered)
     except sheet.SheetError as exc:
         for p in exc.problems:
             print(f"{args.file}: {p}", file=sys.stderr)

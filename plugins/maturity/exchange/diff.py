@@ -65,6 +65,7 @@ class AssessmentDiff:
     status: str  # added, removed, changed
     name: str
     organisation_id: str = ""
+    model: Model | None = None  # the model the assessment is assessed against (the new side's, else the old's)
     old_path: str | None = None
     new_path: str | None = None
     old_applied: int | None = None
@@ -194,10 +195,11 @@ def _register_data(repo: Repository, org: str):
     return register.document.data if register is not None and register.document is not None else None
 
 
-def _compare_one(model: Model, old: Repository, new: Repository, a_old, a_new) -> AssessmentDiff:
+def _compare_one(default: Model, old: Repository, new: Repository, a_old, a_new) -> AssessmentDiff:
     some = a_new or a_old
+    model = (a_new.model if a_new is not None and a_new.model else None) or (a_old.model if a_old else None) or default
     d = AssessmentDiff(some.id, "added" if a_old is None else "removed" if a_new is None else "changed",
-                       some.organisation["name"], organisation_id=some.organisation["id"])
+                       some.organisation["name"], organisation_id=some.organisation["id"], model=model)
     r_old = old.results.get(a_old.id) if a_old else None
     r_new = new.results.get(a_new.id) if a_new else None
     if a_old:

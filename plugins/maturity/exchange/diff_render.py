@@ -74,6 +74,7 @@ def render_text(rd: RepositoryDiff) -> str:
     if not rd.assessments and not rd.registers:
         out.append(t("nothing"))
     for d in rd.assessments:
+        model = d.model or rd.model
         out += ["", f"{d.id} {d.name}（{_status(d)}）", f"  {'⚠ ' if d.conformity_changed else ''}{headline(model, d)}"]
         out += [f"  ⚠ {c.text()}" for c in d.changes if c.warn]
         if d.old_path and d.new_path and d.old_path != d.new_path:
@@ -122,6 +123,7 @@ def render_markdown(rd: RepositoryDiff) -> str:
     if not rd.assessments and not rd.registers:
         out.append(t("nothing"))
     for d in rd.assessments:
+        model = d.model or rd.model
         out += [f"### {d.id} {_md(d.name)}（{_status(d)}）", ""]
         line = headline(model, d)
         out += [f"> **⚠️ {line}**" if d.conformity_changed else f"> {line}", ""]
@@ -183,7 +185,8 @@ def to_json(rd: RepositoryDiff) -> dict:
             "conforms": {"old": d.old_conforms, "new": d.new_conforms},
             "recommended_level": {"old": d.old_recommended, "new": d.new_recommended},
             "conformity_changed": d.conformity_changed,
-            "headline": headline(model, d),
+            "model": (d.model or model).key,
+            "headline": headline(d.model or model, d),
             "scores": [{"requirement": s.requirement, "domain": s.domain, "text": s.text, "old": fig(s.old), "new": fig(s.new)} for s in d.scores],
             "evidence": [{"requirement": e.requirement, "added": list(e.added), "removed": list(e.removed)} for e in d.evidence],
             "levels": [{"level": x.level, "old": fig(x.old), "new": fig(x.new), "old_conforms": x.old_conforms, "new_conforms": x.new_conforms} for x in d.levels],

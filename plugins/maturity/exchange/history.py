@@ -12,7 +12,6 @@ from pathlib import Path
 
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, from_documents
-from maturity.data.model import Model
 from maturity.scoring import score_assessment
 from maturity.data.yamlfile import parse_yaml
 
@@ -34,7 +33,9 @@ class History:
     changes: dict[str, list[Change]]  # by assessment id, newest first
 
 
-def load_history(root: Path, model: Model, assessments_dir: str = "assessments") -> History:
+def load_history(root: Path, models, assessments_dir: str = "assessments") -> History:
+    """A (id, A) per commit that touched each assessment; ``models`` is a Registry (each version scored
+    against the model it names) or one Model."""
     try:
         top = gitrepo.toplevel(root)
     except gitrepo.GitError:
@@ -58,7 +59,7 @@ def load_history(root: Path, model: Model, assessments_dir: str = "assessments")
                     continue
                 key = (record, scores or b"")
                 if key not in cache:
-                    cache[key] = _score(model, record, scores, path)
+                    cache[key] = _score(models, record, scores, path)
                 aid, a = cache[key]
                 if aid:
                     states.setdefault(aid, []).append((commit, a))
@@ -69,7 +70,7 @@ def load_history(root: Path, model: Model, assessments_dir: str = "assessments")
     return History(True, note, changes)
 
 
-def _score(model: Model, record: bytes, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:
+def _score(models, record: bytes, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:
     """(id, A at the applied level) of one version; (None, None) when it cannot be read."""
     try:
         rdoc, _ = parse_yaml(record.decode("utf-8"), f"{path}/{RECORD}")
@@ -77,6 +78,10 @@ def _score(model: Model, record: bytes, scores: bytes | None, path: str) -> tupl
     except UnicodeDecodeError:
         return None, None
     if rdoc is None:
+        return None, None
+    ref = rdoc.data.get("model") if isinstance(rdoc.data, dict) else None
+    model = models.resolve(ref if isinstance(ref, str) else None) if hasattr(models, "resolve") else models
+    if model is None:
         return None, None
     a = from_documents(rdoc, sdoc, model)
     if a is None:

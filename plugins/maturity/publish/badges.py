@@ -6,7 +6,6 @@ from xml.sax.saxutils import escape as xml_escape
 
 import segno
 
-from maturity.data.model import Model
 from maturity import i18n
 from maturity.publish.records import PublicRecord
 
@@ -32,15 +31,15 @@ def badge_svg(organisation: str, level_name: str | None, status: str) -> str:
             f'<text x="{lw / 2}" y="14">{xml_escape(left)}</text><text x="{lw + rw / 2}" y="14">{xml_escape(right)}</text></g></svg>\n')
 
 
-def organisation_badge(records: list[PublicRecord], model: Model, name: str) -> str:
+def organisation_badge(records: list[PublicRecord], name: str) -> str:
     """The badge of an organisation: its best current certificate, else its latest status."""
     current = [r for r in records if r.standing.is_current]
     if current:
         best = max(current, key=lambda r: (r.standing.status == "valid", r.standing.certificate.level, r.standing.certificate.issued))
-        return badge_svg(name, model.level_name(best.standing.certificate.level), best.standing.status)
+        return badge_svg(name, best.assessment.model.level_name(best.standing.certificate.level), best.standing.status)
     announced = [r for r in records if r.standing.status == "announced"]
     if announced:
-        return badge_svg(name, model.level_name(announced[-1].level), "announced")
+        return badge_svg(name, announced[-1].assessment.model.level_name(announced[-1].level), "announced")
     return badge_svg(name, None, "none")
 
 

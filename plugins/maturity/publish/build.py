@@ -119,7 +119,13 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     by_assessment = {r.assessment.id: r for r in public}
     certified = sorted((r for r in public if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
 
-    common = dict(model=model, links=links, level_name=model.level_name, category_name=category_name,
+    models = sorted({a.model.key: a.model for a in concluded + in_progress if a.model}.values(), key=lambda m: m.key)
+
+    def level_name(level, of: Assessment | None = None) -> str:
+        """A level's name in the model of ``of`` (an assessment), else of the page's own assessment or the default."""
+        return (of.model if of is not None and of.model else model).level_name(level)
+
+    common = dict(model=model, links=links, level_name=level_name, category_name=category_name, models=models,
                   results=repo.results, records=public, by_assessment=by_assessment, certified=certified,
                   assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
                   certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
@@ -131,9 +137,13 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
                hide: tuple[str, ...] = (), **context) -> None:
         links.current = src_uri
+        values = {**common, **context}
+        own = context.get("a")
+        if own is not None and own.model is not None:  # a page of one assessment speaks in its model's words
+            values.update(model=own.model, level_name=lambda level, of=None: level_name(level, of or own))
         try:
-            html = env.get_template(template).render(**common, **context)
-            search_html = env.get_template(search_template).render(**common, **context) if search_template else None
+            html = env.get_template(template).render(values)
+            search_html = env.get_template(search_template).render(values) if search_template else None
         except Exception as exc:  # a template (the site's own, maybe) or data the checks missed: said, located, not a traceback
             site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
                                                     page=src_uri, error=f"{type(exc).__name__}: {exc}"))
@@ -145,8 +155,8 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         register = repo.registers.get(a.organisation["id"])
         render(urls.assessment_uri(a.id), "report.html", i18n.t("page.report_title", name=a.organisation["name"]),
                _toc(REPORT_TOC), search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
-               evidence=views.evidence_cited(a, register), rows=views.requirement_rows(model, a),
-               timeline=views.timeline(a), charts=views.report_charts(model, a, result), evidence_link=evidence_link)
+               evidence=views.evidence_cited(a, register), rows=views.requirement_rows(a.model, a),
+               timeline=views.timeline(a), charts=views.report_charts(a.model, a, result), evidence_link=evidence_link)
     for a in in_progress:
         render(urls.assessment_uri(a.id), "progress.html", i18n.t("page.progress_title", name=a.organisation["name"]),
                _toc(PROGRESS_TOC), search_template="progress_search.html", source=a.record_doc.path, a=a,
@@ -162,7 +172,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         items = sorted(items, key=newest_first)
         name = items[-1].organisation["name"]
         own = [by_assessment[a.id] for a in items if a.id in by_assessment]
-        site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, model, name)))
+        site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
         current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
         render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation,
                assessments=items, current=current)
@@ -170,18 +180,19 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     render(urls.CERTIFICATES_INDEX, "certificates.html", i18n.t("page.certificates_title"), toc=_certificates_toc(public),
            hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
     render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), hide=LIST_HIDE,
-           level_names={str(lv.level): lv.name for lv in model.levels}, status_names=i18n.labels("status"),
+           level_names={m.id: {str(lv.level): lv.name for lv in m.levels} for m in [model, *models]},
+           status_names=i18n.labels("status"),
            pages=settings.pages)
     for r in certified:
         cert = r.standing.certificate
-        record = records.certificate_record(r, model, settings)
+        record = records.certificate_record(r, settings)
         qr = badges.qr_svg(record.url, i18n.t("page.qr_label", number=cert.number)) if site_settings.url else None
         site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
         render(urls.certificate_uri(cert.number), "certificate.html", i18n.t("page.certificate_title", number=cert.number),
                r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
                json_path=urls.certificate_json_path(cert.number))
-    site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, model, settings, today).dumps()))
-    site.assets.append(Asset(urls.FEED, feed.atom_feed(public, model, today, site_settings)))
+    site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
+    site.assets.append(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
     evidence = public_evidence(repo, concluded)
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
     site.assets.extend(viewer.viewer_assets(env, evidence))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from xml.sax.saxutils import escape as xml_escape
 
-from maturity.data.model import Model
 from maturity import i18n
 from maturity.publish import urls
 from maturity.publish.records import PublicRecord
@@ -14,20 +13,20 @@ from maturity.settings import SiteSettings
 FEED_LIMIT = 200
 
 
-def feed_entries(records: list[PublicRecord], model: Model, today: dt.date) -> list[dict]:
+def feed_entries(records: list[PublicRecord], today: dt.date) -> list[dict]:
     entries = []
     for r in records:
         a, st = r.assessment, r.standing
         name = a.organisation["name"]
         if st.announcement and st.announcement.start <= today:
             entries.append({"id": f"{a.id}/announcement", "date": st.announcement.start, "assessment": r,
-                            "title": f"公示：{name}（{model.level_name(r.level) if r.level else ''}）",
+                            "title": f"公示：{name}（{r.assessment.model.level_name(r.level) if r.level else ''}）",
                             "summary": f"公示期 {st.announcement.start} 至 {st.announcement.last_day}；如有异议请在公示期内提出。"})
         cert = st.certificate
         if cert is None:
             continue
         entries.append({"id": f"{a.id}/issued/{cert.number}", "date": cert.issued, "assessment": r,
-                        "title": f"发证：{name} {model.level_name(cert.level)}（{cert.number}）",
+                        "title": f"发证：{name} {r.assessment.model.level_name(cert.level)}（{cert.number}）",
                         "summary": f"证书 {cert.number} 签发，有效期至 {cert.valid_until}。"})
         for i, e in enumerate(cert.events):
             if e.date <= today:
@@ -42,9 +41,9 @@ def feed_entries(records: list[PublicRecord], model: Model, today: dt.date) -> l
     return entries[:FEED_LIMIT]
 
 
-def atom_feed(records: list[PublicRecord], model: Model, today: dt.date, site: SiteSettings) -> str:
+def atom_feed(records: list[PublicRecord], today: dt.date, site: SiteSettings) -> str:
     site_url, site_name, directory_urls = site.url, site.name, site.directory_urls
-    entries = feed_entries(records, model, today)
+    entries = feed_entries(records, today)
     updated = (entries[0]["date"] if entries else today).isoformat() + "T00:00:00Z"
     base = site_url or "urn:maturity:"
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',

@@ -15,7 +15,6 @@ import json
 from dataclasses import dataclass
 
 from maturity.data.assessment import Assessment
-from maturity.data.model import Model
 from maturity.data.publication import Standing, standing
 from maturity.scoring import exact
 from maturity.publish import urls
@@ -99,6 +98,7 @@ class CertificateRecord:
     score: str | None  # A of the certificate's level, exact ("853/1070")
     url: str
     json: str
+    model_version: str | None = None  # the version of the model the certificate was issued under
 
     def to_json(self) -> dict:
         return {
@@ -114,6 +114,7 @@ class CertificateRecord:
                 "start": self.announcement[0].isoformat(), "last_day": self.announcement[1].isoformat()},
             "digest": self.digest,
             "model": self.model,
+            "model_version": self.model_version,
             "assessment": self.assessment,
             "score": self.score,
             "url": self.url,
@@ -131,6 +132,7 @@ class CertificateRecord:
             tuple(EventRecord.from_json(e) for e in data.get("events", [])),
             (day(ann["start"]), day(ann["last_day"])) if ann else None,
             data.get("digest"), data["model"], data["assessment"], data.get("score"), data["url"], data["json"],
+            data.get("model_version"),
         )
 
 
@@ -197,8 +199,9 @@ def _organisation(a: Assessment, region: bool = True) -> OrganisationRef:
     return OrganisationRef(org["name"], org["credit_code"], org["region"] if region else None)
 
 
-def certificate_record(r: PublicRecord, model: Model, settings: Settings) -> CertificateRecord:
+def certificate_record(r: PublicRecord, settings: Settings) -> CertificateRecord:
     a, st, cert = r.assessment, r.standing, r.standing.certificate
+    model = a.model
     site = settings.site
     level = r.result.levels.get(cert.level)
     return CertificateRecord(
@@ -206,20 +209,20 @@ def certificate_record(r: PublicRecord, model: Model, settings: Settings) -> Cer
         issued=cert.issued, valid_until=cert.valid_until, surveillance_due=st.surveillance_due,
         events=tuple(EventRecord(e.kind, e.date, e.reason) for e in cert.events),
         announcement=(st.announcement.start, st.announcement.last_day) if st.announcement else None,
-        digest=cert.sealed_digest, model=model.id, assessment=a.id,
+        digest=cert.sealed_digest, model=model.id, model_version=model.version, assessment=a.id,
         score=exact(level.score) if level is not None else None,
         url=urls.absolute(site.url, urls.url_of(urls.certificate_uri(cert.number), site.directory_urls)),
         json=urls.absolute(site.url, urls.certificate_json_path(cert.number)),
     )
 
 
-def certificate_register(records: list[PublicRecord], model: Model, settings: Settings, today: dt.date) -> CertificateRegister:
+def certificate_register(records: list[PublicRecord], settings: Settings, today: dt.date) -> CertificateRegister:
     certified = sorted((r for r in records if r.standing.certificate is not None), key=lambda r: r.standing.certificate.number)
     announced = sorted((r for r in records if r.standing.status in ("announced", "pending")),
                        key=lambda r: (r.standing.announcement.start, r.assessment.id))
     return CertificateRegister(
         generated=today,
-        certificates=tuple(certificate_record(r, model, settings) for r in certified),
+        certificates=tuple(certificate_record(r, settings) for r in certified),
         announcements=tuple(AnnouncementRecord(r.assessment.id, _organisation(r.assessment, region=False), r.level,
                                                r.standing.status, r.standing.announcement.start,
                                                r.standing.announcement.last_day, settings.publication.objection_contact)

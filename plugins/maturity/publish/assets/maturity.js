@@ -127,8 +127,10 @@
   function Labels(node) {
     var data = node ? JSON.parse(node.textContent) : {};
     this.status = function (code) { return own(data.status, code) || String(code); };
-    this.level = function (n) {
-      var name = own(data.levels, String(n)) || String(n);
+    // Level names per model id (a certificate names its model); without one, the site's default model.
+    this.level = function (n, model) {
+      var names = own(data.levels, model || "") || own(data.levels, data.model || "");
+      var name = own(names, String(n)) || String(n);
       return typeof n === "number" && n > 0 && n <= 5 ? new Array(n + 1).join("★") + " " + name : name;
     };
   }
@@ -153,7 +155,7 @@
     addRow(table, "状态", labels.status(c.status), "mt-status mt-status-" + c.status);
     statusRows(table, c);
     addRow(table, "统一社会信用代码", org.credit_code);
-    addRow(table, "等级", labels.level(c.level));
+    addRow(table, "等级", labels.level(c.level, c.model));
     addRow(table, "证书编号", c.number);
     addRow(table, "发证日期", c.issued);
     addRow(table, "有效期至", c.valid_until);
