@@ -38,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="maturity", description="中小企业服务机构通用能力成熟度评估（评估即代码）")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-f", "--config-file", help="站点配置文件（默认：仓库根目录的 mkdocs.yml；其中 maturity 插件的设置对所有命令有效）")
-    common.add_argument("--model", help="模型文件（默认：mkdocs.yml 中的 model，否则内置 T/ZXGJXH 002—2023）")
+    common.add_argument("--model", help="模型文件（默认：mkdocs.yml 中的 model，否则内置 T/ZXGJXH 002—2023）；"
+                                        "maturity new 也接受本站已知模型的编号或 编号@版本（写入 assessment.yml 的 model:）")
     common.add_argument("--assessments-dir", help="评估文件夹所在目录（默认：mkdocs.yml 中的设置，否则 assessments）")
     common.add_argument("--evidence-dir", help="证据目录（默认：mkdocs.yml 中的设置，否则 evidence）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -61,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("model", parents=[common], help="显示现行模型（--categories：机构分类代码）")
+    p = sub.add_parser("model", parents=[common], help="显示模型（--list：本站的全部模型；--categories：机构分类代码）")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--categories", action="store_true", help="列出机构分类代码（assessment.yml 的 organisation.category）")
     p.add_argument("--list", action="store_true", help="列出本站已知的全部模型（编号@版本、状态）")
