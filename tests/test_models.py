@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -106,7 +105,6 @@ def test_a_model_with_another_scale_is_checked_against_its_own_scale(demo, tmp_p
 # --- the second built-in model: the 评价准则 of the draft 003 ------------------------------------------------
 MODEL003 = "zxqy-003-pingjia"
 SOURCE003 = PROJECT / "tests" / "data" / "model003-source.txt"  # the chapter, verbatim
-EXAMPLE003 = PROJECT / "tests" / "data" / "model003-example"
 SEEDS = PROJECT.parent / "shared" / "seeds"  # the project's source texts, where they are at hand
 POINT = re.compile(r"^([a-e])[）)]\s*(.+)$")
 
@@ -273,8 +271,7 @@ def test_new_with_a_model_refuses_what_the_model_does_not_have(tmp_path):
     assert r.returncode == 0 and "model:" not in (tmp_path / "assessments" / "2027-my-org" / "assessment.yml").read_text(encoding="utf-8")
 
 
-def test_the_003_example_validates_and_scores_in_the_demo_repository(demo):
-    shutil.copytree(EXAMPLE003, demo.root, dirs_exist_ok=True)
+def test_the_003_demo_assessment_validates_and_scores(demo):
     folder = "assessments/2026-shili-zonghe"
     repo = demo.load()
     bad = [d for d in repo.diagnostics if d.is_error or d.is_warning]
@@ -303,7 +300,6 @@ def test_the_choices_where_003_is_silent_are_data(demo, tmp_path):
     other = tmp_path / "model003-v2.yml"
     other.write_text(text, encoding="utf-8")
     (demo.root / "mkdocs.yml").write_text(f"site_name: x\nplugins:\n  - maturity:\n      models: [{other}]\n", encoding="utf-8")
-    shutil.copytree(EXAMPLE003, demo.root, dirs_exist_ok=True)
     record = "assessments/2026-shili-zonghe/assessment.yml"
     scores = "assessments/2026-shili-zonghe/scores.yml"
     demo.replace(record, f"model: {MODEL003}\n", f"model: {MODEL003}@2\n")
@@ -318,7 +314,6 @@ def test_the_choices_where_003_is_silent_are_data(demo, tmp_path):
 
 def test_the_commands_on_one_assessment_use_its_own_model(demo, tmp_path):
     """score, sheet and digest read the model the assessment names, not the site's default."""
-    shutil.copytree(EXAMPLE003, demo.root, dirs_exist_ok=True)
     folder = "assessments/2026-shili-zonghe"
     sheet = tmp_path / "sheet.xlsx"
     r = run("sheet", "export", folder, "-o", sheet, cwd=demo.root)
