@@ -29,6 +29,7 @@ R = "evidence/shili-zixun/register.yml"
 PINGTAI_A = "assessments/2026-shili-pingtai/assessment.yml"
 XINXI = "assessments/2026-shili-xinxi"
 OLD_ZIXUN_P = "assessments/2023-shili-zixun/publication.yml"
+ASSESSORS = "assessors.yml"  # the authority's register of assessors (the demo's teams of danbao and kechuang use it)
 
 CODE = re.compile(r"^MAT\d{3}$")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -139,9 +140,10 @@ def evidence_line(demo: Repo, eid: str, key: str) -> int:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Repo:
-    """A copy of the demo repository (all assessments and evidence) in ``tmp_path``."""
+    """A copy of the demo repository (all assessments, evidence and the register of assessors) in ``tmp_path``."""
     for part in ("assessments", "evidence"):
         shutil.copytree(PROJECT / part, tmp_path / part)
+    shutil.copy2(PROJECT / ASSESSORS, tmp_path / ASSESSORS)
     return Repo(tmp_path)
 
 

@@ -27,7 +27,7 @@ BUILD_DATE = "2026-11-21"
 # SOURCE_DATE_EPOCH of BUILD_DATE, for everything else in the build that looks at the clock.
 EPOCH = str(int(dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc).timestamp()))
 INTERNAL_MARK = "（内部标记-不得发布）"  # appended to every internal_notes of the copy, with the assessment id
-COPIED = ("mkdocs.yml", "docs", "templates", "assessments", "evidence")
+COPIED = ("mkdocs.yml", "docs", "templates", "assessments", "evidence", "assessors.yml")
 
 
 # --- the demo repository --------------------------------------------------------------------------

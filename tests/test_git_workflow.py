@@ -70,6 +70,7 @@ def init_repo(root: Path, *, site: bool = False) -> Path:
         root.mkdir(parents=True, exist_ok=True)
         for part in ("assessments", "evidence"):
             shutil.copytree(PROJECT / part, root / part)
+        shutil.copy2(PROJECT / "assessors.yml", root / "assessors.yml")
     git(root, "init", "-q", "-b", "main")
     commit(root, "初始数据：演示评估", date="2026-04-20T09:00:00+08:00")
     return root

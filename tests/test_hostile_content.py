@@ -299,7 +299,7 @@ def test_search_index_has_no_markup_from_data(outputs):
 def test_no_template_or_payload_outside_the_site_folder(hostile):
     """Building never writes outside site/ (e.g. a payload used as a path)."""
     root = hostile[0].root
-    allowed = {"mkdocs.yml", "docs", "templates", "assessments", "evidence", "site"}
+    allowed = {"mkdocs.yml", "docs", "templates", "assessments", "evidence", "assessors.yml", "site"}
     assert {p.name for p in root.iterdir()} <= allowed
 
 

@@ -7,8 +7,11 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from maturity import i18n
+from maturity.checks import assessors as assessor_checks
 from maturity.checks import integrity, publication, rules, seal
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
+from maturity.data.assessors import AssessorRegister, load_assessor_register, resolve_team
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.checks.evidence import check_aliases
 from maturity.data.evidence import REGISTER, EvidenceRegister, load_register
@@ -30,6 +33,7 @@ class Repository:
     settings: Settings = field(default_factory=Settings)
     unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
     registry: Registry | None = None
+    assessors: AssessorRegister | None = None  # the authority's register of assessors; None: the site has none
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -45,6 +49,8 @@ class Repository:
         reg = self.registers.get(a.organisation["id"])
         if reg is not None and reg.path:
             files.add(reg.path)
+        if self.assessors is not None and any(m.assessor is not None for m in a.team):
+            files.add(self.assessors.path)  # its team is read from the register
         return files
 
     def invalid_assessments(self) -> set[str]:
@@ -102,6 +108,9 @@ def load_repository(
     if model is None:
         repo.diagnostics = out.items
         return repo
+    assessors_file = settings.assessors_path
+    repo.assessors = load_assessor_register(assessors_file, reader, out)
+    assessors_shown = display(assessors_file) if assessors_file else i18n.t("words.assessors_unset")
     folders = only if only is not None else find_assessment_folders(settings.assessments_path)
     evidence_root = settings.evidence_path
     for folder in folders:
@@ -122,7 +131,9 @@ def load_repository(
         if org not in repo.registers:
             repo.registers[org] = load_register(evidence_root, org, reader, out, private_root)
         register = repo.registers[org]
+        a.members = resolve_team(a.record, repo.assessors)
         rules.check_record(a, out)
+        assessor_checks.check_team_references(a, repo.assessors, assessors_shown, out)
         if a.model is None:  # MAT057: nothing else can be checked against an unknown model
             continue
         mine = a.model

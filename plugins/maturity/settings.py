@@ -91,6 +91,7 @@ class Settings:
     evidence_dir: str = "evidence"
     private_evidence_dir: Path | None = None  # the assessment body's folder of evidence kept out of git
     templates_dir: str = "templates"
+    assessors: str = "assessors.yml"  # the authority's register of assessors; no such file: no register
     max_file_size: int = 2 * 1024 * 1024
     build_date: dt.date | None = None  # None: SOURCE_DATE_EPOCH if set, else today
     history: bool = True
@@ -112,6 +113,10 @@ class Settings:
     @property
     def templates_path(self) -> Path:
         return self.root / self.templates_dir
+
+    @property
+    def assessors_path(self) -> Path | None:
+        return self.root / self.assessors if self.assessors else None
 
     def today(self) -> dt.date:
         """The date the site describes: the option, else SOURCE_DATE_EPOCH (reproducible builds), else today."""
@@ -159,6 +164,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("evidence_dir", "str", "evidence", "证据登记和文件所在目录"),
     Option("private_evidence_dir", "optional-str", None, "仓库之外的保密证据目录（storage: private 的证据），通常用 !ENV 按机器设置"),
     Option("templates_dir", "str", "templates", "覆盖内置模板的目录"),
+    Option("assessors", "str", "assessors.yml", "评估人员登记（相对于 mkdocs.yml）；文件不存在时不使用登记"),
     Option("max_file_size", "int", 2 * 1024 * 1024, "每个数据文件的最大字节数"),
     Option("build_date", "optional-date", None, "状态计算日期 YYYY-MM-DD；空：SOURCE_DATE_EPOCH，否则今天"),
     Option("history", "bool", True, "在报告页显示 git 修改历史"),
@@ -211,7 +217,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         models=tuple(root / p for p in values["models"]),
         private_evidence_dir=(root / values["private_evidence_dir"]) if values["private_evidence_dir"] else None,
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
-        templates_dir=values["templates_dir"], max_file_size=values["max_file_size"],
+        templates_dir=values["templates_dir"], assessors=values["assessors"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
         csp=values["csp"],
         publication=publication, pages=PageSettings(**{k: values[k] for k in _PAGE_OPTIONS}),

@@ -41,18 +41,27 @@ def _check_stage(a: Assessment, out: Collector) -> None:
         out.error(a.record_doc.at("stage"), "MAT410", stage=a.stage, kind=i18n.t(f"kinds.{a.kind}"), allowed="、".join(allowed))
 
 
+# From the document review on, the third-party team is formed (8.3.4 comes before 8.3.5).
+TEAM_FORMED_STAGES = ("document_review",) + ON_SITE_STAGES
+
+
 def _check_team(a: Assessment, out: Collector) -> None:
-    doc, team = a.record_doc, a.record.get("team", [])
-    if not any(m["role"] == "leader" for m in team):
+    doc, team = a.record_doc, a.team
+    if not any(m.role == "leader" for m in team):
         clause = "指南 6.1 a" if a.is_self_assessment else "指南 8.3.4"
         out.error(doc.key_at("team") if team else doc.at(), "MAT400", clause=clause)
-    if not a.is_self_assessment:
-        # Compared as people read them: full-width and half-width alike, zero-width characters ignored;
-        # a department or branch of the assessed organisation ("…有限公司质量部") is the organisation too.
-        org_name = normalised(a.organisation["name"])
-        for i, m in enumerate(team):
-            if org_name and org_name in normalised(m["organisation"]):
-                out.error(doc.at("team", i, "organisation"), "MAT401", name=m["name"])
+    if a.is_self_assessment:
+        return
+    if a.stage in TEAM_FORMED_STAGES and not any(m.role == "member" for m in team):
+        # 8.3.4: at least one leader and 若干名 (some) members; experts advise, they are not members.
+        out.error(doc.key_at("team") if team else doc.at("stage"), "MAT704", stage=i18n.t(f"stages.{a.stage}"))
+    # Compared as people read them: full-width and half-width alike, zero-width characters ignored;
+    # a department or branch of the assessed organisation ("…有限公司质量部") is the organisation too.
+    # Entries that name a registered assessor are checked against the register (MAT705).
+    org_name = normalised(a.organisation["name"])
+    for m in team:
+        if m.assessor is None and org_name and org_name in normalised(m.organisation):
+            out.error(doc.at("team", m.index, "organisation"), "MAT401", name=m.name)
 
 
 def _check_conditions(a: Assessment, out: Collector) -> None:

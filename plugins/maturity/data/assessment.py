@@ -64,6 +64,16 @@ class Assessment:
     publication: dict | None = None
     publication_doc: Document | None = None
     model: Any = None  # the Model it is assessed against (its ``model:`` reference, else the default)
+    members: list | None = None  # the team with references to the register of assessors resolved (repository)
+
+    @property
+    def team(self) -> list:
+        """The team as people read it (:class:`maturity.data.assessors.TeamMember`): inline entries as written,
+        references completed from the register of assessors once the repository has resolved them."""
+        if self.members is None:
+            from maturity.data.assessors import resolve_team
+            self.members = resolve_team(self.record, None)
+        return self.members
 
     @property
     def id(self) -> str:

@@ -22,7 +22,7 @@ from maturity.data.dates import check_date_range
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
-SCHEMAS = ("assessment", "scores", "evidence", "publication", "model")
+SCHEMAS = ("assessment", "scores", "evidence", "publication", "model", "assessors")
 
 
 def _is_number(checker, value) -> bool:

@@ -117,6 +117,8 @@ def diff_revisions(settings: Settings, base: str, head: str | None, *, only: lis
         raise gitrepo.GitError(f"{root} 不在 git 仓库中。Not a git repository.") from exc
     prefix = root.resolve().relative_to(top.resolve()).as_posix() if root.resolve() != top.resolve() else ""
     wanted = [settings.assessments_dir, settings.evidence_dir, CONFIG_FILE]
+    if settings.assessors:  # the register of assessors: each side's teams are read with that side's register
+        wanted.append(settings.assessors)
     if settings.model is not None:
         try:
             wanted.append(settings.model.resolve().relative_to(root.resolve()).as_posix())

@@ -30,6 +30,8 @@ class MaturityConfig(base.Config):
     # Evidence kept out of git (storage: private), e.g. !ENV MATURITY_PRIVATE_EVIDENCE; relative to mkdocs.yml.
     private_evidence_dir = c.Optional(c.Type(str))
     templates_dir = c.Type(str, default="templates")
+    # The authority's register of assessors (guide 6.3 c), relative to mkdocs.yml; no such file: no register.
+    assessors = c.Type(str, default="assessors.yml")
     # Largest data file read, in bytes.
     max_file_size = c.Type(int, default=2 * 1024 * 1024)
     # The date certificate status is computed for: YYYY-MM-DD; empty means SOURCE_DATE_EPOCH, else today.

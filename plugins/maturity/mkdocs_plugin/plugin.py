@@ -159,5 +159,8 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
                     server.watch(str(path))
             if self.settings.model:
                 server.watch(str(self.settings.model))
+            register = self.settings.assessors_path
+            if register is not None and register.exists():
+                server.watch(str(register))
         return server
 
