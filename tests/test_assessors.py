@@ -380,3 +380,15 @@ def test_the_gate_passes_on_the_demo_with_the_register(demo):
     publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda s, m: (None, None))
     assert publication.failures() == [], listing(publication.failures())
     assert all(d.severity is not Severity.ERROR for d in publication.diagnostics)
+
+
+def test_fmt_keeps_the_register_of_assessors_in_the_canonical_layout(demo):
+    from test_cli import run
+
+    assert run("fmt", "--check", ".", cwd=demo.root).returncode == 0
+    text = demo.read("assessors.yml")
+    demo.write("assessors.yml", text.replace("\n  - id:", "\n\n\n  - id:", 1))  # blank lines fmt removes
+    r = run("fmt", "--check", ".", cwd=demo.root)
+    assert r.returncode == 1 and "assessors.yml" in r.stderr + r.stdout
+    assert run("fmt", ".", cwd=demo.root).returncode == 0
+    assert demo.read("assessors.yml") == text

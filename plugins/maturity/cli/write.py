@@ -95,7 +95,7 @@ def cmd_fmt(args) -> int:
         elif (p / "assessment.yml").exists():
             files += fmt.data_files_of(p)
         else:
-            files += fmt.data_files(p, settings.assessments_dir, settings.evidence_dir)
+            files += fmt.data_files(p, settings.assessments_dir, settings.evidence_dir, settings.assessors)
     changed, out = fmt.run(files, model_of, display_path, check=args.check)
     for d in out.items:
         print(d, file=sys.stderr)

@@ -21,7 +21,8 @@ from maturity.data.model import Model
 from maturity.data.yamlfile import Document, load_yaml
 
 WIDTH = 160  # a record longer than this on one line is written as a block
-KINDS = {"assessment.yml": "assessment", "scores.yml": "scores", "publication.yml": "publication", "register.yml": "evidence"}
+KINDS = {"assessment.yml": "assessment", "scores.yml": "scores", "publication.yml": "publication", "register.yml": "evidence",
+         "assessors.yml": "assessors"}
 
 
 @dataclass
@@ -249,8 +250,10 @@ def format_text(text: str, doc: Document, kind: str, model: Model, data=None) ->
     return "\n".join(emitter.lines) + "\n"
 
 
-def data_files(root: Path, assessments_dir: str = "assessments", evidence_dir: str = "evidence") -> list[Path]:
-    files = []
+def data_files(root: Path, assessments_dir: str = "assessments", evidence_dir: str = "evidence",
+               assessors: str | None = "assessors.yml") -> list[Path]:
+    """Every data file of the repository at ``root``: the assessments', the evidence registers, the register of assessors."""
+    files = [root / assessors] if assessors and Path(assessors).name in KINDS and (root / assessors).is_file() else []
     for folder in sorted((root / assessments_dir).glob("*/")):
         files += [folder / name for name in ("assessment.yml", "scores.yml", "publication.yml") if (folder / name).is_file()]
     files += sorted((root / evidence_dir).glob("*/register.yml"))
