@@ -100,3 +100,18 @@ def test_certificate_issued_in_words(tmp_path):
     write(root, kechuang, text)
     out = diff(root)
     assert "证书 ZXGJ-2026-0046 以二星签发（2026-12-01" in out
+
+
+def test_the_register_of_assessors_is_in_the_diff(tmp_path):
+    root = init_repo(tmp_path / "repo")
+    text = read(root, "assessors.yml")
+    assert "valid_until: 2027-06-30}" in text
+    text = text.replace("valid_until: 2027-06-30}", "valid_until: 2030-06-30}", 1)  # a qualification extended
+    write(root, "assessors.yml", text)
+    out = diff(root)
+    section = out[out.index("评估人员登记 assessors.yml"):]
+    assert "评估人员 A0012：资格有效期至（PG-2022-0107）：2027-06-30 → 2030-06-30" in section, section
+    data = json.loads(run("diff", "HEAD", "--format", "json", cwd=root).stdout)
+    assert [c["key"] for c in data["assessors"]] == ["assessor_field"]
+    md = run("diff", "HEAD", "--format", "markdown", cwd=root).stdout
+    assert "### 评估人员登记 assessors.yml" in md and "2030-06-30" in md

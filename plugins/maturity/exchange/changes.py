@@ -60,12 +60,16 @@ def leaf_changes(old: Any, new: Any, pointer: tuple = ()) -> Iterator[tuple[tupl
         if key is not None:
             before, after = {x[key]: x for x in old}, {x[key]: x for x in new}
             for ident in list(before) + [k for k in after if k not in before]:
-                yield from leaf_changes(before.get(ident), after.get(ident), pointer + (ident,))
+                yield from leaf_changes(before.get(ident), after.get(ident), pointer + (Ident(ident),))
             return
         for i in range(max(len(old), len(new))):
             yield from leaf_changes(old[i] if i < len(old) else None, new[i] if i < len(new) else None, pointer + (i,))
         return
     yield pointer, old, new
+
+
+class Ident(str):
+    """A record's id or number in a pointer: names which record, not which field."""
 
 
 def _records(items: list) -> bool:
@@ -118,11 +122,14 @@ def inline(old: str, new: str) -> str:
 
 def field_name(file: str, pointer: tuple) -> str:
     """A field as people name it (``fields.<file>.<path>`` in the catalogue), else its path."""
-    path = ".".join(str(p) for p in pointer if isinstance(p, str))
+    path = ".".join(p for p in pointer if type(p) is str)
     key = f"fields.{file.split('.')[0]}.{path}"
     named = i18n.t(key) if i18n.has(key) else path
-    indexes = [str(p) for p in pointer if not isinstance(p, str)]
-    return f"{named}（{'/'.join(indexes)}）" if indexes and named == path else named
+    indexes = [str(p) for p in pointer if type(p) is not str]
+    if indexes and named == path:
+        return f"{named}（{'/'.join(indexes)}）"
+    records = [p for p in pointer if isinstance(p, Ident)]  # which record, when the field has a name of its own
+    return f"{named}（{'/'.join(records)}）" if records else named
 
 
 NARRATIVE = frozenset({"objectives", "summary", "adherence", "achievements", "gaps", "recommendations", "note", "notes",
@@ -132,7 +139,7 @@ NARRATIVE = frozenset({"objectives", "summary", "adherence", "achievements", "ga
 
 def _generic(file: str, pointer: tuple, old, new) -> Change:
     name = field_name(file, pointer)
-    last = next((p for p in reversed(pointer) if isinstance(p, str)), "")
+    last = next((p for p in reversed(pointer) if type(p) is str), "")
     if old is None:
         return _change(file, "added", field=name, value=shown(new))
     if new is None:
@@ -293,6 +300,33 @@ def register_changes(old: dict | None, new: dict | None) -> list[Change]:
         for pointer, x, y in leaf_changes({k: v for k, v in a.items() if k not in ("class", "sha256", "file")},
                                           {k: v for k, v in b.items() if k not in ("class", "sha256", "file")}):
             out.append(_generic(f, (eid,) + pointer, x, y))
+    return out
+
+
+def assessor_changes(old: dict | None, new: dict | None) -> list[Change]:
+    """The register of assessors: assessors added or removed, and every field changed (a qualification's
+    validity above all: it decides which assessments the assessor may lead)."""
+    def by_id(data):
+        items = (data or {}).get("assessors") if isinstance(data, dict) else None
+        return {x["id"]: x for x in items or [] if isinstance(x, dict) and isinstance(x.get("id"), str)}
+
+    f = "assessors.yml"
+    old_items, new_items = by_id(old), by_id(new)
+    out: list[Change] = []
+    for aid in list(old_items) + [k for k in new_items if k not in old_items]:
+        a, b = old_items.get(aid), new_items.get(aid)
+        if a == b:
+            continue
+        if a is None:
+            out.append(_change(f, "assessor_added", id=aid, name=shown(b.get("name"))))
+        elif b is None:
+            out.append(_change(f, "assessor_removed", id=aid, name=shown(a.get("name"))))
+        else:
+            out += [_change(f, "assessor_field", id=aid, change=_generic(f, pointer, x, y).text())
+                    for pointer, x, y in leaf_changes(a, b)]
+    for pointer, x, y in leaf_changes({k: v for k, v in (old or {}).items() if k != "assessors"},
+                                      {k: v for k, v in (new or {}).items() if k != "assessors"}):
+        out.append(_generic(f, pointer, x, y))
     return out
 
 

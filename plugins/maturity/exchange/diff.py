@@ -101,6 +101,7 @@ class RepositoryDiff:
     assessments: list[AssessmentDiff]
     diagnostics: list[Diagnostic]  # problems outside any one assessment, on the new side
     registers: list[tuple[str, list[Change]]] = field(default_factory=list)  # (organisation, changes of its register)
+    assessors: list[Change] = field(default_factory=list)  # changes of the register of assessors
 
 
 def diff_revisions(settings: Settings, base: str, head: str | None, *, only: list[str] | None = None,
@@ -189,7 +190,13 @@ def compare(old: Repository, new: Repository, base: str, head: str, only: list[s
         found = changes.register_changes(_register_data(old, org), _register_data(new, org))
         if found:
             registers.append((org, changes.ordered(found)))
-    return RepositoryDiff(base, head, model, diffs, stray, registers)
+    people = changes.assessor_changes(_assessor_data(old), _assessor_data(new)) if wanted is None else []
+    return RepositoryDiff(base, head, model, diffs, stray, registers, people)
+
+
+def _assessor_data(repo: Repository):
+    register = repo.assessors
+    return register.document.data if register is not None and register.document is not None else None
 
 
 def _register_data(repo: Repository, org: str):

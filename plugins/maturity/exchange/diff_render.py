@@ -71,7 +71,7 @@ def _status(d: AssessmentDiff) -> str:
 def render_text(rd: RepositoryDiff) -> str:
     model = rd.model
     out = [f"maturity diff {rd.base} → {head_label(rd)}"]
-    if not rd.assessments and not rd.registers:
+    if not rd.assessments and not rd.registers and not rd.assessors:
         out.append(t("nothing"))
     for d in rd.assessments:
         model = d.model or rd.model
@@ -105,6 +105,8 @@ def render_text(rd: RepositoryDiff) -> str:
     for org, found in rd.registers:
         out += ["", t("register_heading", org=org)]
         out += [f"  {'⚠ ' if c.warn else ''}{c.text()}" for c in found]
+    if rd.assessors:
+        out += ["", t("assessors_heading")] + [f"  {c.text()}" for c in rd.assessors]
     for x in rd.diagnostics:
         out.append(str(x))
     return "\n".join(out)
@@ -120,7 +122,7 @@ def _md(text: str) -> str:
 def render_markdown(rd: RepositoryDiff) -> str:
     model = rd.model
     out = [f"## {t('md_title')}：`{rd.base}` → `{head_label(rd)}`", ""]
-    if not rd.assessments and not rd.registers:
+    if not rd.assessments and not rd.registers and not rd.assessors:
         out.append(t("nothing"))
     for d in rd.assessments:
         model = d.model or rd.model
@@ -164,6 +166,8 @@ def render_markdown(rd: RepositoryDiff) -> str:
     for org, found in rd.registers:
         out += [f"### {t('register_heading', org=org)}", ""]
         out += [f"- {'⚠️ **' + _md(c.text()) + '**' if c.warn else _md(c.text())}" for c in found] + [""]
+    if rd.assessors:
+        out += [f"### {t('assessors_heading')}", ""] + [f"- {_md(c.text())}" for c in rd.assessors] + [""]
     for x in rd.diagnostics:
         out.append(f"- ❌ `{x.location}` {x.code} {_md(x.message)}")
     return "\n".join(out).rstrip() + "\n"
@@ -197,5 +201,6 @@ def to_json(rd: RepositoryDiff) -> dict:
             "diagnostics": [x.as_dict() for x in d.diagnostics],
         } for d in rd.assessments],
         "registers": [{"organisation": org, "changes": [c.as_dict() for c in found]} for org, found in rd.registers],
+        "assessors": [c.as_dict() for c in rd.assessors],
         "diagnostics": [x.as_dict() for x in rd.diagnostics],
     }
