@@ -27,6 +27,8 @@ S = f"{ZIXUN}/scores.yml"
 P = f"{ZIXUN}/publication.yml"
 R = "evidence/shili-zixun/register.yml"
 PINGTAI_A = "assessments/2026-shili-pingtai/assessment.yml"
+# The demo's assessment folders, counted from the files (what every command must find).
+DEMO_ASSESSMENTS = len(list((PROJECT / "assessments").glob("*/assessment.yml")))
 XINXI = "assessments/2026-shili-xinxi"
 OLD_ZIXUN_P = "assessments/2023-shili-zixun/publication.yml"
 ASSESSORS = "assessors.yml"  # the authority's register of assessors (the demo's teams of danbao and kechuang use it)

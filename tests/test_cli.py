@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import A, PROJECT, S, ZIXUN, credit_code, listing
+from conftest import DEMO_ASSESSMENTS, A, PROJECT, S, ZIXUN, credit_code, listing
 from maturity.repository import load_repository
 
 ENTRY = Path(sys.executable).parent / "maturity"
@@ -67,7 +67,7 @@ def test_validate_json_equals_the_core(demo):
     data = json.loads(r.stdout)
     repo = load_repository(demo.root, display_base=demo.root)
     assert data["valid"] is False
-    assert data["assessments"] == 8
+    assert data["assessments"] == DEMO_ASSESSMENTS
     assert data["errors"] == len(repo.errors) >= 1
     assert data["warnings"] == sum(1 for d in repo.diagnostics if d.is_warning) >= 1
     assert data["notes"] == sum(1 for d in repo.diagnostics if d.severity.value == "note")  # MAT616: a copy outside git
@@ -77,7 +77,7 @@ def test_validate_json_equals_the_core(demo):
 
 def test_validate_json_on_valid_data():
     data = json.loads(run("validate", "--format", "json", cwd=PROJECT).stdout)
-    assert data["valid"] is True and data["errors"] == 0 and data["assessments"] == 8
+    assert data["valid"] is True and data["errors"] == 0 and data["assessments"] == DEMO_ASSESSMENTS
 
 
 def test_validate_github_annotations(demo):
@@ -275,7 +275,7 @@ def test_check_passes_the_demo_and_says_what_it_built():
     r = run("check", "--format", "json", cwd=PROJECT)
     assert r.returncode == 0, r.stdout + r.stderr
     data = json.loads(r.stdout)
-    assert data["passed"] and data["assessments"] == 8 and data["pages"] > 20 and data["files"] > 20
+    assert data["passed"] and data["assessments"] == DEMO_ASSESSMENTS and data["pages"] > 20 and data["files"] > 20
     assert data["unpublished"] == []
 
 

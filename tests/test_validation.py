@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import (A, OLD_ZIXUN_P, P, PINGTAI_A, R, S, XINXI, ZIXUN, credit_code, evidence_line, expect, find, listing)
+from conftest import (DEMO_ASSESSMENTS, A, OLD_ZIXUN_P, P, PINGTAI_A, R, S, XINXI, ZIXUN, credit_code, evidence_line, expect, find, listing)
 from maturity.diagnostics import Severity
 
 W = Severity.WARNING
@@ -21,7 +21,7 @@ W = Severity.WARNING
 def test_untouched_demo_has_no_errors(demo):
     repo = demo.load()
     assert repo.errors == [], listing(repo.errors)
-    assert len(repo.assessments) == 9
+    assert len(repo.assessments) == DEMO_ASSESSMENTS == 9
     assert set(repo.results) == {a.id for a in repo.assessments}
     assert repo.invalid_assessments() == set()
 
