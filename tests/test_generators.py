@@ -249,6 +249,12 @@ def test_render_writes_the_plugins_paths_and_a_manifest(demo_copy):
         assert path in manifest["files"], path
     assert not any(p.startswith("evidence/") and p.endswith(".md") for p in manifest["files"]), \
         "evidence named like a page is not put where a generator makes it a page"
+    # every file render writes is git-ignored by the repository's .gitignore (never committed by mistake)
+    ignored = [line[len("/docs/"):] for line in (PROJECT / ".gitignore").read_text(encoding="utf-8").splitlines()
+               if line.startswith("/docs/")]
+    for path in list(manifest["files"]) + [".maturity/manifest.json"]:
+        assert any(path == rule or rule.endswith("/") and path.startswith(rule) for rule in ignored), \
+            f"{path}: add it to .gitignore (and to docs/guide/generators.md)"
     again = run([MATURITY, "render"], demo_copy, offline=False)
     assert again.returncode == 0 and listing(demo_copy / "docs") == after
     # the gate still passes with the rendered files there (they are not hand-written pages)

@@ -61,7 +61,7 @@ def page_markdown(title: str, html: str, hide: tuple[str, ...] = (), search_html
     ``data-search-exclude`` and the short version follows it, hidden: Material's and Zensical's search
     then index the short version only, as the plugin arranges during a build. Its ``id`` attributes are
     left out (they are the page's own anchors)."""
-    head = front_matter(html_lib.escape(title, quote=False), hide)
+    head = front_matter(html_lib.escape(title), hide)  # escaped as the plugin escapes it
     if search_html is None:
         return f"{head}\n<div class=\"maturity-page\" markdown=\"0\">\n{html}\n</div>\n"
     return (f"{head}\n<div class=\"maturity-page\" markdown=\"0\" data-search-exclude>\n{html}\n</div>\n"
