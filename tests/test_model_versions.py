@@ -178,7 +178,21 @@ def test_each_report_speaks_in_its_own_model(two_models):
 
 
 def test_one_model_needs_no_model_column(demo):
+    import shutil
+
     from maturity.publish.build import build_site
+
+    shutil.rmtree(demo.root / "assessments" / "2026-shili-zonghe")  # the demo's only assessment under another model
 
     index = next(p.html for p in build_site(demo.load()).pages if p.src_uri.startswith("assessments/index"))
     assert 'data-col="8"' not in index
+
+
+def test_the_demo_shows_the_003_assessment_under_its_own_model(demo):
+    from maturity.publish.build import build_site
+
+    pages = {p.src_uri: p.html for p in build_site(demo.load()).pages}
+    zonghe = next(html for uri, html in pages.items() if uri.startswith("assessments/2026-shili-zonghe"))
+    assert "（zxqy-003-pingjia，1 版）" in zonghe and "依据的是草案" in zonghe and "★ 达标" in zonghe
+    index = next(html for uri, html in pages.items() if uri.startswith("assessments/index"))
+    assert "<option>zxqy-003-pingjia</option>" in index and "<option>T/ZXGJXH 002—2023</option>" in index

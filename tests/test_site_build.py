@@ -158,7 +158,6 @@ def test_report_page_for_every_assessment_with_a_result(site, published, pages, 
 
 
 def test_report_a_and_recommended_level_match_core(published, pages, repo):
-    model = repo.model
     for a in published:
         result = repo.results[a.id]
         body = article(report_doc(pages, a.id))
@@ -172,7 +171,7 @@ def test_report_a_and_recommended_level_match_core(published, pages, repo):
         cell = kv_row(body, header)
         assert cell is not None, f"{a.id}: no {header} row"
         if result.recommended_level:
-            assert model.level_name(result.recommended_level) in cell.text, a.id
+            assert a.model.level_name(result.recommended_level) in cell.text, a.id
             assert cell.find("span", cls=f"mt-level-{result.recommended_level}") is not None, a.id
         else:
             assert "未达到任何等级" in cell.text, a.id
@@ -202,8 +201,8 @@ def test_report_has_all_sections_of_guide_8_3_13(published, pages):
 
 
 def test_report_lists_every_requirement_of_the_applied_level_with_its_score(built, published, pages, repo):
-    model = repo.model
     for a in published:
+        model = a.model
         body = article(report_doc(pages, a.id))
         scores = scores_of(built.root / "assessments" / a.id)
         rows = {}
@@ -211,7 +210,7 @@ def test_report_lists_every_requirement_of_the_applied_level_with_its_score(buil
             for tr in table.find("tbody").find_all("tr"):
                 cells = tr.find_all("td")
                 rows[squash(cells[0].text)] = cells
-        expected = [r.id for r in model.requirements_at(a.applied_level)]
+        expected = [r.id for r in a.model.requirements_at(a.applied_level)]
         assert expected, a.id
         assert sorted(rows) == sorted(expected), f"{a.id}: requirement rows differ from the model's level {a.applied_level}"
         for rid in expected:
@@ -259,8 +258,8 @@ def test_self_assessment_is_not_presented_as_a_rating(published, pages):
 
 def test_self_assessment_has_no_recommended_level_in_listings(published, pages, repo):
     """In the index and on the organisation page a self-assessment's level is marked 预判, not shown as a rating."""
-    model = repo.model
     for a in (x for x in published if x.is_self_assessment):
+        model = a.model
         for key in ("assessments/index.html", f"organisations/{a.organisation['id']}/index.html"):
             body = article(pages[key])
             checked = 0

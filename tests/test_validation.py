@@ -21,7 +21,7 @@ W = Severity.WARNING
 def test_untouched_demo_has_no_errors(demo):
     repo = demo.load()
     assert repo.errors == [], listing(repo.errors)
-    assert len(repo.assessments) == 8
+    assert len(repo.assessments) == 9
     assert set(repo.results) == {a.id for a in repo.assessments}
     assert repo.invalid_assessments() == set()
 

@@ -14,6 +14,7 @@ from maturity.cli.evidence import cmd_evidence_add
 from maturity.cli.announce import cmd_announce
 from maturity.cli.models import cmd_migrate
 from maturity.cli.render import cmd_render
+from maturity.cli.export import cmd_export_oscal, cmd_export_oscal_catalog
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
 
@@ -39,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="maturity", description="中小企业服务机构通用能力成熟度评估（评估即代码）")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-f", "--config-file", help="站点配置文件（默认：仓库根目录的 mkdocs.yml；其中 maturity 插件的设置对所有命令有效）")
-    common.add_argument("--model", help="模型文件（默认：mkdocs.yml 中的 model，否则内置 T/ZXGJXH 002—2023）")
+    common.add_argument("--model", help="模型文件（默认：mkdocs.yml 中的 model，否则内置 T/ZXGJXH 002—2023）；"
+                                        "maturity new 也接受本站已知模型的编号或 编号@版本（写入 assessment.yml 的 model:）")
     common.add_argument("--assessments-dir", help="评估文件夹所在目录（默认：mkdocs.yml 中的设置，否则 assessments）")
     common.add_argument("--evidence-dir", help="证据目录（默认：mkdocs.yml 中的设置，否则 evidence）")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("model", parents=[common], help="显示现行模型（--categories：机构分类代码）")
+    p = sub.add_parser("model", parents=[common], help="显示模型（--list：本站的全部模型；--categories：机构分类代码）")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--categories", action="store_true", help="列出机构分类代码（assessment.yml 的 organisation.category）")
     p.add_argument("--list", action="store_true", help="列出本站已知的全部模型（编号@版本、状态）")
@@ -175,6 +177,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=int, help="公示期工作日数（默认：mkdocs.yml 的 announcement_days，不写入文件；给出时记为 working_days）")
     p.add_argument("--level", type=int, help="公示等级 1–5（默认：推荐等级；不能高于推荐等级）")
     p.set_defaults(func=cmd_announce)
+
+    p = sub.add_parser("export", help="导出为交换格式：OSCAL 评估结果（一个评估）、OSCAL 目录（一个模型）")
+    export_sub = p.add_subparsers(dest="export_command", required=True, metavar="FORMAT")
+    q = export_sub.add_parser(
+        "oscal", parents=[common], help="把一个评估导出为 OSCAL 1.1 评估结果（JSON）",
+        description="把一个评估导出为 OSCAL 1.1.3 评估结果（assessment-results，JSON）：申请等级的每条已评分要求一条发现"
+                    "（得分、满足程度、说明），所引证据各一条观察（公开证据给出网址或网站链接；受限证据只有编号和标题，保密证据只有编号），"
+                    "等级结论作为结果的属性——只在形成结论的阶段之后给出。同样的数据总是导出完全相同的文件。"
+                    "映射见 docs/guide/oscal.md。")
+    q.add_argument("assessment", metavar="ASSESSMENT", help="评估文件夹，或 assessments 中的评估编号")
+    q.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认：<评估编号>.oscal-ar.json；- 为标准输出）")
+    q.add_argument("--force", action="store_true", help="覆盖已有文件")
+    q.set_defaults(func=cmd_export_oscal, command="export oscal")
+    q = export_sub.add_parser(
+        "oscal-catalog", parents=[common], help="把一个模型导出为 OSCAL 1.1 目录（JSON）",
+        description="把模型导出为 OSCAL 1.1.3 目录（catalog，JSON）：能力域为组，评估域为子组，要求为控制项，"
+                    "适用等级为属性。映射见 docs/guide/oscal.md。")
+    q.add_argument("ref", nargs="?", metavar="MODEL", help="模型：编号或 编号@版本（默认：站点的默认模型；maturity model --list 列出全部）")
+    q.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认：<模型编号>@<版本>.oscal-catalog.json；- 为标准输出）")
+    q.add_argument("--force", action="store_true", help="覆盖已有文件")
+    q.set_defaults(func=cmd_export_oscal_catalog, command="export oscal-catalog")
     return parser
 
 

@@ -37,5 +37,5 @@ def cmd_announce(args) -> int:
     key = "writers.announce.written" if plan.text is not None else "writers.announce.unchanged"
     print(i18n.t(key, file=display_path(plan.path)))
     print(i18n.t("writers.announce.period", start=plan.start, last_day=plan.last_day, days=plan.days,
-                 level=a.model.level_name(plan.level)))
+                 level=(a.model or repo.model).level_name(plan.level)))
     return EXIT_OK

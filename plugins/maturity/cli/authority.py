@@ -20,9 +20,10 @@ def cmd_digest(args) -> int:
         for d in repo.errors:
             print(d, file=sys.stderr)
         return EXIT_INVALID
-    value = digests.digest(a, repo.registers.get(a.organisation["id"]), a.model.id)
+    model_id = (a.model or repo.model).id  # the model the assessment names, as the seal check computes it
+    value = digests.digest(a, repo.registers.get(a.organisation["id"]), model_id)
     if args.show:
-        form = digests.canonical(a, repo.registers.get(a.organisation["id"]), a.model.id)
+        form = digests.canonical(a, repo.registers.get(a.organisation["id"]), model_id)
         print(json.dumps(form, ensure_ascii=False, sort_keys=True, indent=2))
     print(value)
     return EXIT_OK
@@ -60,7 +61,7 @@ def _problems(repo, a, cert, register) -> list[str]:
     if not sealed:
         return ["没有记录数据摘要 digest"]
     out = []
-    current = digests.digest(a, register, a.model.id) if a.scores_doc else None
+    current = digests.digest(a, register, (a.model or repo.model).id) if a.scores_doc else None
     if current != sealed:
         out += [f"记录：{sealed}", f"现在：{current}"]
     # The digest covers the registered sha256 of each cited file; the files themselves are hashed again

@@ -120,7 +120,7 @@ def cmd_score(args) -> int:
         own = [d for d in repo.diagnostics if d.path in repo.own_paths(a)]
         items.append((a, repo.results.get(a.id), own))
     if args.format == "json":
-        data = [report.result_json(a.model or repo.model, a, r, own) for a, r, own in items]
+        data = [report.result_json(a.model or repo.model, a, r, own) for a, r, own in items]  # each its own model
         print(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
     else:
         for d in repo.errors:

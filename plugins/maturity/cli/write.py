@@ -16,8 +16,23 @@ from maturity.data.model import load_model
 def cmd_new(args) -> int:
     from maturity.data import classification
     from maturity.exchange import scaffold
+    # --model names a model file (as for every command) or, when no such file exists, a model the site
+    # knows (ID or ID@VERSION): then the new assessment names it in its ``model:``.
+    ref = args.model if args.model and not Path(args.model).is_file() else None
+    if ref:
+        args.model = None
     settings = settings_of(args, Path(args.root))
-    model, diags = load_model(settings.model)
+    if ref:
+        from maturity.cli._common import display_path
+        from maturity.data.registry import load_registry
+        registry = load_registry(settings.model, settings.models, display_path)
+        model, diags = registry.resolve(ref), registry.diagnostics
+        if model is None and not any(d.is_error for d in diags):
+            known = "、".join(m.key for m in registry.listed())
+            print(f"maturity new: --model：{i18n.t('cli.unknown_model', ref=ref, known=known)}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        model, diags = load_model(settings.model)
     if model is None:
         for d in diags:
             print(d, file=sys.stderr)
@@ -32,13 +47,15 @@ def cmd_new(args) -> int:
     if args.category not in classification.categories():
         problems.append(f"--category：分类代码“{args.category}”不存在（见 maturity model 或 classification-003.yml）")
     if args.level not in model.level_numbers:
-        problems.append(f"--level：等级应为 {model.level_numbers[0]}–{model.level_numbers[-1]}")
+        levels = model.level_numbers
+        shown = f"{levels[0]}–{levels[-1]}" if len(levels) > 1 else str(levels[0])
+        problems.append(f"--level：等级应为 {shown}（{'、'.join(f'{lv.level} {lv.name}' for lv in model.levels)}）")
     if problems:
         for p in problems:
             print(f"maturity new: {p}", file=sys.stderr)
         return EXIT_USAGE
     n = scaffold.NewAssessment(args.id, args.organisation, args.name, args.credit_code, args.region, args.category,
-                               args.kind, args.level, dt.date.today())
+                               args.kind, args.level, dt.date.today(), ref)
     try:
         written = scaffold.create(settings.root, model, n, settings.assessments_dir, settings.evidence_dir)
     except FileExistsError as exc:
@@ -52,12 +69,19 @@ def cmd_new(args) -> int:
 def cmd_fmt(args) -> int:
     from maturity.exchange import fmt
     from maturity.cli._common import display_path
+    from maturity.data.registry import load_registry
     settings = settings_of(args, find_root(Path((args.paths or ["."])[0])))
-    model, diags = load_model(settings.model)
+    registry = load_registry(settings.model, settings.models, display_path)
+    model = registry.default
     if model is None:
-        for d in diags:
+        for d in registry.diagnostics:
             print(d, file=sys.stderr)
         return EXIT_INVALID
+
+    def model_of(path: Path):
+        """The model of the assessment a file belongs to (its ``model:``), else the default."""
+        return registry.resolve(_named_model(path.parent / "assessment.yml")) or model
+
     files: list[Path] = []
     for raw in args.paths or ["."]:
         p = Path(raw)
@@ -72,7 +96,7 @@ def cmd_fmt(args) -> int:
             files += fmt.data_files_of(p)
         else:
             files += fmt.data_files(p, settings.assessments_dir, settings.evidence_dir)
-    changed, out = fmt.run(files, model, display_path, check=args.check)
+    changed, out = fmt.run(files, model_of, display_path, check=args.check)
     for d in out.items:
         print(d, file=sys.stderr)
     for path in changed:
@@ -88,12 +112,22 @@ def cmd_fmt(args) -> int:
     return EXIT_OK
 
 
+def _named_model(record: Path) -> str | None:
+    """The ``model:`` an assessment record names (None: none, or the record cannot be read)."""
+    from maturity.data.yamlfile import load_yaml
+    if not record.is_file():
+        return None
+    doc, _ = load_yaml(record, str(record))
+    value = doc.data.get("model") if doc is not None and isinstance(doc.data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def cmd_sheet_export(args) -> int:
     from maturity.exchange import sheet
     repo, a, code = _one_assessment(args)
     if a is None:
         return code
-    model = a.model
+    model = a.model or repo.model  # the model the assessment names
     dest = Path(args.output) if args.output else Path(f"{a.id}-评分表.xlsx")
     if dest.exists() and not args.force:
         print(f"maturity sheet export: {dest} 已存在；使用 --force 覆盖。Exists; use --force.", file=sys.stderr)
@@ -120,7 +154,7 @@ def cmd_sheet_import(args) -> int:
     register = repo.registers.get(a.organisation["id"])
     registered = register.items.keys() if register is not None else ()
     try:
-        report = sheet.import_report(a.model, a, Path(args.file), registered)
+        report = sheet.import_report(a.model or repo.model, a, Path(args.file), registered)
     except sheet.SheetError as exc:
         for p in exc.problems:
             print(f"{args.file}: {p}", file=sys.stderr)

@@ -73,3 +73,30 @@ def copy_new(src: Path, dest: Path) -> str:
     finally:
         Path(tmp).unlink(missing_ok=True)
     return h.hexdigest()
+
+
+def write_new(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path``, which must not exist (FileExistsError otherwise, also in a race).
+
+    Like :func:`write_atomic`, the file appears whole or not at all; unlike it, nothing is ever replaced.
+    """
+    data = text.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), 0o666 & ~_umask())
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        try:
+            os.link(tmp, path)  # fails if path exists (a file, a folder, a dangling link)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(path):
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

@@ -82,6 +82,8 @@ class Model:
     version: str = "1"
     status: str = "in_force"
     title_en: str = ""
+    guide: str = ""  # the assessment guide whose process and formulas apply
+    citation: str = ""  # how an assessment's criteria cite this model (default: id and title)
     _requirements: dict[str, Requirement] = field(default_factory=dict, repr=False)
     _assessment_domains: dict[str, AssessmentDomain] = field(default_factory=dict, repr=False)
     _score_lookup: dict = field(default_factory=dict, repr=False)
@@ -92,6 +94,11 @@ class Model:
                 self._assessment_domains[ad.code] = ad
                 for r in ad.requirements:
                     self._requirements[r.id] = r
+
+    @property
+    def criteria(self) -> list[str]:
+        """The documents an assessment against this model names as its criteria (8.3.13 e)."""
+        return [self.citation or f"{self.id} {self.title}", *([self.guide] if self.guide else [])]
 
     @property
     def key(self) -> str:
@@ -223,6 +230,7 @@ def _build(doc, out: Collector) -> Model:
     return Model(
         id=data["id"], title=data["title"], title_en=data.get("title_en", ""),
         version=str(data.get("version", "1")), status=data.get("status", "in_force"),
+        guide=data.get("guide", ""), citation=data.get("citation", ""),
         requirements_status=data.get("requirements_status", "official"),
         requirements_notice=data.get("requirements_notice", ""),
         levels=levels, scale=scale, threshold=threshold, capability_domains=tuple(domains), source=doc.path,

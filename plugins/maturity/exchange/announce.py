@@ -47,7 +47,7 @@ class Plan:
 
 def plan(repo, a: Assessment, start: dt.date, days: int | None = None, level: int | None = None) -> Plan:
     """What ``announce`` will write for ``a`` (loaded in ``repo``); Refused when it may not be announced."""
-    model, settings = a.model, repo.settings.publication
+    model, settings = a.model or repo.model, repo.settings.publication
     path = a.folder / PUBLICATION
     broken = [d for d in repo.errors if d.path in (a.record_doc.path, a.scores_doc.path if a.scores_doc else None)]
     if a.scores_doc is None or broken:
@@ -132,9 +132,10 @@ def _no_new_errors(repo, a: Assessment, text: str, display: str) -> None:
     before, after = Collector(), Collector()
     settings = repo.settings.publication
     result = repo.results.get(a.id)
-    check_publication(a, a.model, result, settings, settings.calendar(), before)
+    model = a.model or repo.model
+    check_publication(a, model, result, settings, settings.calendar(), before)
     changed = dataclasses.replace(a, publication=new_doc.data, publication_doc=new_doc)
-    check_publication(changed, a.model, result, settings, settings.calendar(), after)
+    check_publication(changed, model, result, settings, settings.calendar(), after)
     old = {(d.code, d.message) for d in before.items if d.is_error}
     new = [d for d in after.items if d.is_error and (d.code, d.message) not in old]
     if new:

@@ -9,6 +9,7 @@ lines before a key and comments at the end of a key's line. Files with errors ar
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,12 +270,15 @@ def format_file(path: Path, display: str, model: Model, out: Collector) -> str |
     return format_text(text, doc, kind, model)
 
 
-def run(paths: list[Path], model: Model, display, check: bool) -> tuple[list[Path], Collector]:
-    """Format (or with ``check`` only compare) the files; return those that differ(ed)."""
+def run(paths: list[Path], model: Model | Callable[[Path], Model], display, check: bool) -> tuple[list[Path], Collector]:
+    """Format (or with ``check`` only compare) the files; return those that differ(ed).
+
+    ``model``: the model, or a function giving each file's (a scores file is ordered by its assessment's model).
+    """
     out = Collector()
     changed = []
     for path in paths:
-        formatted = format_file(path, display(path), model, out)
+        formatted = format_file(path, display(path), model(path) if callable(model) else model, out)
         if formatted is None:
             continue
         if path.read_text(encoding="utf-8-sig") != formatted:

@@ -49,9 +49,10 @@ def scores_text(model, level: int, blocks: dict, schema_base: str = SCHEMA_BASE)
     {rid: (score, evidence, note)}}; requirements missing from it are written unscored (``score: null``,
     待评分) — never as 不满足, which is a score of 0.
     """
+    values = " / ".join(format(float(s.value), "g") for s in model.scale)  # the model's own scale
+    labels = " / ".join(s.label for s in model.scale)
     out = [f"# yaml-language-server: $schema={schema_base}/scores.schema.json",
-           f"# 评分表：{model.level_name(level)}的全部要求，每行一条。得分可写 "
-           f"{' / '.join(f'{float(v.value):g}' for v in model.scale)} 或 {' / '.join(v.label for v in model.scale)}；"
+           f"# 评分表：{model.level_name(level)}的全部要求，每行一条。得分可写 {values} 或 {labels}；"
            "null 表示待评分（不是 0 分）。"]
     for ad in model.assessment_domains_at(level):
         block = blocks.get(ad.code, {})

@@ -76,15 +76,19 @@ def result_text(model: Model, a, result: AssessmentResult | None) -> str:
             if cd.code in applied.domains:
                 lines.append(f"  {cd.code:<4} {cd.name:<8} {display(applied.domains[cd.code])}")
         lines.append(t("assessment_domains"))
+        width = max(7, *(len(ad.code) for ad in model.assessment_domains))  # longer codes stay in their column
         for ad in model.assessment_domains:
             if ad.code in applied.assessment_domains:
-                lines.append(f"  {ad.code:<7} {ad.name:<10} {display(applied.assessment_domains[ad.code])}")
+                lines.append(f"  {ad.code:<{width}} {ad.name:<10} {display(applied.assessment_domains[ad.code])}")
     return "\n".join(lines)
 
 
 def model_json(model: Model) -> dict:
     return {
         "id": model.id,
+        "version": model.version,
+        "key": model.key,
+        "status": model.status,
         "title": model.title,
         "requirements_status": model.requirements_status,
         "requirements_notice": model.requirements_notice,
@@ -105,16 +109,19 @@ def model_json(model: Model) -> dict:
 
 def model_text(model: Model) -> str:
     lines = [f"{model.title}（{model.id}）"]
-    if model.requirements_status == "drafted":
-        lines.append("注意：要求条文为本项目起草，非标准原文。")
+    if model.status != "in_force":  # a draft or a superseded version says so before anything else
+        lines.append(i18n.t("cli.model_version", version=model.version, status=i18n.t("model_status." + model.status)))
+    if model.requirements_status in ("drafted", "draft_standard"):
+        lines.append(i18n.t("cli.requirements_" + model.requirements_status))
     lines.append("")
-    header = "评估域".ljust(22) + "  ".join(lv.name for lv in model.levels)
+    width = max((len(ad.code) for ad in model.assessment_domains), default=6) + 1  # codes of any length stay apart
+    header = "评估域".ljust(15 + width) + "  ".join(lv.name for lv in model.levels)
     lines.append(header)
     for cd in model.capability_domains:
         lines.append(f"{cd.code} {cd.name}")
         for ad in cd.assessment_domains:
             cells = "  ".join(f"{len(ad.requirements_at(lv.level)):>4}" if ad.assessed_at(lv.level) else "   ·" for lv in model.levels)
-            lines.append(f"  {ad.code:<7}{ad.name:<12}{cells}")
+            lines.append(f"  {ad.code:<{width}}{ad.name:<12}{cells}")
     lines.append("")
     lines.append("各等级评估域数 / 要求数：" + "，".join(
         f"{lv.name} {len(model.assessment_domains_at(lv.level))}/{len(model.requirements_at(lv.level))}" for lv in model.levels))

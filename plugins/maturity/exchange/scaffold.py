@@ -23,15 +23,17 @@ class NewAssessment:
     kind: str
     level: int
     today: dt.date
+    model: str | None = None  # the model named in assessment.yml (ID or ID@VERSION); None: the site's default
 
 
-def record_text(n: NewAssessment) -> str:
+def record_text(n: NewAssessment, model: Model) -> str:
     third = n.kind == "third_party"
     stage = "applied" if third else "planning"
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_BASE}/assessment.schema.json",
         "# 评估记录（指南第 3–8 章）。带 # 的行是说明，可删除。",
         f"id: {scalar(n.id)}",
+        *([f"model: {scalar(n.model)}  # 本评估依据的模型（maturity model --list）"] if n.model else []),
         "organisation:",
         f"  id: {scalar(n.organisation_id)}  # 机构代号，证据放在 evidence/{n.organisation_id}/",
         f"  name: {scalar(n.name)}",
@@ -46,7 +48,7 @@ def record_text(n: NewAssessment) -> str:
         "scope:",
         f"  organisation: {scalar(n.name)}",
         "  functions: [待填写被评估的职能或过程]",
-        "criteria: [T/ZXGJXH 002—2023 中小企业服务 服务机构 通用能力成熟度模型, 中小企业服务 服务机构 通用能力成熟度评估指南]",
+        f"criteria: [{', '.join(scalar(c, flow=True) for c in model.criteria)}]",
         "team:",
         f"  - {{name: 待填写, role: leader, organisation: {scalar('待填写评估机构' if third else n.name)}}}",
         "eligibility: {a: true, b: true, c: true, d: true, e: false}  # 指南第 5 章 a–e，请核实",
@@ -77,7 +79,7 @@ def create(root: Path, model: Model, n: NewAssessment, assessments_dir: str = "a
     if folder.exists():
         raise FileExistsError(folder)
     written = []
-    write_atomic(folder / "assessment.yml", record_text(n))
+    write_atomic(folder / "assessment.yml", record_text(n, model))
     written.append(folder / "assessment.yml")
     write_atomic(folder / "scores.yml", scores_text(model, n.level, {}))
     written.append(folder / "scores.yml")

@@ -181,8 +181,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
            hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
     render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), hide=LIST_HIDE,
            level_names={m.id: {str(lv.level): lv.name for lv in m.levels} for m in [model, *models]},
-           status_names=i18n.labels("status"),
-           pages=settings.pages)
+           status_names=i18n.labels("status"), default_model=model.id, pages=settings.pages)
     for r in certified:
         cert = r.standing.certificate
         record = records.certificate_record(r, settings)
