@@ -679,8 +679,9 @@ def test_folder_writer_writes_what_the_page_hides(repo, tmp_path):
     from maturity.publish import build_site
     from maturity.publish.writer import page_markdown, write_site
 
-    head = page_markdown('标题 "引号"', "<p>x</p>", ("toc", "navigation")).split("---")[1]
-    assert read_yaml_text(head) == {"title": '标题 "引号"', "hide": ["toc", "navigation"]}
+    # The themes print the title without escaping it (<title>, header): the file holds it escaped, as the plugin hands it over.
+    head = page_markdown('标题 "引号" <b>&', "<p>x</p>", ("toc", "navigation")).split("---")[1]
+    assert read_yaml_text(head) == {"title": "标题 &quot;引号&quot; &lt;b&gt;&amp;", "hide": ["toc", "navigation"]}
     site = build_site(repo)
     write_site(site, tmp_path)
     index = (tmp_path / "assessments/index.md").read_text(encoding="utf-8")

@@ -19,7 +19,7 @@ from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, load_history
 from maturity.publish import Site, build_site, outputs
-from maturity.publish.writer import write_site
+from maturity.publish.writer import rendered_paths, write_site
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
 
@@ -72,15 +72,47 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))
 
 
-def hand_written(settings: Settings, docs_dir: str = "docs") -> set[str]:
-    """The names (relative to docs_dir) of the hand-written files, as MkDocs would name them."""
-    root = settings.root / docs_dir
+def hand_written(settings: Settings, docs_dir: str | None = None) -> set[str]:
+    """The names (relative to docs_dir) of the hand-written files, as MkDocs would name them.
+
+    What ``maturity render`` wrote there is not hand-written: the build replaces it with its own pages."""
+    root = settings.root / (docs_dir or settings.site.docs_dir)
     if not root.is_dir():
         return set()
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    rendered = rendered_paths(root)
+    return {rel for p in root.rglob("*") if p.is_file() and (rel := p.relative_to(root).as_posix()) not in rendered}
 
 
-def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str = "docs") -> Publication:
+def overview_pages(settings: Settings, existing: set[str]) -> list[str]:
+    """The hand-written pages (names relative to docs_dir) that carry the overview marker."""
+    root = settings.root / settings.site.docs_dir
+    found = []
+    for rel in sorted(existing):
+        if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/")):
+            try:
+                text = (root / rel).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # the generator reports an unreadable page itself
+            if settings.overview_marker in text and _marker_line(text, settings.overview_marker):
+                found.append(rel)
+    return found
+
+
+def _marker_line(text: str, marker: str) -> bool:
+    """Whether the marker stands on a line of its own outside code blocks (not merely quoted in the text)."""
+    fence = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if fence is None and stripped[:3] in ("```", "~~~"):
+            fence = stripped[:3]
+        elif fence is not None and stripped.startswith(fence):
+            fence = None
+        elif fence is None and stripped == marker:
+            return True
+    return False
+
+
+def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str | None = None) -> Publication:
     """Everything the strict build does with the data, into a temporary folder; the verdict is ``failures()``."""
     publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base)
     if publication.site is not None:

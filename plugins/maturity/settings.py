@@ -78,6 +78,11 @@ class SiteSettings:
     name: str = ""
     url: str | None = None  # the public address: QR codes, JSON and the feed use it
     directory_urls: bool = True
+    docs_dir: str = "docs"  # the hand-written pages, relative to mkdocs.yml: where ``maturity render`` writes
+    # The site's own stylesheets and scripts as mkdocs.yml lists them: a generator that does not run the
+    # plugin loads the generated pages' CSS and JavaScript only when they are listed here.
+    extra_css: tuple[str, ...] = ()
+    extra_javascript: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,8 +352,22 @@ def site_settings(config: dict) -> SiteSettings:
     directory_urls = config.get("use_directory_urls", True)
     if not isinstance(directory_urls, bool):
         raise SettingsError("use_directory_urls 应为 true 或 false")
+    docs_dir = config.get("docs_dir", "docs")
+    if not isinstance(docs_dir, str) or not docs_dir:
+        raise SettingsError("docs_dir 应为目录名，如 docs")
     return SiteSettings(name=str(config.get("site_name") or ""), url=str(url) if url else None,
-                        directory_urls=directory_urls)
+                        directory_urls=directory_urls, docs_dir=docs_dir,
+                        extra_css=_paths(config.get("extra_css")), extra_javascript=_paths(config.get("extra_javascript")))
+
+
+def _paths(value) -> tuple[str, ...]:
+    """extra_css / extra_javascript: each entry a path, or a mapping with ``path`` (MkDocs' ExtraScript)."""
+    out = []
+    for entry in value or []:
+        path = entry.get("path") if isinstance(entry, dict) else entry
+        if isinstance(path, str):
+            out.append(path)
+    return tuple(out)
 
 
 def load_settings(root: Path | str = ".", config_file: Path | str | None = None) -> Settings:

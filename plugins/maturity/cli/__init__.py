@@ -13,6 +13,7 @@ from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_imp
 from maturity.cli.evidence import cmd_evidence_add
 from maturity.cli.announce import cmd_announce
 from maturity.cli.models import cmd_migrate
+from maturity.cli.render import cmd_render
 from maturity.cli.export import cmd_export_oscal, cmd_export_oscal_catalog
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
@@ -50,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
                    help="github：GitHub Actions 标注；gitlab：GitLab Code Quality 报告（JSON，输出到标准输出）")
     p.set_defaults(func=cmd_check, paths=None)
+
+    p = sub.add_parser("render", parents=[common], help="把生成的页面和文件写入 docs，供不运行 maturity 插件的生成器（如 Zensical）构建",
+                       description="与 maturity check 同一检查、与插件同一页面生成：检查通过后，把报告、机构与证书页、列表、证书查询页、"
+                                   "certificates.json 和每张证书的 JSON、订阅、徽章、证据查看页、公开证据和样式脚本写入 docs（与插件生成的"
+                                   "路径和网址相同），并在 docs/.maturity/manifest.json 记录写入的文件。检查未通过或目标路径已被手写文件占用时"
+                                   "什么也不写。只删除自己写入且未被修改的文件。")
+    p.add_argument("path", nargs="?", default=".", metavar="PATH", help="仓库根目录（默认当前目录）")
+    p.add_argument("--out", metavar="DIR", help="写入的目录（默认：mkdocs.yml 的 docs_dir，即 docs）")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--clean", action="store_true", help="删除以前 maturity render 写入的全部文件（手工修改过的除外），不写入新文件")
+    mode.add_argument("--site", metavar="DIR",
+                      help="构建之后：把名称为 Markdown 扩展名（.md 等）的公开证据文件原样复制到已构建的站点 DIR（生成器会把 docs 中的这些文件转换成页面）")
+    p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("validate", parents=[common], help="只检查评估数据（快），列出全部问题")
     p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录、评估文件夹或其中的数据文件（默认当前目录）")

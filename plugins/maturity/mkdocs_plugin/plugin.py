@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.publish import Page, Site, csp
 from maturity.publish.urls import ASSET_DIR
 from maturity.publish.views import footer_values
-from maturity.publish.writer import front_matter
+from maturity.publish.writer import RENDERED_OVERVIEW, front_matter, rendered_paths
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -57,7 +58,10 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if not self.config.enabled:
             return None
         root = Path(config.config_file_path).parent if config.config_file_path else Path(".")
-        site = SiteSettings(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls)
+        site = SiteSettings(name=config.site_name, url=config.site_url or None, directory_urls=config.use_directory_urls,
+                            docs_dir=Path(os.path.relpath(config.docs_dir, root)).as_posix(),
+                            extra_css=tuple(str(x) for x in config.extra_css),
+                            extra_javascript=tuple(str(x) for x in config.extra_javascript))
         try:
             self.settings = from_options({name: self.config[name] for name in OPTION_NAMES}, root=root,
                                          config_file=Path(config.config_file_path) if config.config_file_path else None,
@@ -80,6 +84,13 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if not self.config.enabled:
             return None
         settings = self.settings
+        # What `maturity render` wrote into docs_dir (for generators without this plugin) is replaced by the
+        # plugin's own pages and files, made now from the data as it is: never a stale page, never a collision.
+        rendered = rendered_paths(Path(config.docs_dir))
+        for f in [f for f in files if f.src_uri in rendered]:
+            files.remove(f)
+        if rendered:
+            log.info(i18n.t("render.replaced_by_plugin", n=len(rendered)))
         # The same path as `maturity check` (maturity.gate): what passes review is what is built here.
         publication = prepare(settings, existing={f.src_uri for f in files}, cache=self.cache,
                               display_base=settings.root, history=self._history)
@@ -122,10 +133,12 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if generated is not None:
             page.toc = get_toc([{"level": lv, "id": anchor, "name": name, "children": []} for lv, anchor, name in generated.toc])
             return generated.search_html or generated.html
+        if "maturity:rendered-overview" in html:  # included from what `maturity render` wrote: the live one goes at the marker
+            html = RENDERED_OVERVIEW.sub("", html)
         marker = self.settings.overview_marker
         if marker in html and self.site is not None:
             return html.replace(marker, self.site.fragments["overview"](page.file.src_uri))
-        return None
+        return html
 
     @event_priority(-100)  # after the search plugin has indexed the short version
     def on_page_context(self, context, *, page, config: MkDocsConfig, nav):
