@@ -15,6 +15,7 @@ from maturity.cli.announce import cmd_announce
 from maturity.cli.models import cmd_migrate
 from maturity.cli.render import cmd_render
 from maturity.cli.export import cmd_export_oscal, cmd_export_oscal_catalog
+from maturity.cli.aggregate import cmd_aggregate
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
 
@@ -198,7 +199,35 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认：<模型编号>@<版本>.oscal-catalog.json；- 为标准输出）")
     q.add_argument("--force", action="store_true", help="覆盖已有文件")
     q.set_defaults(func=cmd_export_oscal_catalog, command="export oscal-catalog")
+
+    p = sub.add_parser(
+        "aggregate", help="汇总各评估管理机构发布的 certificates.json：合并的证书数据、证书列表页和证书查询页",
+        description="按汇总配置（如 aggregate.yml）读取各来源发布的 certificates.json（https 网址或文件），逐个核对格式、"
+                    "文字和链接；不合格的来源整个不汇总并报告原因，重复的证书编号报告而不合并。输出到 --out 目录："
+                    "certificates.json（每条记录注明来源）、index.html（来源一览）、certificates-N.html（证书列表）、verify.html（证书查询）。"
+                    "见 docs/guide/federation.md。")
+    p.add_argument("config", metavar="CONFIG", help="汇总配置文件（格式：schemas/aggregate.schema.json）")
+    p.add_argument("--out", required=True, metavar="DIR", help="输出目录（没有时新建；同名文件被覆盖）")
+    p.add_argument("--max-size", type=_positive(float), default=64, metavar="MB",
+                   help="每个来源的 certificates.json 的大小上限（MB，默认 64）；超过的来源不汇总")
+    p.add_argument("--timeout", type=_positive(float), default=30, metavar="SECONDS",
+                   help="下载网址时连接和每次读取的超时（秒，默认 30）")
+    p.add_argument("--page-size", type=_positive(int), default=500, metavar="N", help="每个证书列表页的证书数（默认 500）")
+    p.set_defaults(func=cmd_aggregate)
     return parser
+
+
+def _positive(kind):
+    def parse(text: str):
+        from maturity import i18n
+        try:
+            value = kind(text)
+        except ValueError:
+            value = None
+        if value is None or not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(i18n.t("cli.not_positive", text=text))
+        return value
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:

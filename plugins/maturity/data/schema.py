@@ -108,6 +108,12 @@ def _has_integral_float(value) -> bool:
     return False
 
 
+# For data that is not a YAML file of the repository (another site's certificates.json, aggregate.yml).
+validator = _validator
+fast = _fast
+has_integral_float = _has_integral_float
+
+
 def check(doc: Document, name: str, out: Collector) -> bool:
     """Report every schema violation of ``doc`` and every refused text; return True when there was none."""
     texts_ok = texts.check_strings(doc, out)

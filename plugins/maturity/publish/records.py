@@ -68,6 +68,22 @@ class OrganisationRef:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """Only in a federation listing (``maturity aggregate``): the authority whose site published a record."""
+
+    id: str
+    name: str
+    site: str
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "name": self.name, "site": self.site}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "SourceRef | None":
+        return None if data is None else cls(data["id"], data["name"], data["site"])
+
+
+@dataclass(frozen=True)
 class EventRecord:
     kind: str
     date: dt.date
@@ -99,9 +115,10 @@ class CertificateRecord:
     url: str
     json: str
     model_version: str | None = None  # the version of the model the certificate was issued under
+    source: SourceRef | None = None  # only in a federation listing
 
     def to_json(self) -> dict:
-        return {
+        return _with_source(self.source, {
             "number": self.number,
             "organisation": self.organisation.to_json(),
             "level": self.level,
@@ -119,7 +136,7 @@ class CertificateRecord:
             "score": self.score,
             "url": self.url,
             "json": self.json,
-        }
+        })
 
     @classmethod
     def from_json(cls, data: dict) -> "CertificateRecord":
@@ -132,7 +149,7 @@ class CertificateRecord:
             tuple(EventRecord.from_json(e) for e in data.get("events", [])),
             (day(ann["start"]), day(ann["last_day"])) if ann else None,
             data.get("digest"), data["model"], data["assessment"], data.get("score"), data["url"], data["json"],
-            data.get("model_version"),
+            data.get("model_version"), SourceRef.from_json(data.get("source")),
         )
 
 
@@ -145,17 +162,25 @@ class AnnouncementRecord:
     start: dt.date
     last_day: dt.date
     how_to_object: str
+    source: SourceRef | None = None  # only in a federation listing
 
     def to_json(self) -> dict:
-        return {"assessment": self.assessment, "organisation": self.organisation.to_json(), "level": self.level,
-                "status": self.status, "start": self.start.isoformat(), "last_day": self.last_day.isoformat(),
-                "how_to_object": self.how_to_object}
+        return _with_source(self.source, {
+            "assessment": self.assessment, "organisation": self.organisation.to_json(), "level": self.level,
+            "status": self.status, "start": self.start.isoformat(), "last_day": self.last_day.isoformat(),
+            "how_to_object": self.how_to_object})
 
     @classmethod
     def from_json(cls, data: dict) -> "AnnouncementRecord":
         return cls(data["assessment"], OrganisationRef.from_json(data["organisation"]), data.get("level"),
                    data["status"], dt.date.fromisoformat(data["start"]), dt.date.fromisoformat(data["last_day"]),
-                   data["how_to_object"])
+                   data["how_to_object"], SourceRef.from_json(data.get("source")))
+
+
+def _with_source(source: SourceRef | None, out: dict) -> dict:
+    if source is not None:  # a site's own register has no "source": its output is unchanged
+        out["source"] = source.to_json()
+    return out
 
 
 @dataclass(frozen=True)

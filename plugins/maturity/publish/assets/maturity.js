@@ -159,6 +159,7 @@
     addRow(table, "证书编号", c.number);
     addRow(table, "发证日期", c.issued);
     addRow(table, "有效期至", c.valid_until);
+    if (c.source) addRow(table, "数据摘要", c.digest);
     box.appendChild(table);
     var href = safeHref(c.url);
     if (href) {
@@ -166,7 +167,21 @@
       link.href = href;
       box.appendChild(el("p")).appendChild(link);
     }
+    sourceLine(box, c);
     return box;
+  }
+  // A federation listing (maturity aggregate) marks each record with the authority that published it.
+  function sourceLine(box, record) {
+    var source = record.source;
+    if (!source || typeof source !== "object") return;
+    var line = el("p", "mt-verify-source");
+    line.appendChild(document.createTextNode("发证机构："));
+    var href = safeHref(source.site);
+    var name = text(href ? "a" : "span", source.name);
+    if (href) { name.href = href; name.rel = "external noopener"; }
+    line.appendChild(name);
+    line.appendChild(document.createTextNode("（来源 " + source.id + "）"));
+    box.appendChild(line);
   }
   function announcementHit(a, labels) {
     var box = el("div", "mt-verify-hit mt-verify-announcement mt-verify-status-" + a.status);
@@ -179,6 +194,7 @@
     addRow(table, "公示期", a.start + " 至 " + a.last_day);
     addRow(table, "提出异议", a.how_to_object);
     box.appendChild(table);
+    sourceLine(box, a);
     return box;
   }
 
