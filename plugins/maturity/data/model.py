@@ -24,6 +24,7 @@ class Requirement:
     text: str
     levels: frozenset[int]
     assessment_domain: str
+    text_en: str = ""  # the English edition's text; empty: the Chinese text is shown with a note
 
 
 @dataclass(frozen=True)
@@ -220,7 +221,7 @@ def _build(doc, out: Collector) -> Model:
                 stray = sorted(set(r["levels"]) - set(ad_levels))
                 if stray:
                     out.error(doc.at(*where, "levels"), "MAT051", id=r["id"], levels=stray, domain=ad["code"])
-                reqs.append(Requirement(r["id"], r["text"], frozenset(r["levels"]), ad["code"]))
+                reqs.append(Requirement(r["id"], r["text"], frozenset(r["levels"]), ad["code"], r.get("text_en", "")))
             domain = AssessmentDomain(ad["code"], ad["name"], ad.get("name_en", ""), ad_levels, tuple(reqs), cd["code"])
             for lv in ad_levels:
                 if not domain.requirements_at(lv):

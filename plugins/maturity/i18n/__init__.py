@@ -59,6 +59,37 @@ def labels(prefix: str, lang: str = DEFAULT) -> dict[str, str]:
     return {k: own.get(k, v) for k, v in base.items()}
 
 
+class Translator:
+    """The catalogue of one language, as a value: ``tr("page.index_title")``, ``tr.labels("status")``.
+
+    No global state: the page builder renders the Chinese pages with ``translator("zh")`` and the
+    English edition with ``translator("en")``, side by side in one build.
+    """
+
+    def __init__(self, lang: str) -> None:
+        catalogue(lang)  # an unknown language fails here, not on the first page
+        self.lang = lang
+
+    def __call__(self, key: str, /, **args: Any) -> str:
+        return t(key, self.lang, **args)
+
+    def labels(self, prefix: str) -> dict[str, str]:
+        return labels(prefix, self.lang)
+
+    def has_own(self, key: str) -> bool:
+        """Whether ``key`` is in this language's own catalogue (not only through the Chinese fallback)."""
+        return key in catalogue(self.lang)
+
+    def __repr__(self) -> str:
+        return f"Translator({self.lang!r})"
+
+
+@cache
+def translator(lang: str = DEFAULT) -> Translator:
+    """A translator for ``lang`` (``zh`` or ``en``)."""
+    return Translator(lang)
+
+
 # Characters that would break a line, move the cursor, hide text or reorder it on a terminal or in a log.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]")
 

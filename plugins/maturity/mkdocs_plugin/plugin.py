@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -27,12 +28,13 @@ from maturity.exchange import gitrepo
 from maturity.gate import git_history, prepare
 from maturity.mkdocs_plugin.config import MaturityConfig
 from maturity.publish import Page, Site, csp
-from maturity.publish.urls import ASSET_DIR
+from maturity.publish.urls import ASSET_DIR, ENGLISH
 from maturity.publish.views import footer_values
 from maturity.publish.writer import RENDERED_OVERVIEW, front_matter, rendered_paths
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
 class MaturityPlugin(BasePlugin[MaturityConfig]):
@@ -151,8 +153,14 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
 
     @event_priority(-100)  # last: the hashes must be of the page exactly as it is written
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
-        if not self._csp:
+        if not self.config.enabled:
             return None
+        src_uri = getattr(getattr(page, "file", None), "src_uri", "")
+        english = src_uri.startswith(ENGLISH) and src_uri in self.pages
+        if english:  # the theme has one language for the site: the English edition's pages say theirs themselves
+            output = _HTML_LANG.sub('<html lang="en"', output, count=1)
+        if not self._csp:
+            return output if english else None
         return csp.with_policy(output, untrusted=page.content or "")
 
     @event_priority(-100)

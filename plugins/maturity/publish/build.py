@@ -14,6 +14,7 @@ from collections import Counter
 from importlib import resources
 
 import jinja2
+from markupsafe import escape
 
 from maturity import i18n
 from maturity.data import classification
@@ -58,7 +59,9 @@ def evidence_link(org: str, file: str) -> str:
     return viewer.viewer_path(path) if viewer.is_text(file) else path
 
 
-def environment(settings: Settings) -> jinja2.Environment:
+def environment(settings: Settings, tr: i18n.Translator | None = None) -> jinja2.Environment:
+    """The templates' environment for one edition: ``tr`` gives its words (Chinese by default)."""
+    tr = tr or i18n.translator(i18n.DEFAULT)
     loaders = []
     if settings.templates_path.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(settings.templates_path)))
@@ -71,13 +74,14 @@ def environment(settings: Settings) -> jinja2.Environment:
     env.filters["md"] = richtext.render
     env.filters["md_inline"] = richtext.render_inline
     env.filters["texts"] = lambda v: [] if v is None else ([v] if isinstance(v, str) else list(v))
-    env.filters["participant"] = lambda name: views.person(name, pages.participant_names)
-    env.filters["team_member"] = lambda name: views.person(name, pages.team_names)
-    env.globals.update(t=i18n.t, status_of=views.status_line, names_masked=pages.participant_names != "full",
-                       authority=pages.authority_name,
-                       KINDS=i18n.labels("kinds"), STAGES=i18n.labels("stages"), ROLES=i18n.labels("roles"),
-                       METHODS=i18n.labels("methods"), CLASSES=i18n.labels("classes"), STATUS=i18n.labels("status"),
-                       EVENTS=i18n.labels("events"), OUTCOMES=i18n.labels("outcomes"))
+    env.filters["participant"] = lambda name: views.person(name, pages.participant_names, tr)
+    env.filters["team_member"] = lambda name: views.person(name, pages.team_names, tr)
+    env.globals.update(t=tr, lang=tr.lang, status_of=views.status_line, names_masked=pages.participant_names != "full",
+                       authority=pages.authority_name, N=lambda thing, field="name": views.localised(thing, tr, field),
+                       P=tr.labels("punct"),
+                       KINDS=tr.labels("kinds"), STAGES=tr.labels("stages"), ROLES=tr.labels("roles"),
+                       METHODS=tr.labels("methods"), CLASSES=tr.labels("classes"), STATUS=tr.labels("status"),
+                       EVENTS=tr.labels("events"), OUTCOMES=tr.labels("outcomes"))
     return env
 
 
@@ -97,13 +101,23 @@ def static_assets() -> list[Asset]:
     return [Asset(f"{urls.ASSET_DIR}/{name}", folder.joinpath(name).read_text(encoding="utf-8")) for name in STATIC]
 
 
+def editions(settings: Settings) -> list[tuple[i18n.Translator, str]]:
+    """The editions of the generated pages: (translator, folder). Chinese at the root; English under en/ when on."""
+    out = [(i18n.translator("zh"), "")]
+    if settings.english:
+        out.append((i18n.translator("en"), urls.ENGLISH))
+    return out
+
+
 def build_site(repo: Repository, *, history=None, commit: str | None = None) -> Site:
-    """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None)."""
+    """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None).
+
+    The pages are rendered once per edition (:func:`editions`) from the same templates; the data products
+    (JSON, feed, badges, evidence and its viewer) are made once, from the Chinese pass, for both.
+    """
     settings = repo.settings
     today = settings.today()
     site_settings = settings.site
-    env = environment(settings)
-    links = urls.Links(site_settings.directory_urls)
     model = repo.model
     newest_first = lambda a: (a.reference_date or dt.date.min, a.id)  # noqa: E731
     valid = sorted(published_assessments(repo), key=newest_first, reverse=True)
@@ -120,84 +134,140 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     certified = sorted((r for r in public if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
 
     models = sorted({a.model.key: a.model for a in concluded + in_progress if a.model}.values(), key=lambda m: m.key)
-
-    def level_name(level, of: Assessment | None = None) -> str:
-        """A level's name in the model of ``of`` (an assessment), else of the page's own assessment or the default."""
-        return (of.model if of is not None and of.model else model).level_name(level)
-
-    common = dict(model=model, links=links, level_name=level_name, category_name=category_name, models=models,
-                  results=repo.results, records=public, by_assessment=by_assessment, certified=certified,
-                  assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
-                  certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
-                  build_date=today, settings=settings.publication, history=history, commit=commit,
-                  site_url=site_settings.url, absolute=lambda path: urls.absolute(site_settings.url, path))
     site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",))
     site.assets.extend(static_assets())
+    fragments = {}
+    english = settings.english
 
-    def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
-               hide: tuple[str, ...] = (), **context) -> None:
-        links.current = src_uri
-        values = {**common, **context}
-        own = context.get("a")
-        if own is not None and own.model is not None:  # a page of one assessment speaks in its model's words
-            values.update(model=own.model, level_name=lambda level, of=None: level_name(level, of or own))
-        try:
-            html = env.get_template(template).render(values)
-            search_html = env.get_template(search_template).render(values) if search_template else None
-        except Exception as exc:  # a template (the site's own, maybe) or data the checks missed: said, located, not a traceback
-            site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
-                                                    page=src_uri, error=f"{type(exc).__name__}: {exc}"))
-            return
-        site.pages.append(Page(src_uri, title, html, tuple(toc), search_html, hide))
+    for tr, prefix in editions(settings):
+        primary = not prefix  # the Chinese pass also makes the files both editions share
+        env = environment(settings, tr)
+        links = urls.Links(site_settings.directory_urls, prefix=prefix)
 
-    for a in concluded:
-        result = repo.results[a.id]
-        register = repo.registers.get(a.organisation["id"])
-        render(urls.assessment_uri(a.id), "report.html", i18n.t("page.report_title", name=a.organisation["name"]),
-               _toc(REPORT_TOC), search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
-               evidence=views.evidence_cited(a, register), rows=views.requirement_rows(a.model, a),
-               timeline=views.timeline(a), charts=views.report_charts(a.model, a, result), evidence_link=evidence_link)
-    for a in in_progress:
-        render(urls.assessment_uri(a.id), "progress.html", i18n.t("page.progress_title", name=a.organisation["name"]),
-               _toc(PROGRESS_TOC), search_template="progress_search.html", source=a.record_doc.path, a=a,
-               timeline=views.timeline(a), reviews=a.record.get("document_reviews", []))
+        def level_name(level, of: Assessment | None = None, tr=tr) -> str:
+            """A level's name in the model of ``of`` (an assessment), else of the page's own assessment or the default."""
+            return views.level_name(of.model if of is not None and of.model else model, level, tr)
 
-    render(urls.ASSESSMENTS_INDEX, "index.html", i18n.t("page.index_title"), search_template="index_search.html",
-           hide=LIST_HIDE, concluded=concluded, in_progress=in_progress)
+        common = dict(model=model, links=links, level_name=level_name, category_name=category_name, models=models,
+                      results=repo.results, records=public, by_assessment=by_assessment, certified=certified,
+                      assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
+                      certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
+                      build_date=today, settings=settings.publication, history=history, commit=commit,
+                      site_url=site_settings.url, absolute=lambda path: urls.absolute(site_settings.url, path))
 
-    by_org: dict[str, list[Assessment]] = {}
-    for a in concluded + in_progress:
-        by_org.setdefault(a.organisation["id"], []).append(a)
-    for org_id, items in sorted(by_org.items()):
-        items = sorted(items, key=newest_first)
-        name = items[-1].organisation["name"]
-        own = [by_assessment[a.id] for a in items if a.id in by_assessment]
-        site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
-        current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
-        render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation,
-               assessments=items, current=current)
+        def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
+                   hide: tuple[str, ...] = (), *, env=env, links=links, common=common, tr=tr, prefix=prefix,
+                   level_name=level_name, **context) -> None:
+            page_uri = prefix + src_uri
+            links.current = page_uri
+            values = {**common, **context}
+            own = context.get("a")
+            if own is not None and own.model is not None:  # a page of one assessment speaks in its model's words
+                values.update(model=own.model, level_name=lambda level, of=None: level_name(level, of or own))
+            try:
+                html = env.get_template(template).render(values)
+                search_html = env.get_template(search_template).render(values) if search_template else None
+            except Exception as exc:  # a template (the site's own, maybe) or data the checks missed: said, located, not a traceback
+                site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
+                                                        page=page_uri, error=f"{type(exc).__name__}: {exc}"))
+                return
+            if english:  # each page links its counterpart in the other edition, in that edition's language
+                html = edition_switch(links, tr, page_uri) + html
+            site.pages.append(Page(page_uri, title, html, tuple(toc), search_html, hide))
 
-    render(urls.CERTIFICATES_INDEX, "certificates.html", i18n.t("page.certificates_title"), toc=_certificates_toc(public),
-           hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
-    render(urls.VERIFY, "verify.html", i18n.t("page.verify_title"), hide=LIST_HIDE,
-           level_names={m.id: {str(lv.level): lv.name for lv in m.levels} for m in [model, *models]},
-           status_names=i18n.labels("status"), default_model=model.id, pages=settings.pages)
-    for r in certified:
-        cert = r.standing.certificate
-        record = records.certificate_record(r, settings)
-        qr = badges.qr_svg(record.url, i18n.t("page.qr_label", number=cert.number)) if site_settings.url else None
-        site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
-        render(urls.certificate_uri(cert.number), "certificate.html", i18n.t("page.certificate_title", number=cert.number),
-               r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
-               json_path=urls.certificate_json_path(cert.number))
+        for a in concluded:
+            result = repo.results[a.id]
+            register = repo.registers.get(a.organisation["id"])
+            render(urls.assessment_uri(a.id), "report.html", tr("page.report_title", name=a.organisation["name"]),
+                   _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
+                   evidence=views.evidence_cited(a, register), rows=views.requirement_rows(a.model, a, tr),
+                   timeline=views.timeline(a, tr), charts=views.report_charts(a.model, a, result, tr),
+                   evidence_link=evidence_link)
+        for a in in_progress:
+            render(urls.assessment_uri(a.id), "progress.html", tr("page.progress_title", name=a.organisation["name"]),
+                   _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path, a=a,
+                   timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
+
+        render(urls.ASSESSMENTS_INDEX, "index.html", tr("page.index_title"), search_template="index_search.html",
+               hide=LIST_HIDE, concluded=concluded, in_progress=in_progress)
+
+        by_org: dict[str, list[Assessment]] = {}
+        for a in concluded + in_progress:
+            by_org.setdefault(a.organisation["id"], []).append(a)
+        for org_id, items in sorted(by_org.items()):
+            items = sorted(items, key=newest_first)
+            name = items[-1].organisation["name"]
+            own = [by_assessment[a.id] for a in items if a.id in by_assessment]
+            if primary:
+                site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
+            current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
+            render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation,
+                   assessments=items, current=current)
+
+        render(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
+               hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
+        render(urls.VERIFY, "verify.html", tr("page.verify_title"), hide=LIST_HIDE,
+               level_names={m.id: {str(lv.level): views.localised(lv, tr) for lv in m.levels} for m in [model, *models]},
+               status_names=tr.labels("status"), verify_words=tr.labels("verify_js"), default_model=model.id,
+               pages=settings.pages)
+        for r in certified:
+            cert = r.standing.certificate
+            record = records.certificate_record(r, settings)
+            qr = badges.qr_svg(record.url, tr("page.qr_label", number=cert.number)) if site_settings.url else None
+            if primary:
+                site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
+            render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
+                   r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
+                   json_path=urls.certificate_json_path(cert.number))
+        fragments[tr.lang] = (env, prefix)
+
     site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
     site.assets.append(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
     evidence = public_evidence(repo, concluded)
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
-    site.assets.extend(viewer.viewer_assets(env, evidence))
-    site.fragments["overview"] = lambda src_uri: overview_html(repo, env, concluded, in_progress, public, src_uri)
+    zh_env = fragments["zh"][0]
+    site.assets.extend(viewer.viewer_assets(zh_env, evidence))
+
+    def overview(src_uri: str) -> str:
+        lang = "en" if src_uri.startswith(urls.ENGLISH) and "en" in fragments else "zh"
+        env, prefix = fragments[lang]
+        return overview_html(repo, env, concluded, in_progress, public, src_uri, prefix)
+
+    site.fragments["overview"] = overview
+    if english:
+        tr = i18n.translator("en")
+        links = urls.Links(site_settings.directory_urls, urls.ENGLISH_HOME, prefix=urls.ENGLISH)
+        home = (edition_switch(links, tr, urls.ENGLISH_HOME) + f"<h1>{escape(tr('page.home_title'))}</h1>\n"
+                + f"<p>{escape(tr('page.home_intro', authority=settings.pages.authority_name))}</p>\n"
+                + overview(urls.ENGLISH_HOME))
+        site.pages.append(Page(urls.ENGLISH_HOME, tr("page.home_title"), home, hide=LIST_HIDE))
+        site.assets.append(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
     site.diagnostics.extend(outputs.check(site, settings.templates_dir))
     return site
+
+
+def english_sitemap(site: Site, site_settings, today: dt.date) -> str:
+    """The English edition's sitemap: Material's language selector reads ``en/sitemap.xml`` to open, from a
+    Chinese page, the same page in English (and asks for it on every page, so it must exist)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for p in sorted(site.pages, key=lambda p: p.src_uri):
+        if p.src_uri.startswith(urls.ENGLISH):
+            loc = urls.absolute(site_settings.url, urls.url_of(p.src_uri, site_settings.directory_urls))
+            lines.append(f"<url><loc>{escape(loc)}</loc><lastmod>{today.isoformat()}</lastmod></url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def edition_switch(links: urls.Links, tr: i18n.Translator, page_uri: str) -> str:
+    """The link from a page to the same page in the other edition (no script: it works everywhere).
+
+    ``target="_self"`` keeps Material's language-selector script off this link: that script takes every link
+    into /en/ for a switch of language and, knowing no English sitemap, would open the English home page.
+    """
+    other = i18n.translator("zh" if tr.lang == "en" else "en")
+    target = urls.counterpart_uri(page_uri)
+    return (f'<p class="mt-edition"><a href="{escape(links.page(target))}" hreflang="{other.lang}" lang="{other.lang}" '
+            f'target="_self" data-mt-edition="{other.lang}">{escape(other("page.edition_link"))}</a></p>\n')
 
 
 REPORT_TOC = ("conclusion", "objectives", "scope", "participants", "dates", "criteria", "domains", "adherence",
@@ -205,26 +275,26 @@ REPORT_TOC = ("conclusion", "objectives", "scope", "participants", "dates", "cri
 PROGRESS_TOC = ("progress", "scope", "participants", "dates", "history")
 
 
-def _toc(anchors: tuple[str, ...]) -> tuple[tuple[int, str, str], ...]:
-    return tuple((2, anchor, i18n.t(f"page.toc.{anchor}")) for anchor in anchors)
+def _toc(anchors: tuple[str, ...], tr: i18n.Translator) -> tuple[tuple[int, str, str], ...]:
+    return tuple((2, anchor, tr(f"page.toc.{anchor}")) for anchor in anchors)
 
 
-def _certificates_toc(public: list) -> tuple[tuple[int, str, str], ...]:
+def _certificates_toc(public: list, tr: i18n.Translator) -> tuple[tuple[int, str, str], ...]:
     anchors = ["valid", "surveillance_overdue", "suspended", "announced"]
     if any(r.standing.status == "pending" for r in public):
         anchors.append("pending")
     anchors += ["history", "data"]
-    return tuple((2, anchor, i18n.t(f"page.section.{anchor}")) for anchor in anchors)
+    return tuple((2, anchor, tr(f"page.section.{anchor}")) for anchor in anchors)
 
 
 def overview_html(repo: Repository, env: jinja2.Environment, concluded: list, in_progress: list, public: list,
-                  src_uri: str) -> str:
+                  src_uri: str, prefix: str = "") -> str:
     """The counts for the home page, as an HTML fragment for the page ``src_uri``.
 
     Results only: assessments in progress are counted apart, never as results; a certificate counts as
     valid only when its status is 有效 (suspended and overdue ones are on the register, not valid).
     """
-    links = urls.Links(repo.settings.site.directory_urls, src_uri)
+    links = urls.Links(repo.settings.site.directory_urls, src_uri, prefix=prefix)
     model = repo.model
     formal = [a for a in concluded if not a.is_self_assessment]
     by_status = Counter(r.standing.status for r in public if r.standing.certificate)

@@ -11,7 +11,10 @@ from fractions import Fraction
 
 from markupsafe import escape
 
+from maturity import i18n
 from maturity.scoring import display
+
+ZH = i18n.translator("zh")
 
 FONT = 'font-family="system-ui, -apple-system, \'PingFang SC\', \'Microsoft YaHei\', \'Noto Sans CJK SC\', sans-serif"'
 
@@ -49,14 +52,14 @@ RADAR_LABEL = 13  # font size of the axis labels
 RADAR_PAD = 8  # room left around everything drawn
 
 
-def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction) -> str:
+def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction, tr: i18n.Translator = ZH) -> str:
     """Capability-domain scores B on five (or any number of) axes, with the threshold ring.
 
     Drawn around (0, 0); the viewBox is then made to hold every label, however long the domain names
     (the model's or an authority's own), so that none is cut off at the sides.
     """
     r, n = RADAR_R, len(axes)
-    desc = "；".join(f"{name} {display(v)}" for name, v in axes)
+    desc = tr("charts.separator").join(f"{name} {display(v)}" for name, v in axes)
 
     def point(i: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * i / n
@@ -81,7 +84,7 @@ def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction) -> st
     body.append(f'<polygon points="{pts}" fill="rgba(63,81,181,0.25)" stroke="#3f51b5" stroke-width="2"/>')
     # The legend goes under everything else, at the left edge.
     left, _, _, bottom = _union(boxes)
-    legend = f"虚线：判定阈值 {display(threshold)}"
+    legend = tr("charts.radar_legend", threshold=display(threshold))
     legend_y = bottom + 14
     boxes.append(text_box(left, legend_y, legend, 11))
     body.append(f'<text x="{left:.1f}" y="{legend_y:.1f}" font-size="11" dominant-baseline="middle" fill="#c62828">'
@@ -89,16 +92,17 @@ def radar(uid: str, axes: list[tuple[str, Fraction]], threshold: Fraction) -> st
     x0, y0, x1, y1 = _union(boxes)
     x0, y0 = math.floor(x0 - RADAR_PAD), math.floor(y0 - RADAR_PAD)
     width, height = math.ceil(x1 + RADAR_PAD) - x0, math.ceil(y1 + RADAR_PAD) - y0
-    return "".join([_open(uid, width, height, "能力域得分雷达图", f"各能力域得分 B：{desc}", x0, y0), *body, "</svg>"])
+    return "".join([_open(uid, width, height, tr("charts.radar_title"), tr("charts.radar_desc") + desc, x0, y0), *body, "</svg>"])
 
 
-def level_bars(uid: str, levels: list[tuple[str, Fraction, bool]], threshold: Fraction) -> str:
+def level_bars(uid: str, levels: list[tuple[str, Fraction, bool]], threshold: Fraction, tr: i18n.Translator = ZH) -> str:
     """A per level as horizontal bars against the threshold line."""
     row, width = 30, 300
     left = max([56.0] + [text_width(name, 13) + 12 for name, _, _ in levels])  # room for the longest level name
     height = row * len(levels) + 40
-    desc = "；".join(f"{name} A={display(a)}{'，符合' if ok else '，不符合'}" for name, a, ok in levels)
-    out = [_open(uid, left + width + 70, height, "成熟度等级得分 A 与阈值", desc)]
+    desc = tr("charts.separator").join(tr("charts.bar_desc", name=name, a=display(a), verdict=tr("page.conforms" if ok else "page.fails"))
+                                      for name, a, ok in levels)
+    out = [_open(uid, left + width + 70, height, tr("charts.bars_title"), desc)]
     for i, (name, a, ok) in enumerate(levels):
         y = 10 + i * row
         w = width * float(a)
@@ -109,7 +113,7 @@ def level_bars(uid: str, levels: list[tuple[str, Fraction, bool]], threshold: Fr
         out.append(f'<text x="{left + width + 6}" y="{y + 14}" font-size="13">{display(a)}{"" if ok else " ✗"}</text>')
     tx = left + width * float(threshold)
     out.append(f'<line x1="{tx:.1f}" y1="4" x2="{tx:.1f}" y2="{height - 26}" stroke="#000" stroke-width="1.5" stroke-dasharray="4 3"/>')
-    out.append(f'<text x="{tx:.1f}" y="{height - 10}" font-size="11" text-anchor="middle">阈值 {display(threshold)}</text>')
+    out.append(f'<text x="{tx:.1f}" y="{height - 10}" font-size="11" text-anchor="middle">{escape(tr("charts.threshold", threshold=display(threshold)))}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -128,13 +132,13 @@ def _heat_colour(value: Fraction) -> str:
 LEGEND_STEP = 60  # room for each key of the heatmap's legend
 
 
-def heatmap(uid: str, rows: list[tuple[str, list[Fraction | None]]], columns: list[str]) -> str:
+def heatmap(uid: str, rows: list[tuple[str, list[Fraction | None]]], columns: list[str], tr: i18n.Translator = ZH) -> str:
     """Assessment-domain scores C (rows) by level (columns); an empty cell = not assessed there."""
     cell_w, cell_h = 52, 20
     label_w = max([150.0] + [text_width(label, 12) + 10 for label, _ in rows])  # room for the longest domain name
     height = 28 + cell_h * len(rows) + 30
     width = label_w + max(cell_w * len(columns), 4 * LEGEND_STEP) + 10  # the legend's four keys fit under few columns too
-    out = [_open(uid, width, height, "评估域得分热力图", f"{len(rows)} 个评估域在 {len(columns)} 个等级的得分 C；空白表示该等级不评估此域。")]
+    out = [_open(uid, width, height, tr("charts.heatmap_title"), tr("charts.heatmap_desc", rows=len(rows), columns=len(columns)))]
     for j, col in enumerate(columns):
         out.append(f'<text x="{label_w + j * cell_w + cell_w / 2}" y="18" font-size="12" text-anchor="middle">{escape(col)}</text>')
     for i, (label, values) in enumerate(rows):

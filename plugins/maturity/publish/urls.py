@@ -49,6 +49,19 @@ VERIFY = "verify/index.md"
 CERTIFICATES_JSON = "certificates.json"
 FEED = "feed.xml"
 ASSET_DIR = "assets/maturity"
+# The English edition: every generated page again under this folder; the data products stay single.
+ENGLISH = "en/"
+ENGLISH_HOME = ENGLISH + "index.md"
+
+
+def edition_uri(src_uri: str, lang: str) -> str:
+    """The page ``src_uri`` (as the Chinese edition names it) in the edition of ``lang``."""
+    return ENGLISH + src_uri if lang == "en" else src_uri
+
+
+def counterpart_uri(src_uri: str) -> str:
+    """The same page in the other edition: ``en/x/index.md`` <-> ``x/index.md``."""
+    return src_uri[len(ENGLISH):] if src_uri.startswith(ENGLISH) else ENGLISH + src_uri
 
 
 def absolute(site_url: str | None, path: str) -> str:
@@ -59,20 +72,29 @@ def absolute(site_url: str | None, path: str) -> str:
 
 
 class Links:
-    """Relative links from the page being rendered, so the site works under any base path."""
+    """Relative links from the page being rendered, so the site works under any base path.
 
-    def __init__(self, directory_urls: bool, current: str = "") -> None:
+    ``prefix`` is the edition's folder (``en/`` for the English edition): :meth:`to` links a page of
+    the same edition, :meth:`file` a file that exists once for both (JSON, feed, badges, evidence).
+    """
+
+    def __init__(self, directory_urls: bool, current: str = "", prefix: str = "") -> None:
         self.directory_urls = directory_urls
         self.current = current
+        self.prefix = prefix
 
     def to(self, src_uri: str) -> str:
-        target = url_of(src_uri, self.directory_urls)
+        target = url_of(self.prefix + src_uri, self.directory_urls)
         here = url_of(self.current, self.directory_urls)
         here_dir = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
         rel = posixpath.relpath(target or ".", here_dir.rstrip("/") or ".")
         if self.directory_urls and (target.endswith("/") or not target) and not rel.endswith("/"):
             rel += "/"
         return rel if rel != "./" else "./"
+
+    def page(self, src_uri: str) -> str:
+        """A link to ``src_uri`` as it is, whatever the edition (the counterpart of the current page)."""
+        return Links(self.directory_urls, self.current).to(src_uri)
 
     def current_url(self) -> str:
         return url_of(self.current, self.directory_urls)

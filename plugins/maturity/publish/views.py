@@ -16,6 +16,25 @@ from maturity.data.evidence import as_date
 from maturity.publish import charts
 from maturity.scoring import display, exact
 
+ZH = i18n.translator("zh")
+
+
+def localised(thing, tr: i18n.Translator = ZH, field: str = "name") -> str:
+    """A model's name for a level, domain or scale value (``name``, ``label``, ``title``) in the words of ``tr``:
+    the English edition uses ``<field>_en`` where the model gives one, else the Chinese."""
+    own = getattr(thing, field)
+    return (getattr(thing, f"{field}_en", "") or own) if tr.lang == "en" else own
+
+
+def level_name(model, number: int | None, tr: i18n.Translator = ZH) -> str:
+    """A level's name in ``model``, in the words of ``tr``."""
+    if tr.lang != "en":
+        return model.level_name(number)
+    if number is None:
+        return tr("page.no_level")
+    found = next((lv for lv in model.levels if lv.level == number), None)
+    return localised(found, tr) if found else tr("page.level_number", n=number)
+
 
 @dataclass(frozen=True)
 class RequirementRow:
@@ -28,37 +47,41 @@ class RequirementRow:
     css: str
     evidence: tuple[str, ...]
     note: str
+    untranslated: bool = False  # the English edition shows the Chinese text: the model has no text_en
 
 
-def requirement_rows(model, a: Assessment) -> dict[str, list[RequirementRow]]:
-    shown = {s.value: (display(s.value, 1), s.label, f"mt-s{int(s.value * 10)}") for s in model.scale}
-    unscored = ("—", i18n.t("diff.unscored"), "mt-unscored")
+def requirement_rows(model, a: Assessment, tr: i18n.Translator = ZH) -> dict[str, list[RequirementRow]]:
+    shown = {s.value: (display(s.value, 1), localised(s, tr, "label"), f"mt-s{int(s.value * 10)}") for s in model.scale}
+    unscored = ("—", tr("diff.unscored"), "mt-unscored")
+    english = tr.lang == "en"
     rows: dict[str, list[RequirementRow]] = {}
     for ad in model.assessment_domains_at(a.applied_level):
         out = rows[ad.code] = []
         for r in ad.requirements_at(a.applied_level):
             s = a.scores.get(r.id)
             score, label, css = shown[s.value] if s is not None and s.value is not None else unscored
-            out.append(RequirementRow(r.id, r.text, score, label, css, s.evidence if s else (), s.note if s else ""))
+            text = (r.text_en or r.text) if english else r.text
+            out.append(RequirementRow(r.id, text, score, label, css, s.evidence if s else (), s.note if s else "",
+                                      english and not r.text_en))
     return rows
 
 
 DATED_STEPS = ("started", "applied", "accepted", "plan_confirmed", "on_site_start", "on_site_end", "report", "submitted")
 
 
-def timeline(a: Assessment) -> list[tuple[str, str, str]]:
+def timeline(a: Assessment, tr: i18n.Translator = ZH) -> list[tuple[str, str, str]]:
     """Every dated step of the assessment, in date order (8.3.13 d: dates and places)."""
     rec = a.record
     steps = []
     for n, key in enumerate(DATED_STEPS):
         if rec.get("dates", {}).get(key):
-            steps.append((as_date(rec["dates"][key]), n, i18n.t(f"steps.{key}"), ""))
+            steps.append((as_date(rec["dates"][key]), n, tr(f"steps.{key}"), ""))
     for i, r in enumerate(rec.get("document_reviews", [])):
-        detail = r["conclusion"] + (f"（{r['notes']}）" if r.get("notes") else "")
-        steps.append((as_date(r["date"]), 10 + i, i18n.t("steps.document_review", round=r.get("round", i + 1)), detail))
+        detail = r["conclusion"] + (tr("punct.open") + r["notes"] + tr("punct.close") if r.get("notes") else "")
+        steps.append((as_date(r["date"]), 10 + i, tr("steps.document_review", round=r.get("round", i + 1)), detail))
     for i, m in enumerate(rec.get("meetings", [])):
         detail = m.get("place", "")
-        steps.append((as_date(m["date"]), 20 + i, i18n.t(f"meetings.{m['kind']}"), detail))
+        steps.append((as_date(m["date"]), 20 + i, tr(f"meetings.{m['kind']}"), detail))
     steps = sorted((s for s in steps if s[0] is not None), key=lambda s: (s[0], s[1]))
     return [(day.isoformat(), label, detail) for day, _, label, detail in steps]
 
@@ -69,33 +92,33 @@ def evidence_cited(a: Assessment, register) -> dict:
     return {ref: register.items[ref] for ref in cited if register and ref in register.items}
 
 
-def report_charts(model, a: Assessment, result) -> dict:
+def report_charts(model, a: Assessment, result, tr: i18n.Translator = ZH) -> dict:
     applied = result.applied
     out = {}
     if applied is not None:
-        axes = [(cd.name, applied.domains[cd.code]) for cd in model.capability_domains if cd.code in applied.domains]
-        out["radar"] = charts.radar(f"radar-{a.id}", axes, model.threshold)
-    out["bars"] = charts.level_bars(f"bars-{a.id}", [(model.level_name(lv), r.score, r.conforms) for lv, r in result.levels.items()],
-                                    model.threshold)
-    columns = [model.level_name(lv) for lv in result.levels]
+        axes = [(localised(cd, tr), applied.domains[cd.code]) for cd in model.capability_domains if cd.code in applied.domains]
+        out["radar"] = charts.radar(f"radar-{a.id}", axes, model.threshold, tr)
+    out["bars"] = charts.level_bars(f"bars-{a.id}", [(level_name(model, lv, tr), r.score, r.conforms) for lv, r in result.levels.items()],
+                                    model.threshold, tr)
+    columns = [level_name(model, lv, tr) for lv in result.levels]
     rows = []
     for ad in model.assessment_domains:
         values = [r.assessment_domains.get(ad.code) for r in result.levels.values()]
         if any(v is not None for v in values):
-            rows.append((f"{ad.name}", values))
-    out["heatmap"] = charts.heatmap(f"heat-{a.id}", rows, columns)
+            rows.append((localised(ad, tr), values))
+    out["heatmap"] = charts.heatmap(f"heat-{a.id}", rows, columns, tr)
     return out
 
 
 # -- personal names ------------------------------------------------------------------------------------
 
-def person(name: str, policy: str) -> str:
+def person(name: str, policy: str, tr: i18n.Translator = ZH) -> str:
     """A person's name as the policy allows: full, masked (刘**: the family name only), or hidden."""
     if policy == "full" or not name:
         return name
     if policy == "masked":
         return name.strip()[:1] + "**"
-    return i18n.t("page.name_hidden")
+    return tr("page.name_hidden")
 
 
 # -- certificate status -----------------------------------------------------------------------------------

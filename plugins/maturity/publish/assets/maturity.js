@@ -133,18 +133,28 @@
       var name = own(names, String(n)) || String(n);
       return typeof n === "number" && n > 0 && n <= 5 ? new Array(n + 1).join("★") + " " + name : name;
     };
+    // The page's words (the catalogue's verify_js, in the page's language), else the Chinese given here.
+    this.word = function (key, fallback, args) {
+      var s = own(data.words, key);
+      if (typeof s !== "string") s = fallback;
+      return s.replace(/\{(\w+)\}/g, function (m, name) {
+        var v = args ? own(args, name) : undefined;
+        return v === undefined ? m : String(v);
+      });
+    };
   }
 
-  function statusRows(table, c) {
+  function statusRows(table, c, labels) {
     var label = own({suspended: "暂停", revoked: "撤销"}, c.status);
     if (label) {
       var e = latestEvent(c.events, c.status);
       if (e) {
-        addRow(table, label + "日期", e.date, "mt-status-" + c.status);
-        addRow(table, label + "原因", e.reason || "（未说明）");
+        addRow(table, labels.word(c.status + "_date", label + "日期"), e.date, "mt-status-" + c.status);
+        addRow(table, labels.word(c.status + "_reason", label + "原因"), e.reason || labels.word("no_reason", "（未说明）"));
       }
     } else if (c.status === "surveillance_overdue" && c.surveillance_due) {
-      addRow(table, "年度监督", "已逾期：应于 " + c.surveillance_due + " 前完成", "mt-status-" + c.status);
+      addRow(table, labels.word("surveillance", "年度监督"),
+             labels.word("surveillance_overdue", "已逾期：应于 {date} 前完成", {date: c.surveillance_due}), "mt-status-" + c.status);
     }
   }
   function certificateHit(c, labels) {
@@ -152,18 +162,18 @@
     var org = c.organisation || {};
     box.appendChild(text("h4", org.name, "mt-verify-title"));
     var table = el("table", "mt-kv");
-    addRow(table, "状态", labels.status(c.status), "mt-status mt-status-" + c.status);
-    statusRows(table, c);
-    addRow(table, "统一社会信用代码", org.credit_code);
-    addRow(table, "等级", labels.level(c.level, c.model));
-    addRow(table, "证书编号", c.number);
-    addRow(table, "发证日期", c.issued);
-    addRow(table, "有效期至", c.valid_until);
-    if (c.source) addRow(table, "数据摘要", c.digest);
+    addRow(table, labels.word("status", "状态"), labels.status(c.status), "mt-status mt-status-" + c.status);
+    statusRows(table, c, labels);
+    addRow(table, labels.word("credit_code", "统一社会信用代码"), org.credit_code);
+    addRow(table, labels.word("level", "等级"), labels.level(c.level, c.model));
+    addRow(table, labels.word("number", "证书编号"), c.number);
+    addRow(table, labels.word("issued", "发证日期"), c.issued);
+    addRow(table, labels.word("valid_until", "有效期至"), c.valid_until);
+    if (c.source) addRow(table, labels.word("digest", "数据摘要"), c.digest);
     box.appendChild(table);
     var href = safeHref(c.url);
     if (href) {
-      var link = text("a", "打开证书页 " + c.number);
+      var link = text("a", labels.word("open_certificate", "打开证书页 {number}", {number: c.number}));
       link.href = href;
       box.appendChild(el("p")).appendChild(link);
     }
@@ -188,11 +198,12 @@
     var org = a.organisation || {};
     box.appendChild(text("h4", org.name, "mt-verify-title"));
     var table = el("table", "mt-kv");
-    addRow(table, "状态", labels.status(a.status) + "（尚未发证，公示不是证书）", "mt-status mt-status-" + a.status);
-    addRow(table, "统一社会信用代码", org.credit_code);
-    if (a.level) addRow(table, "拟认定等级", labels.level(a.level));
-    addRow(table, "公示期", a.start + " 至 " + a.last_day);
-    addRow(table, "提出异议", a.how_to_object);
+    addRow(table, labels.word("status", "状态"), labels.status(a.status) + labels.word("not_certificate", "（尚未发证，公示不是证书）"),
+           "mt-status mt-status-" + a.status);
+    addRow(table, labels.word("credit_code", "统一社会信用代码"), org.credit_code);
+    if (a.level) addRow(table, labels.word("proposed_level", "拟认定等级"), labels.level(a.level));
+    addRow(table, labels.word("period", "公示期"), labels.word("period_value", "{start} 至 {end}", {start: a.start, end: a.last_day}));
+    addRow(table, labels.word("objection", "提出异议"), a.how_to_object);
     box.appendChild(table);
     sourceLine(box, a);
     return box;
@@ -200,26 +211,29 @@
 
   function showHits(out, hits, data, labels) {
     var shown = hits.slice(0, MAX_SHOWN);
-    out.appendChild(text("h2", "查询结果：找到 " + hits.length + " 条（数据截至 " + data.generated + "）", "mt-verify-count"));
+    out.appendChild(text("h2", labels.word("count", "查询结果：找到 {n} 条（数据截至 {date}）", {n: hits.length, date: data.generated}),
+                         "mt-verify-count"));
     var current = -1;
     shown.forEach(function (row) {
       if (group(row) !== current) {
         current = group(row);
-        out.appendChild(text("h3", GROUP_TITLES[current]));
+        out.appendChild(text("h3", labels.word("group_" + current, GROUP_TITLES[current])));
       }
       out.appendChild(row.kind === "certificate" ? certificateHit(row.record, labels) : announcementHit(row.record, labels));
     });
     if (hits.length > shown.length) {
-      out.appendChild(text("p", "只显示前 " + shown.length + " 条，另有 " + (hits.length - shown.length) +
-                           " 条未显示。请输入更完整的机构名称，或输入证书编号、统一社会信用代码。", "mt-verify-more"));
+      out.appendChild(text("p", labels.word("more", "只显示前 {shown} 条，另有 {rest} 条未显示。请输入更完整的机构名称，或输入证书编号、统一社会信用代码。",
+                                            {shown: shown.length, rest: hits.length - shown.length}), "mt-verify-more"));
     }
   }
   // Nothing found: the page's own text (the authority's name and contact, rendered from the settings).
-  function showNone(out, query, template, data) {
-    out.appendChild(text("h2", "查询结果：找到 0 条（数据截至 " + data.generated + "）", "mt-verify-count"));
-    if (Array.from(normalise(query)).length < MIN_NAME) out.appendChild(text("p", "按机构名称查询时请至少输入 " + MIN_NAME + " 个字。"));
+  function showNone(out, query, template, data, labels) {
+    out.appendChild(text("h2", labels.word("count", "查询结果：找到 {n} 条（数据截至 {date}）", {n: 0, date: data.generated}), "mt-verify-count"));
+    if (Array.from(normalise(query)).length < MIN_NAME) {
+      out.appendChild(text("p", labels.word("min_name", "按机构名称查询时请至少输入 {n} 个字。", {n: MIN_NAME})));
+    }
     if (!template) {
-      out.appendChild(text("p", "未找到与“" + query + "”相符的证书或公示。", "mt-fail"));
+      out.appendChild(text("p", labels.word("none", "未找到与“{query}”相符的证书或公示。", {query: query}), "mt-fail"));
       return;
     }
     var none = template.cloneNode(true);
@@ -271,11 +285,11 @@
       load().then(function (loaded) {
         out.textContent = "";
         var hits = find(loaded.rows, query);
-        if (hits.length) showHits(out, hits, loaded.data, labels); else showNone(out, query, template, loaded.data);
+        if (hits.length) showHits(out, hits, loaded.data, labels); else showNone(out, query, template, loaded.data, labels);
       }, function () {
         loading = null;  // let the next attempt fetch again
         out.textContent = "";
-        out.appendChild(text("p", "无法读取证书数据，请稍后重试，或在证书公示页查看全部证书。", "mt-fail"));
+        out.appendChild(text("p", labels.word("unreadable", "无法读取证书数据，请稍后重试，或在证书公示页查看全部证书。"), "mt-fail"));
       });
     }
     form.addEventListener("submit", function (event) {
