@@ -42,6 +42,22 @@ def _umask() -> int:
     return mask
 
 
+def _link_new(tmp: str, dest: Path) -> None:
+    """Give the finished temporary file ``tmp`` the name ``dest``, which must not exist (FileExistsError).
+
+    A hard link fails when ``dest`` exists, even if it appeared meanwhile (a file, a folder, a dangling
+    link); on a file system without hard links: check, then rename.
+    """
+    try:
+        os.link(tmp, dest)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(dest):
+            raise FileExistsError(dest) from None
+        os.replace(tmp, dest)
+
+
 def copy_new(src: Path, dest: Path) -> str:
     """Copy ``src`` to ``dest``, which must not exist; return the sha256 of the bytes written.
 
@@ -62,14 +78,7 @@ def copy_new(src: Path, dest: Path) -> str:
                 f.write(chunk)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.link(tmp, dest)  # fails if dest exists: no overwrite, even in a race
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: check, then rename
-            if os.path.lexists(dest):
-                raise FileExistsError(dest) from None
-            os.replace(tmp, dest)
+        _link_new(tmp, dest)
     finally:
         Path(tmp).unlink(missing_ok=True)
     return h.hexdigest()
@@ -90,13 +99,6 @@ def write_new(path: Path, text: str) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.link(tmp, path)  # fails if path exists (a file, a folder, a dangling link)
-        except FileExistsError:
-            raise
-        except OSError:  # a file system without hard links: check, then rename
-            if os.path.lexists(path):
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
+        _link_new(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
