@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -22,7 +23,8 @@ from pathlib import Path
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
-MKDOCS = PROJECT / ".venv" / "bin" / "mkdocs"
+# The environment running the tests (.venv, or .venv-newest with MATURITY_DEPS=newest).
+MKDOCS = Path(sys.executable).parent / "mkdocs"
 BUILD_DATE = "2026-11-21"
 # SOURCE_DATE_EPOCH of BUILD_DATE, for everything else in the build that looks at the clock.
 EPOCH = str(int(dt.datetime(2026, 11, 21, tzinfo=dt.timezone.utc).timestamp()))

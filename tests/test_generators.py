@@ -24,7 +24,7 @@ import pytest
 
 from site_helpers import EPOCH, PROJECT, copy_demo, mkdocs_build, parse_html
 
-BIN = PROJECT / ".venv" / "bin"
+BIN = Path(sys.executable).parent  # the environment running the tests (.venv or .venv-newest)
 PROPERDOCS = BIN / "properdocs"
 ZENSICAL = BIN / "zensical"
 MATURITY = BIN / "maturity" if (BIN / "maturity").exists() else Path(sys.executable).parent / "maturity"
@@ -57,7 +57,7 @@ def run(cmd: list, cwd: Path, *, offline: bool = True, timeout: float = 180) -> 
 
 def need(tool: Path) -> None:
     if not tool.exists():
-        pytest.skip(f"{tool.name} is not installed in .venv (it is in the test extra: run ./scripts/test to install the lock)")
+        pytest.skip(f"{tool.name} is not installed beside this Python (it is in the test extra: run ./scripts/test to install the lock)")
 
 
 @pytest.fixture(scope="module")
