@@ -9,7 +9,9 @@ builds the site, or at themselves.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -18,7 +20,9 @@ from maturity.data.evidence import PUBLISHABLE, EvidenceItem, EvidenceRegister, 
 from maturity.diagnostics import Collector
 
 
-def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dict, reader, out: Collector) -> EvidenceItem:
+def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dict, reader, out: Collector,
+               real_dirs: set | None = None) -> EvidenceItem:
+    """``real_dirs``: folders already walked (not a link, a folder) during this load, shared by a register's items."""
     doc = register.document
     here = ("items", i)
     eid = raw["id"]
@@ -40,7 +44,7 @@ def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dic
         if private:
             path = _private_file(register, doc, here, eid, file, out)
         else:
-            path = _repository_file(register.folder, evidence_root, doc, here, eid, file, out)
+            path = _repository_file(register.folder, evidence_root, doc, here, eid, file, out, real_dirs)
         if path is not None:
             if not digest:
                 out.error(doc.at(*here), "MAT303.missing", id=eid)
@@ -91,23 +95,40 @@ def _file_name_ok(doc, here, eid, file: str, out: Collector) -> bool:
     return True
 
 
-def _repository_file(folder: Path, evidence_root: Path, doc, here, eid, file: str, out: Collector) -> Path | None:
-    """The file in the repository, walked part by part from the evidence root: no symbolic link anywhere."""
+def _repository_file(folder: Path, evidence_root: Path, doc, here, eid, file: str, out: Collector,
+                     real_dirs: set | None = None) -> Path | None:
+    """The file in the repository, walked part by part from the evidence root: no symbolic link anywhere.
+
+    One ``lstat`` per part (not a link, exists, and for the last part a regular file); a folder already
+    walked during this load (``real_dirs``) is not walked again."""
     where = lambda: doc.at(*here, "file")  # noqa: E731
     rel = PurePosixPath(file)
+    real_dirs = set() if real_dirs is None else real_dirs
     current = evidence_root
+    st = None
     for part in (folder.relative_to(evidence_root).parts + rel.parts):
         current = current / part
-        if current.is_symlink():
-            out.error(where(), "MAT305", id=eid, file=file)
-            return None
-        if not current.exists():
+        if current in real_dirs:
+            continue
+        try:
+            st = os.lstat(current)
+        except OSError as exc:
+            if exc.errno not in _MISSING:
+                raise
             out.error(where(), "MAT302.missing", id=eid, file=file, path=str(current))
             return None
-    if not current.is_file():
+        if stat.S_ISLNK(st.st_mode):
+            out.error(where(), "MAT305", id=eid, file=file)
+            return None
+        if stat.S_ISDIR(st.st_mode):
+            real_dirs.add(current)
+    if st is None or not stat.S_ISREG(st.st_mode) or current in real_dirs:
         out.error(where(), "MAT302.not_a_file", id=eid, file=file)
         return None
     return current
+
+
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() takes for "not there"
 
 
 def _private_file(register: EvidenceRegister, doc, here, eid, file: str, out: Collector) -> Path | None:

@@ -91,10 +91,11 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
     if doc is None or not schema.check(doc, "evidence", out):
         return register
     register.document = doc
+    real_dirs: set = set()  # folders walked once for all the register's files, not once per file
     for i, raw in enumerate(doc.data["items"]):
         if raw["id"] in register.items:
             out.error(doc.at("items", i, "id"), "MAT301", id=raw["id"])
             continue
-        register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out)
+        register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out, real_dirs)
         register.pointers[raw["id"]] = ("items", i)
     return register

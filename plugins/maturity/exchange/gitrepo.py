@@ -111,11 +111,17 @@ class BlobReader:
     """Reads many ``revision:path`` blobs through one ``git cat-file --batch`` process."""
 
     def __init__(self, root: Path) -> None:
+        self.root = root
+        self.check: subprocess.Popen | None = None  # `git cat-file --batch-check`, started when first asked
         self.proc = subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     def read(self, revision: str, path: str) -> bytes | None:
-        self.proc.stdin.write(f"{revision}:{path}\n".encode())
+        return self.read_object(f"{revision}:{path}")
+
+    def read_object(self, spec: str) -> bytes | None:
+        """The blob named by ``spec`` (an object id, or ``revision:path``); None when there is none."""
+        self.proc.stdin.write(f"{spec}\n".encode())
         self.proc.stdin.flush()
         header = self.proc.stdout.readline().decode().split()
         if len(header) < 3 or header[1] == "missing":
@@ -125,10 +131,23 @@ class BlobReader:
         self.proc.stdout.read(1)  # the newline after each blob
         return data if header[1] == "blob" else None
 
+    def object_id(self, revision: str, path: str) -> str | None:
+        """The id of the blob at ``revision:path`` without reading it (None: no such blob)."""
+        if self.check is None:
+            self.check = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch-check"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.check.stdin.write(f"{revision}:{path}\n".encode())
+        self.check.stdin.flush()
+        header = self.check.stdout.readline().decode().split()
+        return header[0] if len(header) >= 3 and header[1] == "blob" else None
+
     def close(self) -> None:
-        if self.proc.stdin:
-            self.proc.stdin.close()
-        self.proc.wait()
+        for proc in (self.proc, self.check):
+            if proc is None:
+                continue
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait()
 
     def __enter__(self):
         return self

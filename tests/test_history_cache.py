@@ -1,0 +1,105 @@
+"""Less work per build, same output: evidence folders walked once, the git history kept on disk by
+object id (docs/performance.md, 2026-11-30)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from conftest import PROJECT
+from maturity.data.registry import load_registry
+from maturity.exchange import history as history_mod
+from maturity.exchange.history import load_history
+from maturity.repository import load_repository
+
+# --- evidence: one lstat per part, folders once ------------------------------------------------------------------
+
+def test_evidence_files_found_and_symlinks_refused_with_the_folder_walk_shared(tmp_path):
+    root = tmp_path / "site"
+    shutil.copytree(PROJECT / "assessments", root / "assessments")
+    shutil.copytree(PROJECT / "evidence", root / "evidence")
+    shutil.copy2(PROJECT / "assessors.yml", root / "assessors.yml")
+    before = load_repository(root, display_base=root)
+    assert not [d for d in before.diagnostics if d.code.startswith(("MAT302", "MAT305"))]
+    folder = next(p for p in (root / "evidence").iterdir() if (p / "files").is_dir())
+    target = next(f for f in sorted((folder / "files").iterdir()) if f.is_file())
+    moved = tmp_path / "elsewhere"
+    target.rename(moved)
+    target.symlink_to(moved)
+    after = load_repository(root, display_base=root)
+    assert [d.code for d in after.diagnostics if d.code.startswith("MAT305")]
+    target.unlink()
+    target.mkdir()
+    again = load_repository(root, display_base=root)
+    assert any(d.code == "MAT302.not_a_file" or d.code.startswith("MAT302") for d in again.diagnostics)
+
+
+# --- the git history cache ----------------------------------------------------------------------------------------
+
+git_workflow = pytest.importorskip("test_git_workflow")
+
+
+def _changes(history):
+    return {aid: [(c.commit, c.before, c.after) for c in seq] for aid, seq in history.changes.items()}
+
+
+def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, monkeypatch):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = git_workflow.init_repo(tmp_path / "repo")
+    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-01", "1", "0.8")
+    git_workflow.commit(root, "调整 SS-DM-1-01")
+    models = load_registry(None)
+    calls = []
+    real = history_mod._score
+    monkeypatch.setattr(history_mod, "_score", lambda *args: calls.append(args[3]) or real(*args))
+
+    cold = load_history(root, models)
+    versions = len(calls)
+    assert versions > 2 and cold.available
+    cache = root / ".cache" / "maturity"
+    files = list(cache.glob("history-*.json"))
+    assert len(files) == 1 and (cache / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert git_workflow.git(root, "status", "--porcelain").strip() == ""  # the cache ignores itself
+
+    calls.clear()
+    warm = load_history(root, models)
+    assert calls == [] and _changes(warm) == _changes(cold)
+
+    # one more commit: only the new version is scored
+    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-02", "1", "0.5")
+    git_workflow.commit(root, "调整 SS-DM-1-02")
+    calls.clear()
+    grown = load_history(root, models)
+    assert len(calls) == 1 and len(grown.changes[git_workflow.XINXI_ID]) == len(cold.changes[git_workflow.XINXI_ID]) + 1
+
+    reference = _changes(grown)
+    for broken in ("{not json", json.dumps({"format": 999, "entries": {}}), "",
+                   json.dumps({"format": history_mod.CACHE_FORMAT, "models": "another", "entries": {}})):
+        files[0].write_text(broken, encoding="utf-8")
+        calls.clear()
+        assert _changes(load_history(root, models)) == reference and len(calls) == versions + 1, broken
+    # an entry edited into nonsense is scored again, the others are used
+    saved = json.loads(files[0].read_text(encoding="utf-8"))
+    key = next(iter(saved["entries"]))
+    saved["entries"][key] = ["x", 5]
+    files[0].write_text(json.dumps(saved), encoding="utf-8")
+    calls.clear()
+    assert _changes(load_history(root, models)) == reference and len(calls) == 1
+
+    # other models: the whole file is for other scores and is ignored
+    other = load_registry(None)
+    other.default = replace(other.default, threshold=other.default.threshold / 2)
+    calls.clear()
+    load_history(root, other)
+    assert len(calls) == versions + 1
+
+    # deleted: rebuilt; unwritable: the history is still read
+    shutil.rmtree(root / ".cache")
+    assert _changes(load_history(root, models)) == reference
+    monkeypatch.setattr(history_mod, "CACHE_DIR", "assessors.yml/cannot")
+    assert _changes(load_history(root, models)) == reference
