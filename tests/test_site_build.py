@@ -520,6 +520,20 @@ def test_search_index_is_segmented_for_chinese(site):
     assert titles and all("\u200b" in t for t in titles), titles
 
 
+def test_organisation_pages_give_search_their_short_version(site):
+    """Who the organisation is and its certificates in force, once: not the history table (its reports are indexed
+    on their own) nor the badge code (for copying). At N = 300 this halves search_index.json (docs/performance.md)."""
+    import json
+
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    org = [d for d in index["docs"] if d["location"].startswith("organisations/shili-zixun/")]
+    assert len(org) == 1, [d["location"] for d in org]  # one entry: no section entries for the history or the badge
+    text = org[0]["text"].replace("\u200b", "")
+    assert "示例管理咨询有限公司" in text and "91110108MA01XL0K77" in text
+    assert "ZXGJ-2026-0012" in text and "有效" in text  # the certificate in force
+    assert "<code>" not in text and "badges/" not in text and "ZXGJ-2023" not in text  # the expired one is history
+
+
 # --- navigation and third parties -----------------------------------------------------------------
 
 

@@ -201,8 +201,8 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             if primary:
                 site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
             current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
-            render(urls.organisation_uri(org_id), "organisation.html", name, organisation=items[-1].organisation,
-                   assessments=items, current=current)
+            render(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
+                   organisation=items[-1].organisation, assessments=items, current=current)
 
         render(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
                hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
