@@ -65,6 +65,7 @@ def test_model_diff_lists_added_removed_reworded_and_moved(demo, revision):
                      (revision["added"], "added"), (revision["moved"], "levels")}
     text = run("model", "diff", OLD, NEW, cwd=demo.root).stdout
     assert "条文改动的要求（1 条）" in text and "删除的要求（1 条）" in text and "新增的要求（1 条）" in text
+    assert "改变适用等级的要求（1 条）" in text and f"~ {revision['moved']}" in text
     assert "（修订：并每季度复核一次。）" in text
     # a model file path works as well as a reference; a model compared with itself has no changes
     same = run("model", "diff", OLD, str(MODEL_FILE), cwd=demo.root)

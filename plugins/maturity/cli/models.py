@@ -42,7 +42,7 @@ def cmd_model_diff(args, old_ref: str, new_ref: str) -> int:
     if d.is_empty:
         print(i18n.t("model_diff.nothing"))
     for what, o, n in d.model:
-        print(i18n.t("model_diff.model_line", what=i18n.t(f"model_diff.{what}"), old=o, new=n))
+        print(i18n.t("model_diff.model_line", what=i18n.t(f"model_diff.what.{what}"), old=o, new=n))
     for kind in ("added", "removed", "reworded", "levels", "domain"):
         found = d.of_kind(kind)
         if not found:

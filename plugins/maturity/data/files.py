@@ -58,29 +58,36 @@ def _link_new(tmp: str, dest: Path) -> None:
         os.replace(tmp, dest)
 
 
-def copy_new(src: Path, dest: Path) -> str:
-    """Copy ``src`` to ``dest``, which must not exist; return the sha256 of the bytes written.
-
-    Never overwrites: the copy is made under a temporary name and then linked to ``dest``, which fails when
-    a file of that name has appeared meanwhile. A crash leaves no half-written ``dest``.
-    """
-    import hashlib
-
+def _create_new(dest: Path, fill) -> None:
+    """Create ``dest``, which must not exist: ``fill(f)`` writes the bytes into a temporary file beside it, which
+    then takes the name. A crash leaves no half-written ``dest``; nothing is ever replaced."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    h = hashlib.sha256()
     try:
-        with os.fdopen(fd, "wb") as f, src.open("rb") as source:
+        with os.fdopen(fd, "wb") as f:
             if hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), 0o666 & ~_umask())
-            for chunk in iter(lambda: source.read(1 << 20), b""):
-                h.update(chunk)
-                f.write(chunk)
+            fill(f)
             f.flush()
             os.fsync(f.fileno())
         _link_new(tmp, dest)
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def copy_new(src: Path, dest: Path) -> str:
+    """Copy ``src`` to ``dest``, which must not exist (FileExistsError, also in a race); the sha256 of the bytes."""
+    import hashlib
+
+    h = hashlib.sha256()
+
+    def fill(f) -> None:
+        with src.open("rb") as source:
+            for chunk in iter(lambda: source.read(1 << 20), b""):
+                h.update(chunk)
+                f.write(chunk)
+
+    _create_new(dest, fill)
     return h.hexdigest()
 
 
@@ -90,15 +97,4 @@ def write_new(path: Path, text: str) -> None:
     Like :func:`write_atomic`, the file appears whole or not at all; unlike it, nothing is ever replaced.
     """
     data = text.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            if hasattr(os, "fchmod"):
-                os.fchmod(f.fileno(), 0o666 & ~_umask())
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        _link_new(tmp, path)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    _create_new(path, lambda f: f.write(data))

@@ -25,6 +25,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from maturity.data.evidence_hash import sha256_of
 from maturity.data.files import write_atomic, write_atomic_bytes
 from maturity.publish.site import Copy, Page, Site
 
@@ -117,14 +118,6 @@ def overview_fragment(fragment_html: str) -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -238,13 +231,13 @@ def render(site: Site, out: Path, fragments: dict[str, str] | None = None) -> Re
     new_hashes: dict[str, str] = {}
     current: dict[str, str | None] = {}
     for rel, content in files.items():
-        new_hashes[rel] = _file_sha256(content) if isinstance(content, Path) else _sha256(content)
+        new_hashes[rel] = sha256_of(content) if isinstance(content, Path) else _sha256(content)
         why = _blocked(out, rel)
         if why:
             result.conflicts.append((rel, why))
             continue
         target = out / rel
-        current[rel] = _file_sha256(target) if target.is_file() else None
+        current[rel] = sha256_of(target) if target.is_file() else None
         if current[rel] is not None and not old.owns(rel, current[rel]):
             result.conflicts.append((rel, "edited" if rel in old.paths else "hand_written"))
     if result.conflicts:
@@ -281,7 +274,7 @@ def _remove(out: Path, paths: list[str], manifest: Manifest) -> list[str]:
         target = out / rel
         if _blocked(out, rel) or not target.is_file():
             continue  # gone already (or not a plain file: never render's to delete)
-        if not manifest.owns(rel, _file_sha256(target)):
+        if not manifest.owns(rel, sha256_of(target)):
             kept.append(rel)
             continue
         target.unlink()
