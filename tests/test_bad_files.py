@@ -284,6 +284,14 @@ def test_scores_with_wrong_shapes(demo):
         expect(repo, "MAT020", S, line)
 
 
+@pytest.mark.parametrize("written", [".nan", ".inf", "-.inf", ".NaN"])
+def test_a_score_that_is_not_a_finite_number(demo, written):
+    text = demo.path(S).read_text(encoding="utf-8")
+    line = next(i for i, row in enumerate(text.split("\n"), 1) if "score: 1," in row)
+    demo.write(S, text.replace("score: 1,", f"score: {written},", 1))
+    repo = load_with_other(demo)
+    expect(repo, "MAT201", S, line)
+
 def test_every_problem_of_several_files_in_one_load(demo):
     demo.write(S, "")
     demo.replace(R, "file: files/E001.md", "file: ../../etc/passwd")

@@ -146,16 +146,18 @@ class Model:
 
     def score_value(self, raw) -> Fraction | None:
         """The exact value of a score written as a number or as its Chinese label."""
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            return None
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)) or (isinstance(raw, float) and not math.isfinite(raw)):
+            return None  # .nan and .inf are numbers to YAML, on no scale (and no Fraction)
         lookup = self._score_lookup
         if not lookup:
             for s in self.scale:  # labels, and numbers by their exact value (0.8 is 4/5)
                 lookup[("label", s.label)] = s.value
                 lookup[("number", s.value)] = s.value
-        if isinstance(raw, str):
-            return lookup.get(("label", raw))
-        return lookup.get(("number", Fraction(str(raw)) if isinstance(raw, float) else Fraction(raw)))
+        key = (type(raw), raw)  # the same few values in every file: each worked out once
+        if key not in lookup:
+            lookup[key] = lookup.get(("label", raw)) if isinstance(raw, str) else \
+                lookup.get(("number", Fraction(str(raw)) if isinstance(raw, float) else Fraction(raw)))
+        return lookup[key]
 
     def scale_label(self, value: Fraction) -> str:
         return next(s.label for s in self.scale if s.value == value)
