@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import pytest
 
+import maturity.cache
 from conftest import PROJECT
 from maturity.data.registry import load_registry
 from maturity.exchange import history as history_mod
@@ -101,5 +102,5 @@ def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, 
     # deleted: rebuilt; unwritable: the history is still read
     shutil.rmtree(root / ".cache")
     assert _changes(load_history(root, models)) == reference
-    monkeypatch.setattr(history_mod, "CACHE_DIR", "assessors.yml/cannot")
+    monkeypatch.setattr(maturity.cache, "CACHE_DIR", "assessors.yml/cannot")
     assert _changes(load_history(root, models)) == reference

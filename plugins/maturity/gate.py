@@ -49,7 +49,7 @@ def git_history(settings: Settings, models) -> tuple[History | None, str | None]
     if not settings.history or models is None:
         return None, None
     head = gitrepo.head_commit(settings.root)
-    history = load_history(settings.root, models, settings.assessments_dir)
+    history = load_history(settings.root, models, settings.assessments_dir, cached=settings.cache)
     return history, (head if history.available else None)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from maturity import i18n
+from maturity.cache import CheckedFiles
 from maturity.checks import assessors as assessor_checks
 from maturity.checks import integrity, publication, rules, seal
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
@@ -94,9 +95,20 @@ def load_repository(
     """
     if not isinstance(settings, Settings):
         settings = Settings(root=Path(settings))
-    root = settings.root
     display = DisplayPath(display_base)
-    reader = FileReader(display, settings.max_file_size, cache)
+    store = CheckedFiles.open(settings.root) if settings.cache else None
+    repo = None
+    try:
+        repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history)
+        return repo
+    finally:
+        if store is not None:  # a partial run keeps the entries of the folders it did not read
+            store.close(prune=only is None and repo is not None and repo.model is not None)
+
+
+def _load(settings: Settings, reader: FileReader, model: Model | None, only: list[Path] | None,
+          sealed_history: bool) -> Repository:
+    root, display = settings.root, reader.display
     out = Collector()
     if model is None:
         registry = load_registry(settings.model, settings.models, display)

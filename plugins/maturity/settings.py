@@ -103,6 +103,7 @@ class Settings:
     overview_marker: str = "<!-- maturity:overview -->"
     english: bool = False  # an English edition of every generated page under en/ (maturity.publish.build)
     csp: bool = True  # every HTML page carries a Content-Security-Policy meta tag (maturity.publish.csp)
+    cache: bool = True  # keep checked data files and the git history in .cache/maturity/ between runs (maturity.cache)
     publication: PublicationSettings = field(default_factory=PublicationSettings)
     pages: PageSettings = field(default_factory=PageSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
@@ -176,6 +177,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("history", "bool", True, "在报告页显示 git 修改历史"),
     Option("overview_marker", "str", "<!-- maturity:overview -->", "首页中替换为统计概览的标记"),
     Option("csp", "bool", True, "每个 HTML 页面加入内容安全策略（CSP）：只允许本站自己的脚本和样式"),
+    Option("cache", "bool", True, "在 .cache/maturity/ 中保留检查过的数据文件和 git 历史，下次构建只重做改动的文件"),
     Option("english", "bool", False, "在 en/ 下同时发布所有生成页面的英文版（报告、机构、证书、列表、查询页、首页概览）"),
     Option("announcement_days", "int", _P.announcement_days, "公示期（工作日）"),
     Option("objection_contact", "str", _P.objection_contact, "公示期内提出异议的方式"),
@@ -226,7 +228,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
         templates_dir=values["templates_dir"], assessors=values["assessors"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
-        csp=values["csp"], english=values["english"],
+        csp=values["csp"], cache=values["cache"], english=values["english"],
         publication=publication, pages=PageSettings(**{k: values[k] for k in _PAGE_OPTIONS}),
         site=site or SiteSettings(), strict=strict,
     )

@@ -127,9 +127,8 @@ def read_assessment(folder: Path, reader, registry, out: Collector) -> Assessmen
     ``registry`` resolves the model the record names (:class:`maturity.data.registry.Registry`, or a
     bare Model when there is only one).
     """
-    doc, diags = reader.yaml(folder / RECORD)
-    out.extend(diags)
-    if doc is None or not schema.check(doc, "assessment", out):
+    doc, ok = reader.checked(folder / RECORD, "assessment", out)
+    if not ok:
         _read_scores(folder, reader, None, out)  # still report its problems
         _read_publication(folder, reader, out)
         return None
@@ -159,11 +158,9 @@ def _read_scores(folder: Path, reader, model, out: Collector) -> tuple[Document 
     if not file.exists():
         out.error(_whole(reader.display(file)), "MAT209")
         return None, False
-    doc, diags = reader.yaml(file)
-    out.extend(diags)
+    doc, valid = reader.checked(file, "scores", out)
     if doc is None:
         return None, False
-    valid = schema.check(doc, "scores", out)
     if valid and model is not None:
         valid = _on_scale(doc, model, out)
     return doc, valid
@@ -186,9 +183,8 @@ def _read_publication(folder: Path, reader, out: Collector) -> Document | None:
     file = folder / PUBLICATION
     if not file.exists():
         return None
-    doc, diags = reader.yaml(file)
-    out.extend(diags)
-    if doc is None or not schema.check(doc, "publication", out):
+    doc, ok = reader.checked(file, "publication", out)
+    if not ok:
         return None
     return doc
 

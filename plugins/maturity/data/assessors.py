@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from maturity import i18n
-from maturity.data import schema
 from maturity.data.evidence import as_date
 from maturity.data.text import normalised
 from maturity.data.yamlfile import Document
@@ -104,9 +103,8 @@ def load_assessor_register(file: Path | None, reader, out: Collector) -> Assesso
     if file is None or not file.exists():
         return None
     register = AssessorRegister(reader.display(file), None)
-    doc, diags = reader.yaml(file)
-    out.extend(diags)
-    if doc is None or not schema.check(doc, "assessors", out):
+    doc, ok = reader.checked(file, "assessors", out)
+    if not ok:
         return register
     ok = True
     for i, raw in enumerate(doc.data["assessors"]):

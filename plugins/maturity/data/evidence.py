@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity.data import schema
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
 
@@ -86,9 +85,8 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
     if not file.is_file():
         return register
     register.path = reader.display(file)
-    doc, diags = reader.yaml(file)
-    out.extend(diags)
-    if doc is None or not schema.check(doc, "evidence", out):
+    doc, ok = reader.checked(file, "evidence", out)
+    if not ok:
         return register
     register.document = doc
     real_dirs: set = set()  # folders walked once for all the register's files, not once per file

@@ -1,8 +1,9 @@
-"""How the core reads a repository's files: size limit, displayed paths, and an optional cache.
+"""How the core reads a repository's files: size limit, displayed paths, and two optional caches.
 
 A :class:`FileCache` keeps what depends only on a file's bytes (its parsed YAML, its sha256)
 while the file's size and modification time stay the same. ``mkdocs serve`` keeps one across
-rebuilds, so changing one score re-reads one file, not thousands.
+rebuilds, so changing one score re-reads one file, not thousands. A :class:`maturity.cache.CheckedFiles`
+keeps, on disk between runs, the data of every file that passed its own checks, by the hash of its text.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from maturity.diagnostics import Diagnostic
+from maturity.cache import CheckedFiles, text_digest
+from maturity.data import schema
+from maturity.diagnostics import Collector, Diagnostic
 from maturity.data.evidence_hash import sha256_of
-from maturity.data.yamlfile import DEFAULT_MAX_BYTES, Document, load_yaml
+from maturity.data.yamlfile import DEFAULT_MAX_BYTES, Document, load_yaml, parse_yaml, read_text
 
 
 class FileCache:
@@ -31,10 +34,46 @@ class FileCache:
 
 
 class FileReader:
-    def __init__(self, display: Callable[[Path], str], max_bytes: int = DEFAULT_MAX_BYTES, cache: FileCache | None = None) -> None:
+    def __init__(self, display: Callable[[Path], str], max_bytes: int = DEFAULT_MAX_BYTES, cache: FileCache | None = None,
+                 checked: CheckedFiles | None = None) -> None:
         self.display = display
         self.max_bytes = max_bytes
         self.cache = cache
+        self.store = checked
+
+    def checked(self, path: Path, kind: str, out: Collector) -> tuple[Document | None, bool]:
+        """A data file read and checked against the schema ``kind``: (document, whether it passed).
+
+        Every problem goes to ``out``. A file whose text was seen clean before (the on-disk store) is not
+        parsed or checked again: its data comes from the store, its text stays at hand to locate later findings.
+        """
+        shown = self.display(path)
+        if self.cache is None or path.is_symlink():
+            doc, items, ok = self._checked(path, shown, kind)
+        else:
+            doc, items, ok = self.cache.get(f"checked:{kind}:{shown}:{self.max_bytes}", path,
+                                            lambda: self._checked(path, shown, kind))
+        out.extend(items)
+        return doc, ok
+
+    def _checked(self, path: Path, shown: str, kind: str) -> tuple[Document | None, list[Diagnostic], bool]:
+        found = Collector()
+        text, diags = read_text(path, shown, self.max_bytes)
+        found.extend(diags)
+        if text is None:
+            return None, found.items, False
+        store = self.store if self.store is not None and self.store.enabled and not diags else None
+        digest = text_digest(text) if store is not None else ""
+        if store is not None and (data := store.get(kind, digest)) is not None:
+            return Document(shown, data, text), [], True
+        doc, diags = parse_yaml(text, shown)
+        found.extend(diags)
+        if doc is None:
+            return None, found.items, False
+        ok = schema.check(doc, kind, found)
+        if store is not None and ok and not found.items:
+            store.put(kind, digest, doc.data)
+        return doc, found.items, ok
 
     def yaml(self, path: Path) -> tuple[Document | None, list[Diagnostic]]:
         shown = self.display(path)
@@ -43,6 +82,10 @@ class FileReader:
         return self.cache.get(f"yaml:{shown}:{self.max_bytes}", path, lambda: load_yaml(path, shown, self.max_bytes))
 
     def sha256(self, path: Path) -> str:
+        if self.store is not None:
+            compute = lambda: self.store.sha256(path, lambda: sha256_of(path))  # noqa: E731
+        else:
+            compute = lambda: sha256_of(path)  # noqa: E731
         if self.cache is None:
-            return sha256_of(path)
-        return self.cache.get("sha256", path, lambda: sha256_of(path))
+            return compute()
+        return self.cache.get("sha256", path, compute)

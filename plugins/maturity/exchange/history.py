@@ -11,9 +11,9 @@ import json
 import os
 from dataclasses import dataclass
 from fractions import Fraction
-from importlib import metadata
 from pathlib import Path
 
+from maturity.cache import cache_folder, tool_fingerprint
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, from_documents
 from maturity.scoring import score_assessment
@@ -37,9 +37,9 @@ class History:
     changes: dict[str, list[Change]]  # by assessment id, newest first
 
 
-def load_history(root: Path, models, assessments_dir: str = "assessments") -> History:
+def load_history(root: Path, models, assessments_dir: str = "assessments", cached: bool = True) -> History:
     """A (id, A) per commit that touched each assessment; ``models`` is a Registry (each version scored
-    against the model it names) or one Model."""
+    against the model it names) or one Model. ``cached``: keep each version's (id, A) in ``.cache/maturity/``."""
     try:
         top = gitrepo.toplevel(root)
     except gitrepo.GitError:
@@ -51,7 +51,7 @@ def load_history(root: Path, models, assessments_dir: str = "assessments") -> Hi
     commits = gitrepo.log(top, folder)
     note = "仓库为浅克隆（shallow clone），修改历史不完整。" if gitrepo.is_shallow(top) else ""
     states: dict[str, list[tuple[gitrepo.Commit, Fraction | None]]] = {}
-    cache = HistoryCache.open(root, models)
+    cache = HistoryCache.open(root, models) if cached else HistoryCache(None, "", {})
     parts = folder.count("/") + 1  # path components of the assessments folder; <id> is the next one
     with gitrepo.BlobReader(top) as blobs:
         for commit in commits:
@@ -83,10 +83,11 @@ CACHE_FORMAT = 1
 
 
 class HistoryCache:
-    """Each file version's (id, A), kept between builds in ``.cache/maturity/history-<tool version>.json``.
+    """Each file version's (id, A), kept between builds in ``.cache/maturity/history-<tool fingerprint>.json``.
 
     Keyed by the git object ids of the record and scores files; the whole file is for one set of models (a
-    digest of every model the site knows) and one tool version: anything else — another version or models,
+    digest of every model the site knows) and one tool (:func:`maturity.cache.tool_fingerprint`, a digest of
+    the package's own files): anything else — another version or models,
     a truncated or edited file — is ignored and rewritten. The folder is safe to delete; it ignores itself in git.
     A save keeps only the versions this build looked up, so the file does not grow with dead entries.
     """
@@ -98,8 +99,11 @@ class HistoryCache:
 
     @classmethod
     def open(cls, root: Path, models) -> "HistoryCache":
-        path = root / CACHE_DIR / f"history-{_tool_version()}.json"
+        folder = cache_folder(root)
         digest = models_digest(models)
+        if folder is None:
+            return cls(None, digest, {})
+        path = folder / f"history-{tool_fingerprint()}.json"
         try:
             saved = json.loads(path.read_text(encoding="utf-8"))
             ok = (isinstance(saved, dict) and saved.get("format") == CACHE_FORMAT and saved.get("models") == digest
@@ -131,10 +135,6 @@ class HistoryCache:
         if self.path is None or (not self.changed and self.used.keys() == self.entries.keys()):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            ignore = self.path.parent / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# maturity's build cache: safe to delete, never committed\n*\n", encoding="utf-8")
             text = json.dumps({"format": CACHE_FORMAT, "models": self.models_digest, "entries": self.used},
                               ensure_ascii=False, sort_keys=True)
             tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
@@ -142,16 +142,6 @@ class HistoryCache:
             os.replace(tmp, self.path)
         except OSError:  # a read-only checkout builds all the same, only without the cache
             pass
-
-
-CACHE_DIR = ".cache/maturity"
-
-
-def _tool_version() -> str:
-    try:
-        return metadata.version("maturity")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def models_digest(models) -> str:

@@ -43,6 +43,8 @@ class MaturityConfig(base.Config):
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")
     # Every HTML page carries a Content-Security-Policy meta tag: only the site's own scripts and styles run.
     csp = c.Type(bool, default=True)
+    # Checked data files and the git history kept in .cache/maturity/ between builds (safe to delete).
+    cache = c.Type(bool, default=True)
     # An English edition of every generated page under en/ (the JSON, feed and badges stay single).
     english = c.Type(bool, default=False)
     # The authority's publication settings (see docs/guide/authority.md).

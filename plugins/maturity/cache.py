@@ -1,0 +1,240 @@
+"""The build cache on disk: ``.cache/maturity/`` beside ``mkdocs.yml``, git-ignored, safe to delete.
+
+What it keeps depends only on bytes it can name, and on the tool itself: a data file's content →
+its data, once that content has passed every check of its own file (parse, schema, characters),
+keyed by the SHA-256 of the file's text; and an evidence file's SHA-256, keyed as git's index keys
+a file (path, size, modification and change times in nanoseconds, inode), kept only for files not
+modified in the last seconds before they were hashed. All of it is stored under a fingerprint of
+this package's own files (code, schemas, models, templates), so a new version or a local edit of
+the tool starts a new cache instead of trusting an old one. A file that is
+missing, truncated, corrupt, a symlink or from another fingerprint is ignored and rebuilt: the
+build is the same with or without it, only slower.
+
+The cache is trusted input, like the working tree: a build reads data from it without parsing
+the file again. Keep it on the machine or in the CI cache of the same branch (docs/performance.md);
+``cache: false`` in ``mkdocs.yml`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import stat
+import time
+import zlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CACHE_DIR = ".cache/maturity"
+_IGNORE = "# maturity's build cache: safe to delete, never committed\n*\n"
+_DATE = "\x00"  # the marker key of a plain YAML date: a key no clean file can have (MAT018.key refuses it)
+
+
+def cache_folder(root: Path) -> Path | None:
+    """``root/.cache/maturity``, made if needed with its own ``.gitignore``; None when it cannot be used."""
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folder.is_symlink() or (folder.parent).is_symlink():
+            return None  # the cache writes only inside the repository, never through a link elsewhere
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text(_IGNORE, encoding="utf-8")
+    except OSError:  # a read-only checkout builds all the same, without the cache
+        return None
+    return folder
+
+
+@lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """A digest of every file of this package: any change to code, schema, model or template changes it."""
+    h = hashlib.sha256()
+    root = resources.files("maturity")
+    stack = [(root, "")]
+    files = []
+    while stack:
+        node, rel = stack.pop()
+        for child in node.iterdir():
+            name = f"{rel}/{child.name}" if rel else child.name
+            if child.is_dir():
+                if child.name != "__pycache__":
+                    stack.append((child, name))
+            elif not child.name.endswith((".pyc", ".pyo")):
+                files.append((name, child))
+    for name, child in sorted(files, key=lambda kv: kv[0]):
+        h.update(name.encode("utf-8") + b"\0" + child.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class CheckedFiles:
+    """Data files that passed every check of their own, by the digest of their text (one SQLite file).
+
+    ``get`` returns the data exactly as the parser gives it (same types, same order); ``put`` keeps only
+    data whose every value is of a type the parser makes. ``close`` writes what was added and, after a
+    run that read every file (``prune``), forgets the entries this run did not use.
+    """
+
+    FORMAT = 1
+    SETTLED_NS = 3 * 10**9  # a file modified this recently may change again within the same timestamp: not kept
+
+    def __init__(self, db: sqlite3.Connection | None, path: Path | None = None) -> None:
+        self._db = db
+        self.path = path
+        self._new: dict[str, bytes] = {}
+        self._used: set[str] = set()
+        self._new_hashes: dict[str, str] = {}
+        self._used_hashes: set[str] = set()
+
+    @classmethod
+    def open(cls, root: Path) -> "CheckedFiles":
+        folder = cache_folder(root)
+        if folder is None:
+            return cls(None)
+        path = folder / f"checked-{tool_fingerprint()}.sqlite"
+        for _ in range(2):  # a corrupt file is deleted and made again, once
+            try:
+                if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
+                    return cls(None)
+                db = sqlite3.connect(path, timeout=5, isolation_level=None)
+                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS hashes (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)")
+                found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+                if found is None:
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(cls.FORMAT),))
+                elif found[0] != str(cls.FORMAT):
+                    db.close()
+                    raise sqlite3.DatabaseError("another format")
+                return cls(db, path)
+            except sqlite3.Error:
+                _remove(path)
+            except OSError:
+                return cls(None)
+        return cls(None)
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get(self, kind: str, digest: str) -> Any | None:
+        if self._db is None:
+            return None
+        key = f"{kind}:{digest}"
+        try:
+            row = self._db.execute("SELECT data FROM checked WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            data = decode(zlib.decompress(row[0]))
+        except (sqlite3.Error, zlib.error, ValueError, TypeError):
+            return None  # an unreadable entry is as good as none: the file is parsed and checked again
+        self._used.add(key)
+        return data
+
+    def put(self, kind: str, digest: str, data: Any) -> None:
+        if self._db is None:
+            return
+        encoded = encode(data)
+        if encoded is not None:
+            key = f"{kind}:{digest}"
+            self._new[key] = zlib.compress(encoded, 1)
+            self._used.add(key)
+
+    def sha256(self, path: Path, compute) -> str:
+        """The SHA-256 of the file at ``path``, from the store while the file's stat is unchanged, else ``compute()``."""
+        if self._db is None:
+            return compute()
+        try:
+            st = os.stat(path)
+        except OSError:
+            return compute()
+        key = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
+        try:
+            row = self._db.execute("SELECT sha256 FROM hashes WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            row = None
+        if row is not None and isinstance(row[0], str) and len(row[0]) == 64:
+            self._used_hashes.add(key)
+            return row[0]
+        digest = compute()
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > self.SETTLED_NS:
+            self._new_hashes[key] = digest
+            self._used_hashes.add(key)
+        return digest
+
+    def close(self, prune: bool = False) -> None:
+        """Write the new entries (one transaction); after a whole run, drop the entries nobody used."""
+        db, self._db = self._db, None
+        if db is None:
+            return
+        try:
+            with db:
+                db.execute("BEGIN")
+                db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", self._new.items())
+                db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", self._new_hashes.items())
+                if prune:
+                    for table, used in (("checked", self._used), ("hashes", self._used_hashes)):
+                        db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+                        db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
+                        db.execute("DROP TABLE used")
+        except sqlite3.Error:
+            pass  # another process holds the file, or the disk is full: the next build tries again
+        finally:
+            db.close()
+        self._new.clear()
+        self._new_hashes.clear()
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-journal")):
+        try:
+            p.unlink()
+        except OSError:
+            pass
+
+
+# --- the data of a clean file, as bytes and back -------------------------------------------------------------------
+
+def encode(data: Any) -> bytes | None:
+    """JSON of ``data`` with plain dates marked; None when it holds anything the parser does not make."""
+    from maturity.data.yamlfile import DateText
+
+    def walk(v):
+        t = type(v)
+        if t is str or t is int or t is float or t is bool or v is None:
+            return v
+        if t is DateText:
+            return {_DATE: str(v)}
+        if t is list:
+            return [walk(x) for x in v]
+        if t is dict:
+            if any(type(k) is not str or k == _DATE for k in v):
+                raise TypeError(v)
+            return {k: walk(x) for k, x in v.items()}
+        raise TypeError(t)
+
+    try:
+        return json.dumps(walk(data), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
+def decode(raw: bytes) -> Any:
+    from maturity.data.yamlfile import DateText
+
+    def hook(d: dict):
+        if _DATE in d:
+            if len(d) != 1 or type(d[_DATE]) is not str:
+                raise ValueError("not a date marker")
+            return DateText(d[_DATE])
+        return d
+
+    return json.loads(raw.decode("utf-8", "surrogatepass"), object_hook=hook)
