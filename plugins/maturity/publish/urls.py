@@ -43,6 +43,22 @@ def badge_path(org_id: str) -> str:
     return f"badges/{org_id}.svg"
 
 
+def list_page_uri(first: str, number: int) -> str:
+    """Page ``number`` of the list whose first page is ``first`` (``…/index.md``).
+
+    Page 1 keeps the list's own address (links from everywhere else stay right); later pages are
+    ``…/page/<n>/``, as Material's blog numbers its index pages.
+    """
+    if number <= 1:
+        return first
+    return f"{first[: -len('index.md')]}page/{number}/index.md"
+
+
+def certificate_section_uri(section: str) -> str:
+    """The paged list of one section of the certificates page (``valid``, ``history``, …)."""
+    return f"certificates/{slug(section.replace('_', '-'))}/index.md"
+
+
 ASSESSMENTS_INDEX = "assessments/index.md"
 CERTIFICATES_INDEX = "certificates/index.md"
 VERIFY = "verify/index.md"
