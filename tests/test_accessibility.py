@@ -93,7 +93,7 @@ def paged_url(tmp_path_factory):
     yield from serve(paged_demo_build(tmp_path_factory).site)
 
 
-@pytest.mark.parametrize("path", ["assessments/page/2/", "en/assessments/page/9/", "certificates/history/page/2/"])
+@pytest.mark.parametrize("path", ["assessments/page/2/", "en/assessments/page/9/", "certificates/list/history/page/2/"])
 def test_no_axe_violation_on_a_later_list_page(driver, paged_url, path):
     """The page navigation of a paged list (the demo built with one row per page)."""
     assert violations(driver, f"{paged_url}/{path}") == []

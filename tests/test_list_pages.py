@@ -118,7 +118,7 @@ def test_the_pages_list_every_assessment_once_in_the_order_of_the_whole_list(pag
 def test_page_navigation_links_built_pages_with_prev_next_and_the_current_page(paged, edition):
     keys = list_pages(paged, f"{edition}assessments/")
     for section in SECTIONS:
-        keys += list_pages(paged, f"{edition}certificates/{section}/")
+        keys += list_pages(paged, f"{edition}certificates/list/{section}/")
     for key in keys:
         nav = pager_of(paged, key)
         siblings = list_pages(paged, re.sub(r"(page/\d+/)?index\.html$", "", key))
@@ -183,13 +183,13 @@ def test_each_certificate_section_shows_its_first_rows_and_links_its_whole_list(
     whole_body = article(parse_html(whole / page))
     assert [h.get("id") for h in body.find_all("h2")] == [h.get("id") for h in whole_body.find_all("h2")]
     for section in SECTIONS:
-        expected = section_rows(whole, f"{edition}certificates/{section}/index.html")
-        keys = list_pages(paged, f"{edition}certificates/{section}/")
+        expected = section_rows(whole, f"{edition}certificates/list/{section}/index.html")
+        keys = list_pages(paged, f"{edition}certificates/list/{section}/")
         assert [row for key in keys for row in section_rows(paged, key)] == expected, section
         more = [a for a in body.find_all("a", cls=None) if resolve(page, a.get("href") or "") == keys[0]]
         assert bool(more) == (len(expected) > PAGED_SIZE), section
-    history = section_rows(whole, f"{edition}certificates/history/index.html")
-    assert len(history) == 2 and len(list_pages(paged, f"{edition}certificates/history/")) == 2
+    history = section_rows(whole, f"{edition}certificates/list/history/index.html")
+    assert len(history) == 2 and len(list_pages(paged, f"{edition}certificates/list/history/")) == 2
     tables = [t for t in body.find_all("table")]
     assert all(len(t.find("tbody").find_all("tr")) <= PAGED_SIZE for t in tables)
 
@@ -201,9 +201,9 @@ def test_render_and_the_english_sitemap_have_the_later_pages(tmp_path_factory, p
     root = paged.parent
     publication = prepare(load_settings(root), display_base=root, history=lambda s, m: (None, None))
     files, _ = writer.plan(publication.site, {})
-    for uri in ("assessments/page/2/index.md", "en/assessments/page/9/index.md", "certificates/history/page/2/index.md",
-                "en/certificates/valid/index.md"):
+    for uri in ("assessments/page/2/index.md", "en/assessments/page/9/index.md", "certificates/list/history/page/2/index.md",
+                "en/certificates/list/valid/index.md"):
         assert uri in files, uri
     sitemap = (paged / "en" / "sitemap.xml").read_text(encoding="utf-8")
-    assert "/en/assessments/page/2/</loc>" in sitemap and "/en/certificates/history/page/2/</loc>" in sitemap
+    assert "/en/assessments/page/2/</loc>" in sitemap and "/en/certificates/list/history/page/2/</loc>" in sitemap
     assert "/assessments/page/2/</loc>" not in sitemap.replace("/en/assessments/page/2/</loc>", "")

@@ -55,8 +55,12 @@ def list_page_uri(first: str, number: int) -> str:
 
 
 def certificate_section_uri(section: str) -> str:
-    """The paged list of one section of the certificates page (``valid``, ``history``, …)."""
-    return f"certificates/{slug(section.replace('_', '-'))}/index.md"
+    """The paged list of one section of the certificates page (``valid``, ``history``, …).
+
+    One folder deeper than a certificate's page (``certificates/<number>/``), so that no certificate
+    number, whatever the authority's numbering, can name the same page.
+    """
+    return f"certificates/list/{slug(section.replace('_', '-'))}/index.md"
 
 
 ASSESSMENTS_INDEX = "assessments/index.md"
