@@ -123,6 +123,27 @@ def demo_build(tmp_path_factory) -> tuple[Build, list[str]]:
     return _DEMO["demo"]
 
 
+# Rows per list page of the paged demo build: one, so that the demo's 9 assessments make 9 pages and its
+# two past certificates a section list of two pages.
+PAGED_SIZE = 1
+
+
+def paged_demo_build(tmp_path_factory) -> Build:
+    """The demo built once per session with ``list_page_size: PAGED_SIZE`` (test_list_pages.py, test_browser.py)."""
+    if "paged" not in _DEMO:
+        root = tmp_path_factory.mktemp("paged-site")
+        copy_demo(root)
+        config = root / "mkdocs.yml"
+        text, n = re.subn(r"(?m)^(\s+)(build_date:.*)$", rf"\1\2\n\1list_page_size: {PAGED_SIZE}",
+                          config.read_text(encoding="utf-8"))
+        assert n == 1
+        config.write_text(text, encoding="utf-8")
+        _DEMO["paged"] = (mkdocs_build(root), [])
+    build = _DEMO["paged"][0]
+    assert build.returncode == 0, f"mkdocs build --strict failed on the paged demo copy:\n{build.output}"
+    return build
+
+
 # --- reading the data independently of the core ---------------------------------------------------
 
 SCALE = {"全部满足": Fraction(1), "大部分满足": Fraction(4, 5), "部分满足": Fraction(1, 2), "不满足": Fraction(0)}

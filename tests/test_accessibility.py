@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, paged_demo_build, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -86,3 +86,14 @@ def test_no_axe_violation_on_a_phone(driver, base_url, name):
 @pytest.mark.parametrize("name", ["assessments list", "report", "certificates", "certificate"])
 def test_no_axe_violation_in_the_dark_scheme(driver, base_url, name):
     assert violations(driver, f"{base_url}/{PAGES[name]}", scheme="slate") == []
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory):
+    yield from serve(paged_demo_build(tmp_path_factory).site)
+
+
+@pytest.mark.parametrize("path", ["assessments/page/2/", "en/assessments/page/9/", "certificates/list/history/page/2/"])
+def test_no_axe_violation_on_a_later_list_page(driver, paged_url, path):
+    """The page navigation of a paged list (the demo built with one row per page)."""
+    assert violations(driver, f"{paged_url}/{path}") == []

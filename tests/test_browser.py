@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, read_yaml, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, paged_demo_build, read_yaml, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -190,3 +190,34 @@ def test_chinese_search_finds_the_organisation(driver, base_url, query):
     results = _search(driver, query, "示例融资担保服务有限公司")
     first = results[0]
     assert "示例融资担保服务有限公司" in first, f"best result for {query!r} is {first[:80]!r}"
+
+
+# --- a long list in pages -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paged_url(tmp_path_factory):
+    yield from serve(paged_demo_build(tmp_path_factory).site)
+
+
+def test_next_page_links_walk_the_whole_assessments_list(driver, base_url, paged_url):
+    """From assessments/ by "下一页" to the last page: every organisation of the one-page list, in its order."""
+    open_page(driver, f"{base_url}/assessments/")
+    expected = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "article tbody tr td:first-child a")]
+    open_page(driver, f"{paged_url}/assessments/")
+    seen, urls = [], []
+    while True:
+        urls.append(driver.current_url.removeprefix(paged_url))
+        seen += [e.text for e in driver.find_elements(By.CSS_SELECTOR, "article tbody tr td:first-child a")]
+        following = driver.find_elements(By.LINK_TEXT, "下一页")
+        if not following:
+            break
+        assert following[0].get_attribute("rel") == "next" and following[0].is_displayed()
+        following[0].click()
+        WebDriverWait(driver, WAIT).until(lambda d, n=len(urls): d.current_url.removeprefix(paged_url) != urls[n - 1])
+        open_page(driver, driver.current_url)
+    assert seen == expected and len(urls) == len(expected)
+    assert urls[:3] == ["/assessments/", "/assessments/page/2/", "/assessments/page/3/"]
+    current = driver.find_element(By.CSS_SELECTOR, "nav.mt-pager a[aria-current=page]")
+    assert current.text == str(len(urls))
+    assert js_errors(driver) == []

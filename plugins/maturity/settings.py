@@ -66,6 +66,10 @@ class PageSettings:
     team_names: str = "full"  # the assessment team: full, masked, hidden
     icp_number: str = ""  # ICP 备案号, shown in the footer with its official link
     police_number: str = ""  # 公安机关互联网站安全管理备案号 (公安备案号)
+    # Rows per page of a long list (assessments, a section of the certificates): a row is about 0.6 KB
+    # (1.5 KB with long names and several models), so 200 keep a page near 130 KB, under 500 KB at worst,
+    # whatever the number of assessments.
+    list_page_size: int = 200
 
 
 NAME_POLICIES = ("full", "masked", "hidden")
@@ -193,10 +197,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("team_names", "choice:full|masked|hidden", _G.team_names, "评估组成员姓名：full、masked、hidden"),
     Option("icp_number", "str", _G.icp_number, "ICP 备案号（页脚，链接到工业和信息化部备案系统）"),
     Option("police_number", "str", _G.police_number, "公安备案号（页脚，链接到全国互联网安全管理服务平台）"),
+    Option("list_page_size", "int", _G.list_page_size, "评估结果和证书列表每页的行数；更多的行分到 page/2/ 等后续页"),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
 _PAGE_OPTIONS = ("authority_name", "authority_contact", "in_progress", "participant_names", "team_names", "icp_number",
-                 "police_number")
+                 "police_number", "list_page_size")
 _PUBLICATION_OPTIONS = ("announcement_days", "objection_contact", "certificate_number", "validity_years",
                         "surveillance_months", "holidays", "workdays")
 
@@ -212,7 +217,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         re.compile(values["certificate_number"], re.ASCII)
     except re.error as exc:
         raise SettingsError(f"certificate_number 不是有效的正则表达式：{exc}") from exc
-    for name in ("announcement_days", "validity_years", "surveillance_months", "max_file_size"):
+    for name in ("announcement_days", "validity_years", "surveillance_months", "max_file_size", "list_page_size"):
         if values[name] < 1:
             raise SettingsError(f"{name} 应为正整数，实际为 {values[name]}")
     if values["announcement_days"] > 366 or values["validity_years"] > 100 or values["surveillance_months"] > 1200:

@@ -61,5 +61,7 @@ class MaturityConfig(base.Config):
     team_names = c.Choice(NAME_POLICIES, default=_G.team_names)
     icp_number = c.Type(str, default=_G.icp_number)
     police_number = c.Type(str, default=_G.police_number)
+    # Rows per page of the assessments list and of each section's list of the certificates (page/2/ and on).
+    list_page_size = c.Type(int, default=_G.list_page_size)
     holidays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra days off, YYYY-MM-DD, for years the calendar does not know
     workdays = c.ListOfItems(c.Type((str, dt.date)), default=[])  # extra working weekend days (调休)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from importlib import resources
 
 import jinja2
@@ -21,6 +22,7 @@ from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
 from maturity.publish import badges, feed, outputs, records, richtext, urls, viewer, views
+from maturity.publish.paging import Pager, paginate
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
 from maturity.scoring import display, exact
@@ -29,9 +31,42 @@ from maturity.settings import Settings
 STATIC = ("maturity.css", "maturity.js")
 # The list pages leave out the table of contents: its column would sit empty beside their wide tables.
 LIST_HIDE = ("toc",)
-# The sections of the certificates page, by status: (anchor, statuses, with a "since / why" column).
-CERTIFICATE_SECTIONS = (("valid", ("valid",), False), ("surveillance_overdue", ("surveillance_overdue",), True),
-                        ("suspended", ("suspended",), True), ("history", ("expired", "revoked"), True))
+# The sections of the certificates page, in order: (anchor, statuses, table). The tables (_certificates.html):
+# "certificates", "certificates_why" (with a "since / why" column), "announced", "pending".
+CERTIFICATE_SECTIONS = (("valid", ("valid",), "certificates"),
+                        ("surveillance_overdue", ("surveillance_overdue",), "certificates_why"),
+                        ("suspended", ("suspended",), "certificates_why"), ("announced", ("announced",), "announced"),
+                        ("pending", ("pending",), "pending"), ("history", ("expired", "revoked"), "certificates_why"))
+# Rows of each section on the certificates page itself (at most a list page's): six sections of at most 20
+# rows keep that page small at any N; a longer section links its own paged list.
+SECTION_PREVIEW = 20
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the certificates page with every record it lists."""
+
+    key: str
+    table: str
+    items: list
+
+    @property
+    def uri(self) -> str:
+        return urls.certificate_section_uri(self.key)
+
+
+def certificate_sections(public: list, certified: list) -> list[Section]:
+    """The sections with their records: certificates newest first, announcements in the register's order."""
+    out = []
+    for key, statuses, table in CERTIFICATE_SECTIONS:
+        pool = certified if table.startswith("certificates") else public
+        out.append(Section(key, table, [r for r in pool if r.standing.status in statuses]))
+    return out
+
+
+def paged_title(title: str, pager: Pager, tr: i18n.Translator) -> str:
+    """A list page's title: the list's own on page 1, with the page number after it on the others."""
+    return title if pager.number == 1 else tr("page.pager.title", title=title, n=pager.number)
 
 
 def public_evidence(repo: Repository, published: list[Assessment]) -> dict[str, tuple]:
@@ -188,8 +223,15 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                    _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path, a=a,
                    timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
 
-        render(urls.ASSESSMENTS_INDEX, "index.html", tr("page.index_title"), search_template="index_search.html",
-               hide=LIST_HIDE, concluded=concluded, in_progress=in_progress)
+        # One list, results first, then the assessments in progress, cut into pages of list_page_size rows.
+        size = settings.pages.list_page_size
+        in_progress_page = len(concluded) // size + 1 if in_progress else None
+        for pager, rows in paginate(urls.ASSESSMENTS_INDEX, concluded + in_progress, size):
+            split = max(0, min(len(concluded) - pager.start, len(rows)))
+            heading = paged_title(tr("page.index_title"), pager, tr)
+            render(pager.src_uri, "index.html", heading, search_template="index_search.html", hide=LIST_HIDE,
+                   heading=heading, pager=pager, concluded=rows[:split], in_progress=rows[split:],
+                   total=len(concluded), in_progress_total=len(in_progress), in_progress_page=in_progress_page)
 
         by_org: dict[str, list[Assessment]] = {}
         for a in concluded + in_progress:
@@ -204,8 +246,15 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             render(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
                    organisation=items[-1].organisation, assessments=items, current=current)
 
+        sections = certificate_sections(public, certified)
         render(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
-               hide=LIST_HIDE, sections=CERTIFICATE_SECTIONS)
+               hide=LIST_HIDE, sections=sections, preview=min(SECTION_PREVIEW, size))
+        for section in sections:
+            name = tr("page.pager.section_title", title=tr("page.certificates_title"), section=tr(f"page.section.{section.key}"))
+            for pager, rows in paginate(section.uri, section.items, size):
+                heading = paged_title(name, pager, tr)
+                render(pager.src_uri, "certificate_section.html", heading, hide=LIST_HIDE, heading=heading, pager=pager,
+                       section=section, rows=rows)
         render(urls.VERIFY, "verify.html", tr("page.verify_title"), hide=LIST_HIDE,
                level_names={m.id: {str(lv.level): views.localised(lv, tr) for lv in m.levels} for m in [model, *models]},
                status_names=tr.labels("status"), verify_words=tr.labels("verify_js"), default_model=model.id,

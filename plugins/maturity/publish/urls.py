@@ -43,6 +43,26 @@ def badge_path(org_id: str) -> str:
     return f"badges/{org_id}.svg"
 
 
+def list_page_uri(first: str, number: int) -> str:
+    """Page ``number`` of the list whose first page is ``first`` (``…/index.md``).
+
+    Page 1 keeps the list's own address (links from everywhere else stay right); later pages are
+    ``…/page/<n>/``, as Material's blog numbers its index pages.
+    """
+    if number <= 1:
+        return first
+    return f"{first[: -len('index.md')]}page/{number}/index.md"
+
+
+def certificate_section_uri(section: str) -> str:
+    """The paged list of one section of the certificates page (``valid``, ``history``, …).
+
+    One folder deeper than a certificate's page (``certificates/<number>/``), so that no certificate
+    number, whatever the authority's numbering, can name the same page.
+    """
+    return f"certificates/list/{slug(section.replace('_', '-'))}/index.md"
+
+
 ASSESSMENTS_INDEX = "assessments/index.md"
 CERTIFICATES_INDEX = "certificates/index.md"
 VERIFY = "verify/index.md"
