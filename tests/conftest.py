@@ -87,6 +87,11 @@ def expect(diagnostics, code: str, path: str, line: int, severity: Severity = Se
     return hits[0]
 
 
+def is_build_cache(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies in maturity's build cache (.cache/): a cache, not data a command may not touch."""
+    return ".cache" in path.relative_to(root).parts
+
+
 # --- a writable repository ------------------------------------------------------------------------
 @dataclass
 class Repo:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO_ASSESSMENTS, A, PROJECT, S, ZIXUN, credit_code, listing
+from conftest import DEMO_ASSESSMENTS, A, PROJECT, S, ZIXUN, credit_code, listing, is_build_cache
 from maturity.repository import load_repository
 
 ENTRY = Path(sys.executable).parent / "maturity"
@@ -28,7 +28,7 @@ def run(*args, cwd: Path) -> subprocess.CompletedProcess:
 
 def snapshot(root: Path) -> dict:
     return {p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else None, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*"))}
+            for p in sorted(root.rglob("*")) if not is_build_cache(p, root)}
 
 
 NEW = ["--name", "某某咨询有限公司", "--credit-code", credit_code("91110108MA01XL0K7"), "--region", "北京市",

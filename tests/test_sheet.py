@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ZIXUN
+from conftest import ZIXUN, is_build_cache
 from maturity.cli import main
 from maturity.exchange.layout import score_line
 from maturity.exchange.sheet import SheetError, export_sheet, import_sheet, read_sheet
@@ -101,7 +101,8 @@ def set_entries(root: Path, entries: dict[str, dict]) -> None:
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not is_build_cache(p, root)}
 
 
 def sheet_rows(path: Path) -> dict[str, int]:

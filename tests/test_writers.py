@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import is_build_cache
 from maturity.cli import main
 from maturity.repository import load_repository
 from maturity.settings import load_settings
@@ -64,7 +65,7 @@ def snapshot(*roots: Path) -> dict[str, object]:
     out: dict[str, object] = {}
     for root in roots:
         for p in sorted(root.rglob("*")):
-            if ".git" in p.relative_to(root).parts:
+            if ".git" in p.relative_to(root).parts or is_build_cache(p, root):
                 continue
             key = p.as_posix()
             out[key] = ("link", str(p.readlink())) if p.is_symlink() else ("dir",) if p.is_dir() else p.read_bytes()

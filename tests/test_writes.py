@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import A, PROJECT, S
+from conftest import A, PROJECT, S, is_build_cache
 from maturity.cli import main
 from maturity.data.files import write_atomic
 
@@ -34,6 +34,8 @@ def snapshot(root: Path) -> dict[str, tuple]:
     """Every path under ``root`` with its kind, bytes, permissions and modification time."""
     out = {}
     for p in sorted(root.rglob("*")):
+        if is_build_cache(p, root):
+            continue
         st_ = p.lstat()
         rel = p.relative_to(root).as_posix()
         if p.is_symlink():
