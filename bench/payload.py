@@ -111,7 +111,7 @@ def _search(driver, engine: str, query: str, wait: float) -> int:
         f"no search results for {query!r}")
 
 
-def measure(site: Path, engine: str = "material", query: str = QUERY, wait: float = 120) -> dict:
+def measure(site: Path, engine: str = "material", query: str = QUERY, wait: float = 300) -> dict:
     """The bytes of a first search; ``{"measured": False, "why": …}`` when it cannot be measured."""
     result = {"engine": engine, "query": query, "measured": False}
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):

@@ -131,7 +131,12 @@ def markdown(r: dict) -> str:
         out += ["| 命令 | N | 冷 s | 热 s | 热/冷 | 峰值 MiB（冷/热） |", "|---|---|---|---|---|---|"]
         for name, n, cold, warm in rows:
             out.append(f"| {name} | {n:,} | {_f(cold['median_s'])} | {_f(warm['median_s'])} | {_f(warm['median_s'] / cold['median_s'], 2)} | "
-                       f"{_f(cold['peak_mb'], 0)} / {_f(warm['peak_mb'], 0)} |" + ("" if cold["ok"] and warm["ok"] else "（有命令失败）"))
+                       f"{_f(cold['peak_mb'], 0)} / {_f(warm['peak_mb'], 0)} |")
+        if c:
+            for k in ("validate", "check"):
+                lines = sorted({x["last_line"] for x in c[f"{k}_cold"]["runs"] + c[f"{k}_warm"]["runs"] if x.get("last_line")})
+                exits = sorted({x.get("exit", 0) for x in c[f"{k}_cold"]["runs"] + c[f"{k}_warm"]["runs"]})
+                out += ["", f"`maturity {k}` 的结论（退出码 {', '.join(map(str, exits))}）：" + "；".join(lines)]
     else:
         out.append("本次未测量（`--warm`、`--check`）。")
     out.append("")

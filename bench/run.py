@@ -32,9 +32,11 @@ import platform
 import re
 import shlex
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
@@ -80,21 +82,28 @@ class Bench:
 
     # -- one process ------------------------------------------------------------------------------------------
     def run(self, cmd: list[str], cwd: Path) -> dict:
-        """Wall time (s), peak RSS of the process (MB) and success of one command."""
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=self.env)
-        stderr = proc.stderr.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        ok = os.waitstatus_to_exitcode(status) == 0
+        """Wall time (s), peak RSS of the process (MB), success and the last line of output of one command."""
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr, env=self.env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            stdout.seek(0)
+            stderr.seek(0)
+            lines = stdout.read().decode("utf-8", "replace").strip().splitlines()
+            err = stderr.read().decode("utf-8", "replace")
+        ok = proc.returncode == 0
         if not ok:
-            print(f"  failed: {' '.join(cmd)} in {cwd}\n{stderr.decode('utf-8', 'replace')[-2000:]}", file=sys.stderr)
-        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "ok": ok}
+            print(f"  exit {proc.returncode}: {' '.join(cmd)} in {cwd}\n{err[-2000:]}{lines[-1] if lines else ''}", file=sys.stderr)
+        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "ok": ok, "exit": proc.returncode,
+                "last_line": lines[-1] if lines else ""}
 
     def build(self, site_root: Path, cold: bool = True) -> dict:
+        """Cold: without the cache. Either way without the last site (as in CI, where only .cache is kept)."""
         if cold:
             shutil.rmtree(site_root / ".cache", ignore_errors=True)
-            shutil.rmtree(site_root / "site", ignore_errors=True)
+        shutil.rmtree(site_root / "site", ignore_errors=True)
         return self.run([str(BIN / "mkdocs"), "build", "-q"], site_root)
 
     # -- data -------------------------------------------------------------------------------------------------
@@ -195,7 +204,9 @@ class Bench:
     def serve(self, n: int) -> dict:
         """Seconds from changing one score to `mkdocs serve` having rebuilt the site (browsers told to reload)."""
         project = self.project(n)
-        port = 8700 + os.getpid() % 200
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
         proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=self.env)
         edit = Edit(project)
