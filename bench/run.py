@@ -96,6 +96,7 @@ class Bench:
         ok = proc.returncode == 0
         if not ok:
             print(f"  exit {proc.returncode}: {' '.join(cmd)} in {cwd}\n{err[-2000:]}{lines[-1] if lines else ''}", file=sys.stderr)
+        lines = lines or err.strip().splitlines()
         return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "ok": ok, "exit": proc.returncode,
                 "last_line": lines[-1] if lines else ""}
 
@@ -291,6 +292,11 @@ def _installed(name: str) -> bool:
         return False
 
 
+def _has_search_option() -> bool:
+    from maturity.mkdocs_plugin.config import MaturityConfig
+    return any(name == "search" for name, _ in MaturityConfig._schema)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="N for the paired cold builds")
@@ -309,6 +315,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.warm and args.warm not in args.sizes:
         parser.error("--warm N: N must be one of --sizes (the warm builds follow its cold builds)")
+    if args.search == "pagefind" and not _has_search_option():
+        parser.error("--search pagefind: the maturity plugin has no `search` option yet")
     args.out.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.out, args.repeat, args.search)
     results = {"date": dt.date.today().isoformat(), "machine": machine(), "load_before": os.getloadavg(),
