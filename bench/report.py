@@ -128,9 +128,9 @@ def markdown(r: dict) -> str:
     if c:
         rows += [(f"`maturity {k}`", c["n"], c[f"{k}_cold"], c[f"{k}_warm"]) for k in ("validate", "check")]
     if rows:
-        out += ["| 命令 | N | 冷 s | 热 s | 热/冷 | 峰值 MiB（冷/热） |", "|---|---|---|---|---|---|"]
+        out += ["| 命令 | N | 次数 | 冷 s | 热 s | 热/冷 | 峰值 MiB（冷/热） |", "|---|---|---|---|---|---|---|"]
         for name, n, cold, warm in rows:
-            out.append(f"| {name} | {n:,} | {_f(cold['median_s'])} | {_f(warm['median_s'])} | {_f(warm['median_s'] / cold['median_s'], 2)} | "
+            out.append(f"| {name} | {n:,} | {len(cold['runs'])} | {_f(cold['median_s'])} | {_f(warm['median_s'])} | {_f(warm['median_s'] / cold['median_s'], 2)} | "
                        f"{_f(cold['peak_mb'], 0)} / {_f(warm['peak_mb'], 0)} |")
         if c:
             for k in ("validate", "check"):

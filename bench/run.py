@@ -155,13 +155,13 @@ class Bench:
         result["listing"] = listing(project / "site")
         return result
 
-    def commands(self, n: int) -> dict:
+    def commands(self, n: int, repeat: int) -> dict:
         """maturity validate and check in the project folder, each cold then warm after one edit."""
         project = self.project(n)
         runs: dict[str, list] = {k: [] for k in ("validate_cold", "validate_warm", "check_cold", "check_warm")}
         edit = Edit(project)
         try:
-            for i in range(self.repeat):
+            for i in range(repeat):
                 for command in ("validate", "check"):
                     shutil.rmtree(project / ".cache", ignore_errors=True)
                     runs[f"{command}_cold"].append(self.run([str(BIN / "maturity"), command, "."], project))
@@ -304,6 +304,7 @@ def main() -> int:
     parser.add_argument("--naive", action="store_true", help="also build the naive approach (c) at each N (slow)")
     parser.add_argument("--warm", type=int, default=0, help="N (one of --sizes) for the warm build after one edit")
     parser.add_argument("--check", type=int, default=0, help="N for maturity validate and check, cold and warm")
+    parser.add_argument("--check-repeat", type=int, help="runs of each of those (default: --repeat)")
     parser.add_argument("--history", type=int, default=0, help="N of the git repository for the history's cost")
     parser.add_argument("--commits", type=int, default=1000, help="commits in that repository")
     parser.add_argument("--payload", type=int, default=0, help="N for a visitor's first search (bench/payload.py)")
@@ -320,11 +321,11 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.out, args.repeat, args.search)
     results = {"date": dt.date.today().isoformat(), "machine": machine(), "load_before": os.getloadavg(),
-               "command": ".venv/bin/python bench/run.py " + shlex.join(a for a in sys.argv[1:] if a != "--write-docs"),
+               "command": ".venv/bin/python bench/run.py " + shlex.join(sys.argv[1:]),
                "repeat": args.repeat, "search": args.search}
     started = time.perf_counter()
     results["sizes"] = [bench.sizes(n, args.naive, n == args.warm) for n in args.sizes]
-    results["commands"] = bench.commands(args.check) if args.check else None
+    results["commands"] = bench.commands(args.check, args.check_repeat or args.repeat) if args.check else None
     results["history"] = bench.history(args.history, args.commits) if args.history else None
     results["payload"] = bench.payload(args.payload) if args.payload else None
     results["serve"] = bench.serve(args.serve) if args.serve else None
