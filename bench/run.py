@@ -1,170 +1,346 @@
-"""The benchmark harness: one command, a table of figures and ratios.
+"""The benchmark: every performance target measured in one run, one report, the results part of the docs.
 
-    .venv/bin/python bench/run.py --sizes 100 1000 --validate 10000 --serve 1000
+    .venv/bin/python bench/run.py --sizes 1000 10000 --repeat 3 --warm 1000 --check 10000 \\
+        --history 1000 --commits 1000 --payload 10000 --serve 1000 --write-docs
 
-For each N it builds, side by side, (a) this project's site for N synthetic assessments,
-(b) the floor — a plain MkDocs site with N one-line pages and the same theme — and (c) the
-naive approach — the same report content as generated Markdown pages. It reports wall time,
-peak memory and output size of each build, the ratios (a)/(b) and (c)/(a), and how (a) grows
-with N. Optionally: ``maturity validate`` over many assessments, and the time ``mkdocs serve``
-takes to rebuild after one score changes. Each build runs as its own process, one at a time.
+For each N of ``--sizes``, (a) this project's site for N synthetic assessments and (b) the floor — a plain
+MkDocs site with N one-line pages and the same theme — are built in turn, A B A B …, ``--repeat`` times,
+each build its own process; the project's builds are cold (``.cache`` deleted first). With ``--naive``,
+(c) the naive approach — the same report content as generated Markdown pages — is built too (slow at large N).
+Reported: median wall time, ratio of medians, peak memory (``ru_maxrss`` of the process), output size,
+and the largest listing page. Then, each optional:
+
+- ``--warm N``: after each cold build at N, one score of one ``scores.yml`` changes (and back, the next time)
+  and the project is built again with the cache of the cold build: warm after one edit;
+- ``--check N``: ``maturity validate`` and ``maturity check``, cold and warm after one edit, alternately;
+- ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
+  builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
+- ``--payload N``: the bytes a visitor's first search downloads from the built site (``bench/payload.py``);
+- ``--serve N``: seconds from changing one score to ``mkdocs serve`` having rebuilt the site.
+
+The report (Markdown) goes to standard output and ``OUT/report.md``, the raw figures to ``OUT/results.json``;
+``--write-docs`` puts the report between the markers of ``docs/performance.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import os
+import platform
 import re
+import shlex
 import shutil
+import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import history_repo  # noqa: E402
+import payload  # noqa: E402
+import report  # noqa: E402
+
 BIN = Path(sys.executable).parent
 SEED = 1
 BUILD_DATE = "2026-11-21"
 
-PROJECT_MKDOCS = f"""site_name: 评估结果公示（基准测试）
+
+def project_mkdocs(search: str) -> str:
+    # search: pagefind is the maturity plugin's option (being added); Material's search plugin is then left out.
+    material = "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n" if search == "material" else ""
+    option = "      search: pagefind\n" if search == "pagefind" else ""
+    return f"""site_name: 评估结果公示（基准测试）
 site_url: https://maturity.example.org/
 theme:
   name: material
   language: zh
   font: false
 plugins:
-  - search:
-      lang: zh
-      separator: '[\\s\\u200b\\-]'
-  - maturity:
+{material}  - maturity:
       build_date: "{BUILD_DATE}"
-nav:
+{option}nav:
   - 首页: index.md
   - 评估结果: assessments/index.md
   - 证书公示: certificates/index.md
 """
 
 
-@dataclass
-class Run:
-    seconds: float
-    peak_mb: float
-    output_mb: float
-    ok: bool
+class Bench:
+    def __init__(self, out: Path, repeat: int, search: str):
+        self.out, self.repeat, self.search = out.resolve(), repeat, search
+        # Git must not take the data for part of the repository around bench/out: only the history repo has .git.
+        self.env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GIT_CEILING_DIRECTORIES": str(self.out)}
+
+    # -- one process ------------------------------------------------------------------------------------------
+    def run(self, cmd: list[str], cwd: Path) -> dict:
+        """Wall time (s), peak RSS of the process (MB), success and the last line of output of one command."""
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            start = time.perf_counter()
+            proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr, env=self.env)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            stdout.seek(0)
+            stderr.seek(0)
+            lines = stdout.read().decode("utf-8", "replace").strip().splitlines()
+            err = stderr.read().decode("utf-8", "replace")
+        ok = proc.returncode == 0
+        if not ok:
+            print(f"  exit {proc.returncode}: {' '.join(cmd)} in {cwd}\n{err[-2000:]}{lines[-1] if lines else ''}", file=sys.stderr)
+        lines = lines or err.strip().splitlines()
+        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "ok": ok, "exit": proc.returncode,
+                "last_line": lines[-1] if lines else ""}
+
+    def build(self, site_root: Path, cold: bool = True) -> dict:
+        """Cold: without the cache. Either way without the last site (as in CI, where only .cache is kept)."""
+        if cold:
+            shutil.rmtree(site_root / ".cache", ignore_errors=True)
+        shutil.rmtree(site_root / "site", ignore_errors=True)
+        return self.run([str(BIN / "mkdocs"), "build", "-q"], site_root)
+
+    # -- data -------------------------------------------------------------------------------------------------
+    def project(self, n: int) -> Path:
+        project = self.out / f"n{n}" / "project"
+        if not (project / "assessments").is_dir():
+            print(f"  generating {n} assessments …", file=sys.stderr)
+            subprocess.run([sys.executable, str(HERE / "synth.py"), str(project), "--count", str(n), "--seed", str(SEED)], check=True)
+            (project / "docs").mkdir(exist_ok=True)
+            (project / "docs" / "index.md").write_text("# 评估结果公示\n\n<!-- maturity:overview -->\n", encoding="utf-8")
+        (project / "mkdocs.yml").write_text(project_mkdocs(self.search), encoding="utf-8")
+        return project
+
+    def floor(self, n: int) -> Path:
+        floor = self.out / f"n{n}" / "floor"
+        if not floor.is_dir():
+            subprocess.run([sys.executable, str(HERE / "floor.py"), str(n), str(floor)], check=True)
+        return floor
+
+    def naive(self, n: int) -> Path:
+        naive = self.out / f"n{n}" / "naive"
+        if not naive.is_dir():
+            subprocess.run([sys.executable, str(HERE / "naive.py"), str(self.project(n)), str(naive)], check=True, env=self.env)
+        return naive
+
+    # -- measurements -----------------------------------------------------------------------------------------
+    def sizes(self, n: int, naive: bool, warm: bool) -> dict:
+        project, floor = self.project(n), self.floor(n)
+        naive_site = self.naive(n) if naive else None
+        runs: dict[str, list] = {"project": [], "floor": [], "warm": [], "naive": []}
+        edit = Edit(project)
+        try:
+            for i in range(self.repeat):
+                runs["project"].append(self.build(project))
+                if warm:
+                    edit.toggle()
+                    runs["warm"].append(self.build(project, cold=False))
+                runs["floor"].append(self.build(floor))
+                if naive_site:
+                    runs["naive"].append(self.build(naive_site))
+                log(f"N={n} #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items() if v))
+        finally:
+            edit.restore()
+        result = {"n": n, **{k: summary(v) for k, v in runs.items() if v}}
+        for key, root in (("project", project), ("floor", floor), ("naive", naive_site)):
+            if key in result:
+                result[key]["output_mb"] = round(folder_mb(root / "site"), 1)
+        result["listing"] = listing(project / "site")
+        return result
+
+    def commands(self, n: int, repeat: int) -> dict:
+        """maturity validate and check in the project folder, each cold then warm after one edit."""
+        project = self.project(n)
+        runs: dict[str, list] = {k: [] for k in ("validate_cold", "validate_warm", "check_cold", "check_warm")}
+        edit = Edit(project)
+        try:
+            for i in range(repeat):
+                for command in ("validate", "check"):
+                    shutil.rmtree(project / ".cache", ignore_errors=True)
+                    runs[f"{command}_cold"].append(self.run([str(BIN / "maturity"), command, "."], project))
+                    edit.toggle()
+                    runs[f"{command}_warm"].append(self.run([str(BIN / "maturity"), command, "."], project))
+                log(f"commands N={n} #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
+        finally:
+            edit.restore()
+        return {"n": n, **{k: summary(v) for k, v in runs.items()}}
+
+    def history(self, n: int, commits: int) -> dict:
+        base = self.out / f"history-n{n}-c{commits}"
+        repo, plain = base / "repo", base / "nogit"
+        if not (repo / ".git").is_dir():
+            log(f"making a git repository of N={n} with {commits} commits …")
+            history_repo.make(self.project(n), repo, commits)
+        if not plain.is_dir():
+            shutil.copytree(repo, plain, ignore=shutil.ignore_patterns(".git", ".cache", "site"))
+        for root in (repo, plain):
+            (root / "mkdocs.yml").write_text(project_mkdocs(self.search), encoding="utf-8")
+        got = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True, env=self.env)
+        runs: dict[str, list] = {k: [] for k in ("with_cold", "without_cold", "with_warm", "without_warm")}
+        for i in range(self.repeat):
+            runs["with_cold"].append(self.build(repo))
+            runs["without_cold"].append(self.build(plain))
+            runs["with_warm"].append(self.build(repo, cold=False))
+            runs["without_warm"].append(self.build(plain, cold=False))
+            log(f"history #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
+        result = {"n": n, "commits": int(got.stdout.strip() or 0), **{k: summary(v) for k, v in runs.items()}}
+        for cache in ("cold", "warm"):
+            w, wo = result[f"with_{cache}"]["median_s"], result[f"without_{cache}"]["median_s"]
+            result[f"share_{cache}"] = round((w - wo) / w, 4) if w else None
+        return result
+
+    def payload(self, n: int) -> dict:
+        project = self.project(n)
+        if not (project / "site" / "index.html").is_file():
+            self.build(project)
+        return {"n": n, **payload.measure(project / "site", self.search)}
+
+    def serve(self, n: int) -> dict:
+        """Seconds from changing one score to `mkdocs serve` having rebuilt the site (browsers told to reload)."""
+        project = self.project(n)
+        with socket.socket() as probe:  # a free port
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=self.env)
+        edit = Edit(project)
+        seconds = None
+        try:
+            for line in proc.stderr:
+                if "Serving on" in line:
+                    break
+            else:
+                return {"n": n, "s": None}
+            start = time.perf_counter()
+            edit.toggle()
+            for line in proc.stderr:
+                if "Reloading browsers" in line:
+                    seconds = round(time.perf_counter() - start, 3)
+                    break
+        finally:
+            edit.restore()
+            proc.terminate()
+            proc.wait(timeout=60)
+        return {"n": n, "s": seconds}
 
 
-def measure(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float, bool, str]:
-    """Wall time (s), peak RSS of the process (MB), success and stderr of one command."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})})
-    stderr = proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status) == 0, stderr.decode("utf-8", "replace")
+class Edit:
+    """One score of the first assessment changed to another valid value, and back, alternately."""
+
+    def __init__(self, project: Path):
+        self.path = sorted((project / "assessments").glob("*/scores.yml"))[0]
+        self.original = self.path.read_text(encoding="utf-8")
+
+    def toggle(self) -> None:
+        self.path.write_text(history_repo.toggle_score(self.path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    def restore(self) -> None:
+        if self.path.read_text(encoding="utf-8") != self.original:
+            self.path.write_text(self.original, encoding="utf-8")
+
+
+def summary(runs: list[dict]) -> dict:
+    return {"runs": runs, "median_s": round(statistics.median(r["s"] for r in runs), 3),
+            "peak_mb": max(r["peak_mb"] for r in runs), "ok": all(r["ok"] for r in runs)}
 
 
 def folder_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def build(site_root: Path) -> Run:
-    shutil.rmtree(site_root / "site", ignore_errors=True)
-    seconds, peak, ok, err = measure([str(BIN / "mkdocs"), "build", "-q"], site_root)
-    if not ok:
-        print(err[-2000:], file=sys.stderr)
-    return Run(seconds, peak, folder_mb(site_root / "site") if ok else 0.0, ok)
+def listing(site: Path) -> dict:
+    """The largest listing page: the list of assessments and of certificates, with their further pages."""
+    pages = [site / "index.html", site / "assessments" / "index.html", *site.glob("assessments/page/**/index.html"),
+             *site.glob("certificates/**/index.html")]
+    pages = [p for p in pages if p.is_file()]
+    if not pages:
+        return {"pages": 0, "max_bytes": None, "max_page": None}
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    return {"pages": len(pages), "max_bytes": largest.stat().st_size, "max_page": largest.relative_to(site).as_posix()}
 
 
-def prepare(n: int, out: Path) -> tuple[Path, Path, Path]:
-    """Data and the three site sources for N, generated once and reused by later runs."""
-    base = out / f"n{n}"
-    project, floor, naive = base / "project", base / "floor", base / "naive"
-    if not (project / "assessments").is_dir():
-        print(f"  generating {n} assessments …", file=sys.stderr)
-        subprocess.run([sys.executable, str(HERE / "synth.py"), str(project), "--count", str(n), "--seed", str(SEED)], check=True)
-        (project / "docs").mkdir(exist_ok=True)
-        (project / "docs" / "index.md").write_text("# 评估结果公示\n\n<!-- maturity:overview -->\n", encoding="utf-8")
-        (project / "mkdocs.yml").write_text(PROJECT_MKDOCS, encoding="utf-8")
-    if not floor.is_dir():
-        subprocess.run([sys.executable, str(HERE / "floor.py"), str(n), str(floor)], check=True)
-    if not naive.is_dir():
-        subprocess.run([sys.executable, str(HERE / "naive.py"), str(project), str(naive)], check=True)
-    return project, floor, naive
+def log(message: str) -> None:
+    print(f"  {message}", file=sys.stderr, flush=True)
 
 
-def serve_rebuild(project: Path) -> float | None:
-    """Seconds from changing one score to `mkdocs serve` having rebuilt the site."""
-    port = 8700 + os.getpid() % 200
-    proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    scores = sorted((project / "assessments").glob("*/scores.yml"))[0]
-    original = scores.read_text(encoding="utf-8")
+def machine() -> dict:
+    model = ""
     try:
-        for line in proc.stderr:
-            if "Serving on" in line:
-                break
-        else:
-            return None
-        changed = re.sub(r"\{score: 1,", "{score: 0.8,", original, count=1)
-        start = time.perf_counter()
-        scores.write_text(changed, encoding="utf-8")
-        for line in proc.stderr:
-            if "Reloading browsers" in line:  # the rebuild has finished (as a visitor's browser sees it)
-                return time.perf_counter() - start
-        return None
-    finally:
-        scores.write_text(original, encoding="utf-8")
-        proc.terminate()
-        proc.wait(timeout=30)
+        model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                      if line.startswith("model name")), "")
+        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    except (OSError, StopIteration, ValueError):
+        mem = 0
+    version = lambda name: metadata.version(name) if _installed(name) else "—"
+    return {"cpus": os.cpu_count(), "cpu": model, "memory_gib": round(mem / 2**20, 1), "system": platform.platform(),
+            "python": platform.python_version(), "mkdocs": version("mkdocs"), "material": version("mkdocs-material"),
+            "pyyaml": version("pyyaml"), "maturity": version("maturity")}
 
 
-def validate(n: int, out: Path) -> tuple[float, float, bool]:
-    project = out / f"n{n}" / "project"
-    if not (project / "assessments").is_dir():
-        print(f"  generating {n} assessments …", file=sys.stderr)
-        subprocess.run([sys.executable, str(HERE / "synth.py"), str(project), "--count", str(n), "--seed", str(SEED)], check=True)
-    seconds, peak, ok, _ = measure([str(BIN / "maturity"), "validate", "."], project)
-    return seconds, peak, ok
+def _installed(name: str) -> bool:
+    try:
+        metadata.version(name)
+        return True
+    except metadata.PackageNotFoundError:
+        return False
+
+
+def _has_search_option() -> bool:
+    from maturity.mkdocs_plugin.config import MaturityConfig
+    return any(name == "search" for name, _ in MaturityConfig._schema)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--validate", type=int, default=0, help="also time `maturity validate` over this many assessments")
-    parser.add_argument("--serve", type=int, default=0, help="also time a `mkdocs serve` rebuild at this N")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000], help="N for the paired cold builds")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement (medians are reported)")
+    parser.add_argument("--naive", action="store_true", help="also build the naive approach (c) at each N (slow)")
+    parser.add_argument("--warm", type=int, default=0, help="N (one of --sizes) for the warm build after one edit")
+    parser.add_argument("--check", type=int, default=0, help="N for maturity validate and check, cold and warm")
+    parser.add_argument("--check-repeat", type=int, help="runs of each of those (default: --repeat)")
+    parser.add_argument("--history", type=int, default=0, help="N of the git repository for the history's cost")
+    parser.add_argument("--commits", type=int, default=1000, help="commits in that repository")
+    parser.add_argument("--payload", type=int, default=0, help="N for a visitor's first search (bench/payload.py)")
+    parser.add_argument("--serve", type=int, default=0, help="N for the `mkdocs serve` rebuild after one edit")
+    parser.add_argument("--search", choices=("material", "pagefind"), default="material", help="the site's search")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--write-docs", action="store_true", help="put the report into the docs page between its markers")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "performance.md", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.warm and args.warm not in args.sizes:
+        parser.error("--warm N: N must be one of --sizes (the warm builds follow its cold builds)")
+    if args.search == "pagefind" and not _has_search_option():
+        parser.error("--search pagefind: the maturity plugin has no `search` option yet")
     args.out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for n in args.sizes:
-        project, floor, naive = prepare(n, args.out)
-        a, b, c = build(project), build(floor), build(naive)
-        rows.append((n, a, b, c))
-        print(f"  N={n}: project {a.seconds:.1f}s, floor {b.seconds:.1f}s, naive {c.seconds:.1f}s", file=sys.stderr)
-    print()
-    print("| N | (a) project s | (b) floor s | (c) naive s | (a)/(b) | (c)/(a) | (a) peak MB | (b) peak MB | (c) peak MB | (a) output MB | (b) output MB | (c) output MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for n, a, b, c in rows:
-        ok = "" if (a.ok and b.ok and c.ok) else " (a build failed)"
-        print(f"| {n} | {a.seconds:.1f} | {b.seconds:.1f} | {c.seconds:.1f} | {a.seconds / b.seconds:.2f} | {c.seconds / a.seconds:.2f} | "
-              f"{a.peak_mb:.0f} | {b.peak_mb:.0f} | {c.peak_mb:.0f} | {a.output_mb:.1f} | {b.output_mb:.1f} | {c.output_mb:.1f} |{ok}")
-    if len(rows) > 1:
-        print()
-        first = rows[0]
-        for n, a, _, _ in rows[1:]:
-            print(f"growth {first[0]} → {n} (×{n / first[0]:g}): time ×{a.seconds / first[1].seconds:.2f}, output ×{a.output_mb / first[1].output_mb:.2f}")
-    if args.validate:
-        seconds, peak, ok = validate(args.validate, args.out)
-        print(f"\nmaturity validate, {args.validate} assessments: {seconds:.1f} s, peak {peak:.0f} MB{'' if ok else ' (exit ≠ 0)'}")
-    if args.serve:
-        project, _, _ = prepare(args.serve, args.out)
-        seconds = serve_rebuild(project)
-        print(f"\nmkdocs serve, N={args.serve}: rebuild after one score change: " + (f"{seconds:.1f} s" if seconds else "not measured"))
-    return 0 if all(a.ok and b.ok and c.ok for _, a, b, c in rows) else 1
+    bench = Bench(args.out, args.repeat, args.search)
+    results = {"date": dt.date.today().isoformat(), "machine": machine(), "load_before": os.getloadavg(),
+               "command": ".venv/bin/python bench/run.py " + shlex.join(sys.argv[1:]),
+               "repeat": args.repeat, "search": args.search}
+    started = time.perf_counter()
+    results["sizes"] = [bench.sizes(n, args.naive, n == args.warm) for n in args.sizes]
+    results["commands"] = bench.commands(args.check, args.check_repeat or args.repeat) if args.check else None
+    results["history"] = bench.history(args.history, args.commits) if args.history else None
+    results["payload"] = bench.payload(args.payload) if args.payload else None
+    results["serve"] = bench.serve(args.serve) if args.serve else None
+    results["load_after"] = os.getloadavg()
+    results["minutes"] = round((time.perf_counter() - started) / 60, 1)
+    results["targets"] = report.targets(results)
+    text = report.markdown(results)
+    (args.out / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (args.out / "report.md").write_text(text, encoding="utf-8")
+    print(text)
+    if args.write_docs:
+        report.write_docs(args.docs, text)
+        log(f"wrote the results into {args.docs}")
+    failed = [s["n"] for s in results["sizes"] if not all(s[k]["ok"] for k in ("project", "floor", "warm", "naive") if k in s)]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,25 +1,60 @@
-"""The benchmark harness runs, once, at a small N: it proves the harness works, it times nothing."""
+"""The benchmark harness runs, once, at a tiny N: it proves the harness works and writes every section; it times nothing."""
 
 from __future__ import annotations
 
-import re
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT / "bench"))
+
+import payload  # noqa: E402
+import report  # noqa: E402
+
+SECTIONS = ["### 机器与命令", "### 冷构建：本项目 (a) 与下限 (b)", "### 冷与热：修改一个得分之后", "### git 历史的开销",
+            "### 访客第一次搜索下载的数据", "### 列表页", "### `mkdocs serve`", "### 目标"]
 
 
-def test_harness_builds_the_three_sites_and_prints_the_table(tmp_path):
-    proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--sizes", "6", "--validate", "6",
-                           "--out", str(tmp_path)], capture_output=True, text=True, timeout=600)
+def test_harness_measures_every_target_and_writes_the_report(tmp_path):
+    docs = tmp_path / "performance.md"
+    docs.write_text(f"# 性能\n\n## 方法\n\n保留。\n\n{report.BEGIN}\n旧的结果\n{report.END}\n\n## 之后\n", encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--sizes", "3", "--repeat", "1", "--warm", "3",
+                           "--check", "3", "--history", "3", "--commits", "3", "--out", str(out),
+                           "--write-docs", "--docs", str(docs)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    row = next(line for line in proc.stdout.splitlines() if line.startswith("| 6 |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert len(cells) == 12 and all(re.fullmatch(r"\d+(\.\d+)?", c) for c in cells), row
-    assert "maturity validate, 6 assessments" in proc.stdout
-    # the three sites were really built: the project's has a report page per assessment
-    reports = list((tmp_path / "n6" / "project" / "site" / "assessments").glob("*/index.html"))
-    assert len(reports) == 6
-    assert (tmp_path / "n6" / "floor" / "site" / "index.html").is_file()
-    assert len(list((tmp_path / "n6" / "naive" / "site" / "assessments").glob("*/index.html"))) == 6
+    text = proc.stdout
+    for section in SECTIONS:
+        assert section in text, section
+    assert "| 3 |" in text  # the row of the per-N table
+    targets = text.split("### 目标")[1]
+    assert targets.count("\n| ") == 1 + 12, targets  # the header and one row per target
+    assert "本次未测量（`--payload`）" in text and "本次未测量（`--serve`）" in text
+    # the figures as JSON, and the report in the docs page, between the markers and nowhere else
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert results["sizes"][0]["n"] == 3 and results["history"]["commits"] == 3 and len(results["targets"]) == 12
+    page = docs.read_text(encoding="utf-8")
+    assert "旧的结果" not in page and "## 方法\n\n保留。" in page and page.endswith(f"{report.END}\n\n## 之后\n")
+    assert page.count("### 目标") == 1
+    # the sites were really built: the project's has a report page per assessment; the edits were undone
+    assert len(list((out / "n3" / "project" / "site" / "assessments").glob("*/index.html"))) == 3
+    assert (out / "n3" / "floor" / "site" / "index.html").is_file()
+    assert subprocess.run(["git", "-C", str(out / "history-n3-c3" / "repo"), "status", "--porcelain", "assessments"],
+                          capture_output=True, text=True).stdout == ""
+
+
+def test_the_payload_degrades_to_not_measured(tmp_path, monkeypatch):
+    assert payload.measure(tmp_path, "pagefind") == {"engine": "pagefind", "query": payload.QUERY, "measured": False,
+                                                     "why": "the site has no pagefind/"} or not payload.CHROMIUM.exists()
+    monkeypatch.setattr(payload, "CHROMIUM", tmp_path / "no-chromium")
+    assert payload.measure(tmp_path)["why"] == "no chromium"
+
+
+def test_a_score_edit_is_valid_and_undone_by_the_next():
+    from history_repo import toggle_score
+
+    text = "    A-1: {score: 0, evidence: []}\n    A-2: {score: 1, evidence: [E001]}\n"
+    once = toggle_score(text)
+    assert once == text.replace("{score: 1,", "{score: 0.8,") and toggle_score(once) == text
