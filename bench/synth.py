@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import hashlib
 import random
+from fractions import Fraction
 
 import yaml
 from dataclasses import dataclass, field
@@ -99,6 +100,7 @@ def _scores(rng: random.Random, model: Model, spec: Spec, evidence: list[dict]) 
     for intro in range(1, spec.level + 1):
         group = [r.id for r in model.requirements_at(spec.level) if min(r.levels) == intro]
         _steer(rng, drawn, group, spec.level_targets.get(intro, t))
+    _consistent(rng, model, spec.level, drawn)
     for ad in model.assessment_domains_at(spec.level):
         reqs = {}
         for r in ad.requirements_at(spec.level):
@@ -128,6 +130,21 @@ def _steer(rng: random.Random, drawn: dict, group: list[str], target: float) -> 
         r = rng.choice(candidates)
         i = SCORES.index(drawn[r])
         drawn[r] = SCORES[i - 1] if up else SCORES[i + 1]
+
+
+def _consistent(rng: random.Random, model: Model, level: int, drawn: dict) -> None:
+    """No lower level failing while a higher one passes (that is a MAT500 warning, which fails `maturity check`):
+    lift single scores of the lowest such level one step until none is left."""
+    threshold = Fraction(str(model.threshold))
+    ids = {k: [r.id for r in model.requirements_at(k)] for k in range(1, level + 1)}
+    for _ in range(3 * len(drawn)):
+        passes = {k: sum(Fraction(str(drawn[r])) for r in rs) >= threshold * len(rs) for k, rs in ids.items() if rs}
+        bad = [k for k, ok in passes.items() if not ok and any(passes[h] for h in passes if h > k)]
+        if not bad:
+            return
+        candidates = [r for r in ids[min(bad)] if drawn[r] != 1]
+        r = rng.choice(candidates)
+        drawn[r] = SCORES[SCORES.index(drawn[r]) - 1]
 
 
 def write_assessment(root: Path, model: Model, spec: Spec, seed: int, evidence_count: int = 16) -> None:
