@@ -8,6 +8,7 @@ aliases and explicit tags, and recording ``(line, column)`` for each key and val
 
 from __future__ import annotations
 
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ class Document:
     import): most files are valid, and building the data alone is much faster.
     """
 
-    __slots__ = ("path", "data", "text", "_values", "_keys")
+    __slots__ = ("path", "data", "_text", "_values", "_keys")
 
     def __init__(self, path: str, data: Any = None, text: str | None = None) -> None:
         self.path = path
@@ -43,6 +44,16 @@ class Document:
         self.text = text
         self._values: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
         self._keys: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
+
+    @property
+    def text(self) -> str | None:
+        """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
+        finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
+        return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        self._text = zlib.compress(value.encode("utf-8", "surrogatepass"), 1) if value is not None else None
 
     @property
     def values(self) -> dict[Pointer, tuple[int, int]]:

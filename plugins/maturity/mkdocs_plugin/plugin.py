@@ -159,9 +159,14 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         english = src_uri.startswith(ENGLISH) and src_uri in self.pages
         if english:  # the theme has one language for the site: the English edition's pages say theirs themselves
             output = _HTML_LANG.sub('<html lang="en"', output, count=1)
-        if not self._csp:
-            return output if english else None
-        return csp.with_policy(output, untrusted=page.content or "")
+        changed = english or self._csp
+        if self._csp:
+            output = csp.with_policy(output, untrusted=page.content or "")
+        if src_uri in self.pages:
+            # Written once this returns: MkDocs would otherwise hold every generated page's HTML to the end of the
+            # build (the search plugin has already taken its short version), so memory would grow with N.
+            page.content = None
+        return output if changed else None
 
     @event_priority(-100)
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str | None:

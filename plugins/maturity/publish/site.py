@@ -7,23 +7,53 @@ writes it to a folder (for ``maturity render`` and ``maturity check``).
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 
-@dataclass(frozen=True)
 class Page:
-    src_uri: str  # e.g. "assessments/2026-x/index.md"
-    title: str
-    html: str
-    toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title)
-    # What the site's search index should see, when not the whole page: a report's requirement
-    # tables would make the index huge and slow to build, while names and conclusions suffice.
-    search_html: str | None = None
-    # What the theme should leave out around this page (Material's front matter ``hide``): the list pages
-    # hide the table of contents, whose empty column would squeeze their tables.
-    hide: tuple[str, ...] = ()
+    """A generated page: where it goes, its title, its HTML and what the theme and the search index need.
+
+    The HTML is kept compressed (``zlib``) from the moment the page is made until a writer asks for it: a
+    report is some 60 KB of HTML and compresses about tenfold, and a national site holds tens of thousands
+    of pages at once between making them and writing them (docs/performance.md).
+    """
+
+    __slots__ = ("src_uri", "title", "toc", "hide", "_html", "_search")
+
+    def __init__(self, src_uri: str, title: str, html: str, toc: tuple[tuple[int, str, str], ...] = (),
+                 search_html: str | None = None, hide: tuple[str, ...] = ()) -> None:
+        self.src_uri = src_uri  # e.g. "assessments/2026-x/index.md"
+        self.title = title
+        self.toc = tuple(toc)  # (level, anchor, title)
+        # What the theme should leave out around this page (Material's front matter ``hide``): the list pages
+        # hide the table of contents, whose empty column would squeeze their tables.
+        self.hide = tuple(hide)
+        self._html = _pack(html)
+        # What the site's search index should see, when not the whole page: a report's requirement
+        # tables would make the index huge and slow to build, while names and conclusions suffice.
+        self._search = _pack(search_html) if search_html is not None else None
+
+    @property
+    def html(self) -> str:
+        return _unpack(self._html)
+
+    @property
+    def search_html(self) -> str | None:
+        return _unpack(self._search) if self._search is not None else None
+
+    def __repr__(self) -> str:
+        return f"Page({self.src_uri!r}, {self.title!r})"
+
+
+def _pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
 @dataclass(frozen=True)
