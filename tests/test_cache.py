@@ -198,6 +198,8 @@ def test_what_the_parser_does_not_make_is_not_stored(value):
 def test_a_planted_marker_is_not_taken_for_a_date():
     with pytest.raises(ValueError):
         decode(b'{"\\u0000": "2026-01-01", "other": 1}')
+    with pytest.raises(ValueError):
+        decode(b'{"other": 1, "\\u0000": "2026-01-01"}')
     assert isinstance(decode(b'{"\\u0000": "2026-01-01"}'), DateText)
 
 

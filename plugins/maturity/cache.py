@@ -92,6 +92,7 @@ class CheckedFiles:
         self._used: set[str] = set()
         self._new_hashes: dict[str, str] = {}
         self._used_hashes: set[str] = set()
+        self._memo: dict[str, str] = {}
 
     @classmethod
     def open(cls, root: Path) -> "CheckedFiles":
@@ -132,7 +133,7 @@ class CheckedFiles:
             row = self._db.execute("SELECT data FROM checked WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
-            data = decode(zlib.decompress(row[0]))
+            data = decode(zlib.decompress(row[0]), self._memo)
         except (sqlite3.Error, zlib.error, ValueError, TypeError):
             return None  # an unreadable entry is as good as none: the file is parsed and checked again
         self._used.add(key)
@@ -227,14 +228,30 @@ def encode(data: Any) -> bytes | None:
         return None
 
 
-def decode(raw: bytes) -> Any:
+def decode(raw: bytes, memo: dict | None = None) -> Any:
+    """The data :func:`encode` wrote. ``memo`` shares equal keys and short texts between the files of one run
+    (requirement ids, evidence ids, field names), as the YAML parser's cache of plain values does."""
     from maturity.data.yamlfile import DateText
 
-    def hook(d: dict):
+    memo = {} if memo is None else memo
+    shared = memo.setdefault
+
+    def one(v):
+        if type(v) is str and len(v) <= _SHARED_TEXT:
+            return shared(v, v)
+        if type(v) is list:
+            return [shared(x, x) if type(x) is str and len(x) <= _SHARED_TEXT else x for x in v]
+        return v
+
+    def pairs(items: list):
+        d = {shared(k, k): one(v) for k, v in items}
         if _DATE in d:
             if len(d) != 1 or type(d[_DATE]) is not str:
                 raise ValueError("not a date marker")
             return DateText(d[_DATE])
         return d
 
-    return json.loads(raw.decode("utf-8", "surrogatepass"), object_hook=hook)
+    return json.loads(raw.decode("utf-8", "surrogatepass"), object_pairs_hook=pairs)
+
+
+_SHARED_TEXT = 64  # characters: ids, labels and short notes repeat across files; narrative text rarely does
