@@ -16,7 +16,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 PIP=("$VENV/bin/python" -m pip install -q --disable-pip-version-check)
 if [ "$VENV" = .venv-newest ]; then
-  "${PIP[@]}" --upgrade --upgrade-strategy eager -e '.[test]'
+  "${PIP[@]}" --upgrade --upgrade-strategy eager -e '.[test,pagefind]'
 else
   # Every package pinned with its hashes; then the project itself, built with the pinned setuptools.
   "${PIP[@]}" --require-hashes --no-deps -r requirements-lock.txt

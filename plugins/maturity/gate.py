@@ -18,7 +18,7 @@ from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, load_history
-from maturity.publish import Site, build_site, outputs
+from maturity.publish import Site, build_site, outputs, pagefind
 from maturity.publish.writer import rendered_paths, write_site
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
@@ -115,6 +115,14 @@ def _marker_line(text: str, marker: str) -> bool:
 def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str | None = None) -> Publication:
     """Everything the strict build does with the data, into a temporary folder; the verdict is ``failures()``."""
     publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base)
+    if settings.search == "pagefind":
+        # As the plugin checks it before building. Pagefind itself is not run here: it indexes the HTML the
+        # site generator writes, which a check does not make, and no data can make it fail (see docs).
+        try:
+            pagefind.binary()
+        except pagefind.PagefindError as exc:
+            config = settings.config_file.name if settings.config_file else "mkdocs.yml"
+            publication.diagnostics.append(Diagnostic.make(config, 0, 0, "MAT904", Severity.ERROR, error=str(exc)))
     if publication.site is not None:
         with tempfile.TemporaryDirectory(prefix="maturity-check-") as tmp:
             try:

@@ -108,6 +108,9 @@ class Settings:
     english: bool = False  # an English edition of every generated page under en/ (maturity.publish.build)
     csp: bool = True  # every HTML page carries a Content-Security-Policy meta tag (maturity.publish.csp)
     cache: bool = True  # keep checked data files and the git history in .cache/maturity/ between runs (maturity.cache)
+    # Who indexes the generated pages: material (the theme's search, one index loaded whole: linear in N) or
+    # pagefind (a search page over Pagefind's split index: a search downloads a small part; maturity.publish.pagefind)
+    search: str = "material"
     publication: PublicationSettings = field(default_factory=PublicationSettings)
     pages: PageSettings = field(default_factory=PageSettings)
     site: SiteSettings = field(default_factory=SiteSettings)
@@ -182,6 +185,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("overview_marker", "str", "<!-- maturity:overview -->", "首页中替换为统计概览的标记"),
     Option("csp", "bool", True, "每个 HTML 页面加入内容安全策略（CSP）：只允许本站自己的脚本和样式"),
     Option("cache", "bool", True, "在 .cache/maturity/ 中保留检查过的数据文件和 git 历史，下次构建只重做改动的文件"),
+    Option("search", "choice:material|pagefind", "material", "生成页面的站内搜索：material 用主题的搜索；pagefind 用 Pagefind 建索引并生成查找页（大规模站点）"),
     Option("english", "bool", False, "在 en/ 下同时发布所有生成页面的英文版（报告、机构、证书、列表、查询页、首页概览）"),
     Option("announcement_days", "int", _P.announcement_days, "公示期（工作日）"),
     Option("objection_contact", "str", _P.objection_contact, "公示期内提出异议的方式"),
@@ -233,7 +237,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
         templates_dir=values["templates_dir"], assessors=values["assessors"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
-        csp=values["csp"], cache=values["cache"], english=values["english"],
+        csp=values["csp"], cache=values["cache"], english=values["english"], search=values["search"],
         publication=publication, pages=PageSettings(**{k: values[k] for k in _PAGE_OPTIONS}),
         site=site or SiteSettings(), strict=strict,
     )

@@ -45,6 +45,8 @@ class MaturityConfig(base.Config):
     csp = c.Type(bool, default=True)
     # Checked data files and the git history kept in .cache/maturity/ between builds (safe to delete).
     cache = c.Type(bool, default=True)
+    # Who indexes the generated pages: the theme's search (material) or Pagefind with a search page (pagefind).
+    search = c.Choice(("material", "pagefind"), default="material")
     # An English edition of every generated page under en/ (the JSON, feed and badges stay single).
     english = c.Type(bool, default=False)
     # The authority's publication settings (see docs/guide/authority.md).

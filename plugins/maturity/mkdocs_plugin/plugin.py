@@ -27,7 +27,7 @@ from maturity.diagnostics import Severity
 from maturity.exchange import gitrepo
 from maturity.gate import git_history, prepare
 from maturity.mkdocs_plugin.config import MaturityConfig
-from maturity.publish import Page, Site, csp
+from maturity.publish import Page, Site, csp, pagefind
 from maturity.publish.urls import ASSET_DIR, ENGLISH
 from maturity.publish.views import footer_values
 from maturity.publish.writer import RENDERED_OVERVIEW, front_matter, rendered_paths
@@ -71,6 +71,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             self.settings.today()  # a bad SOURCE_DATE_EPOCH is reported now, not in the middle of the build
         except SettingsError as exc:
             raise PluginError(f"maturity: {i18n.t('build.bad_settings', error=exc)}") from exc
+        if self.settings.search == "pagefind":
+            try:  # before the build, not after it: the same check as `maturity check` (maturity.gate)
+                pagefind.binary()
+            except pagefind.PagefindError as exc:
+                raise PluginError(f"maturity: {exc}") from None
         # The theme's partials this project overrides (footer with filing numbers): after the site's own
         # custom_dir, before the theme, so an authority can still override them in turn.
         overrides = str(resources.files("maturity.publish").joinpath("overrides"))
@@ -109,7 +114,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             files.append(File.generated(config, asset.path, content=asset.content))
         for p in site.pages:
             # MkDocs' theme templates print the title unescaped (<title>, header): it must be HTML already.
-            stub = front_matter(html.escape(p.title), p.hide)
+            stub = front_matter(html.escape(p.title), p.hide, p.search_exclude)
             files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
         for copy in site.copies:
             # Evidence is copied as it is, whatever its name: a public "x.md" must not become a page.
@@ -161,7 +166,8 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             output = _HTML_LANG.sub('<html lang="en"', output, count=1)
         changed = english or self._csp
         if self._csp:
-            output = csp.with_policy(output, untrusted=page.content or "")
+            generated = self.pages.get(src_uri)
+            output = csp.with_policy(output, untrusted=page.content or "", wasm=generated is not None and generated.wasm)
         if src_uri in self.pages:
             # Written once this returns: MkDocs would otherwise hold every generated page's HTML to the end of the
             # build (the search plugin has already taken its short version), so memory would grow with N.
@@ -177,6 +183,16 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
     @property
     def _csp(self) -> bool:
         return bool(self.config.enabled and self.settings is not None and self.settings.csp and not self.serving)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not (self.config.enabled and self.settings is not None and self.settings.search == "pagefind"):
+            return
+        # Pagefind reads the finished HTML: it runs once every page is written.
+        try:
+            pagefind.run(Path(config.site_dir), directory_urls=config.use_directory_urls)
+        except pagefind.PagefindError as exc:
+            raise PluginError(f"maturity: {exc}") from None
+        log.info(f"maturity: {i18n.t('build.pagefind_done', site=config.site_dir)}")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled and self.settings is not None:

@@ -21,7 +21,7 @@ from maturity import i18n
 from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
-from maturity.publish import badges, feed, outputs, records, richtext, urls, viewer, views
+from maturity.publish import badges, feed, outputs, pagefind, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.repository import Repository
@@ -29,6 +29,7 @@ from maturity.scoring import display, exact
 from maturity.settings import Settings
 
 STATIC = ("maturity.css", "maturity.js")
+FIND_SCRIPT = "find.js"  # starts Pagefind's search UI on the search page (search: pagefind)
 # The list pages leave out the table of contents: its column would sit empty beside their wide tables.
 LIST_HIDE = ("toc",)
 # The sections of the certificates page, in order: (anchor, statuses, table). The tables (_certificates.html):
@@ -131,9 +132,9 @@ def has_result(repo: Repository, a: Assessment) -> bool:
     return a.concluded and repo.results[a.id].complete
 
 
-def static_assets() -> list[Asset]:
+def static_assets(names: tuple[str, ...] = STATIC) -> list[Asset]:
     folder = resources.files("maturity.publish").joinpath("assets")
-    return [Asset(f"{urls.ASSET_DIR}/{name}", folder.joinpath(name).read_text(encoding="utf-8")) for name in STATIC]
+    return [Asset(f"{urls.ASSET_DIR}/{name}", folder.joinpath(name).read_text(encoding="utf-8")) for name in names]
 
 
 def editions(settings: Settings) -> list[tuple[i18n.Translator, str]]:
@@ -173,6 +174,11 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     site.assets.extend(static_assets())
     fragments = {}
     english = settings.english
+    # search: pagefind — the generated pages go to Pagefind (their short version, hidden) instead of the theme's
+    # index, and each edition gets a search page. The lists are left out of both: they grow with N.
+    with_pagefind = settings.search == "pagefind"
+    if with_pagefind:
+        site.assets.extend(static_assets((FIND_SCRIPT,)))
 
     for tr, prefix in editions(settings):
         primary = not prefix  # the Chinese pass also makes the files both editions share
@@ -188,10 +194,11 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                       assessment_uri=urls.assessment_uri, organisation_uri=urls.organisation_uri,
                       certificate_uri=urls.certificate_uri, badge_path=urls.badge_path,
                       build_date=today, settings=settings.publication, history=history, commit=commit,
-                      site_url=site_settings.url, absolute=lambda path: urls.absolute(site_settings.url, path))
+                      site_url=site_settings.url, absolute=lambda path: urls.absolute(site_settings.url, path),
+                      find_page=urls.FIND if with_pagefind else None)
 
         def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
-                   hide: tuple[str, ...] = (), *, env=env, links=links, common=common, tr=tr, prefix=prefix,
+                   hide: tuple[str, ...] = (), *, indexed: bool = False, unindexed: bool = False, wasm: bool = False, env=env, links=links, common=common, tr=tr, prefix=prefix,
                    level_name=level_name, **context) -> None:
             page_uri = prefix + src_uri
             links.current = page_uri
@@ -208,19 +215,24 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                 return
             if english:  # each page links its counterpart in the other edition, in that edition's language
                 html = edition_switch(links, tr, page_uri) + html
-            site.pages.append(Page(page_uri, title, html, tuple(toc), search_html, hide))
+            search_exclude = False
+            if with_pagefind and (indexed or unindexed):
+                if indexed and search_html is not None:
+                    html += pagefind.body(search_html)
+                search_html, search_exclude = None, True
+            site.pages.append(Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm))
 
         for a in concluded:
             result = repo.results[a.id]
             register = repo.registers.get(a.organisation["id"])
             render(urls.assessment_uri(a.id), "report.html", tr("page.report_title", name=a.organisation["name"]),
-                   _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, a=a, result=result,
+                   _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, indexed=True, a=a, result=result,
                    evidence=views.evidence_cited(a, register), rows=views.requirement_rows(a.model, a, tr),
                    timeline=views.timeline(a, tr), charts=views.report_charts(a.model, a, result, tr),
                    evidence_link=evidence_link)
         for a in in_progress:
             render(urls.assessment_uri(a.id), "progress.html", tr("page.progress_title", name=a.organisation["name"]),
-                   _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path, a=a,
+                   _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path, indexed=True, a=a,
                    timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
 
         # One list, results first, then the assessments in progress, cut into pages of list_page_size rows.
@@ -244,16 +256,17 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                 site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
             current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
             render(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
-                   organisation=items[-1].organisation, assessments=items, current=current)
+                   indexed=True, organisation=items[-1].organisation, assessments=items, current=current)
 
         sections = certificate_sections(public, certified)
         render(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
-               hide=LIST_HIDE, sections=sections, preview=min(SECTION_PREVIEW, size))
+               hide=LIST_HIDE, unindexed=True, sections=sections, preview=min(SECTION_PREVIEW, size))
         for section in sections:
             name = tr("page.pager.section_title", title=tr("page.certificates_title"), section=tr(f"page.section.{section.key}"))
             for pager, rows in paginate(section.uri, section.items, size):
                 heading = paged_title(name, pager, tr)
-                render(pager.src_uri, "certificate_section.html", heading, hide=LIST_HIDE, heading=heading, pager=pager,
+                render(pager.src_uri, "certificate_section.html", heading, hide=LIST_HIDE, unindexed=True,
+                       heading=heading, pager=pager,
                        section=section, rows=rows)
         render(urls.VERIFY, "verify.html", tr("page.verify_title"), hide=LIST_HIDE,
                level_names={m.id: {str(lv.level): views.localised(lv, tr) for lv in m.levels} for m in [model, *models]},
@@ -266,8 +279,11 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             if primary:
                 site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
             render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
-                   r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
+                   search_template="certificate_search.html", indexed=True, r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
                    json_path=urls.certificate_json_path(cert.number))
+        if with_pagefind:
+            render(urls.FIND, "find.html", tr("page.find_title"), hide=LIST_HIDE, wasm=True,
+                   find_words=tr.labels("find_ui"), find_script=f"{urls.ASSET_DIR}/{FIND_SCRIPT}")
         fragments[tr.lang] = (env, prefix)
 
     site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
@@ -280,7 +296,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     def overview(src_uri: str) -> str:
         lang = "en" if src_uri.startswith(urls.ENGLISH) and "en" in fragments else "zh"
         env, prefix = fragments[lang]
-        return overview_html(repo, env, concluded, in_progress, public, src_uri, prefix)
+        return overview_html(repo, env, concluded, in_progress, public, src_uri, prefix, with_pagefind)
 
     site.fragments["overview"] = overview
     if english:
@@ -337,7 +353,7 @@ def _certificates_toc(public: list, tr: i18n.Translator) -> tuple[tuple[int, str
 
 
 def overview_html(repo: Repository, env: jinja2.Environment, concluded: list, in_progress: list, public: list,
-                  src_uri: str, prefix: str = "") -> str:
+                  src_uri: str, prefix: str = "", with_pagefind: bool = False) -> str:
     """The counts for the home page, as an HTML fragment for the page ``src_uri``.
 
     Results only: assessments in progress are counted apart, never as results; a certificate counts as
@@ -351,7 +367,7 @@ def overview_html(repo: Repository, env: jinja2.Environment, concluded: list, in
     cats = Counter(classification.path_names(a.organisation["category"])[0] if a.organisation["category"] in classification.categories()
                    else a.organisation["category"] for a in concluded)
     return env.get_template("overview.html").render(
-        model=model, links=links, total=len(concluded), formal=len(formal), in_progress=len(in_progress),
+        model=model, links=links, find_page=urls.FIND if with_pagefind else None, total=len(concluded), formal=len(formal), in_progress=len(in_progress),
         by_level=Counter(a.applied_level for a in concluded),
         recommended=Counter(repo.results[a.id].recommended_level for a in formal),
         valid_by_level=Counter(r.standing.certificate.level for r in public if r.standing.status == "valid"),

@@ -154,11 +154,14 @@ def trusted_hashes(page: str, inline: list[Inline], tag: str) -> list[str]:
     return hashes
 
 
-def policy(script_hashes: list[str], style_hashes: list[str]) -> str:
-    """The policy text. Each part, and why, is in docs/security.md ("内容安全策略")."""
+def policy(script_hashes: list[str], style_hashes: list[str], wasm: bool = False) -> str:
+    """The policy text. Each part, and why, is in docs/security.md ("内容安全策略").
+
+    ``wasm``: the page runs WebAssembly (Pagefind's search page), which needs 'wasm-unsafe-eval'; it lets the
+    page compile WebAssembly only, not run JavaScript from strings, and no other page gets it."""
     return "; ".join((
         "default-src 'self'",
-        " ".join(["script-src 'self'", *script_hashes]),
+        " ".join(["script-src 'self'", *(["'wasm-unsafe-eval'"] if wasm else []), *script_hashes]),
         # No 'unsafe-inline': neither Material nor the site writes a style attribute, and the styles
         # Material's scripts set at run time go through the CSSOM, which CSP does not restrict.
         " ".join(["style-src 'self'", *style_hashes]),
@@ -191,7 +194,7 @@ def meta_tag(text: str) -> str:
     return f'<meta http-equiv="Content-Security-Policy" content="{text.replace("&", "&amp;").replace(chr(34), "&quot;")}">'
 
 
-def with_policy(page: str, *, untrusted: str = "") -> str:
+def with_policy(page: str, *, untrusted: str = "", wasm: bool = False) -> str:
     """``page`` with its Content-Security-Policy meta tag; unchanged if it already has one in <head>.
 
     ``untrusted`` is the page's content as the theme inserted it (MkDocs' ``page.content``): it is
@@ -201,7 +204,7 @@ def with_policy(page: str, *, untrusted: str = "") -> str:
     inline, head = read(visible)
     if head.has_policy:
         return page
-    text = policy(trusted_hashes(visible, inline, "script"), trusted_hashes(visible, inline, "style"))
+    text = policy(trusted_hashes(visible, inline, "script"), trusted_hashes(visible, inline, "style"), wasm)
     at = insertion_point(visible, head)
     return page[:at] + meta_tag(text) + page[at:]
 

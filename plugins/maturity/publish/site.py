@@ -21,16 +21,22 @@ class Page:
     of pages at once between making them and writing them (docs/performance.md).
     """
 
-    __slots__ = ("src_uri", "title", "toc", "hide", "_html", "_search")
+    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "_html", "_search")
 
     def __init__(self, src_uri: str, title: str, html: str, toc: tuple[tuple[int, str, str], ...] = (),
-                 search_html: str | None = None, hide: tuple[str, ...] = ()) -> None:
+                 search_html: str | None = None, hide: tuple[str, ...] = (), search_exclude: bool = False,
+                 wasm: bool = False) -> None:
         self.src_uri = src_uri  # e.g. "assessments/2026-x/index.md"
         self.title = title
         self.toc = tuple(toc)  # (level, anchor, title)
         # What the theme should leave out around this page (Material's front matter ``hide``): the list pages
         # hide the table of contents, whose empty column would squeeze their tables.
         self.hide = tuple(hide)
+        # Left out of the site generator's own search (front matter ``search: exclude``): with ``search: pagefind``
+        # Pagefind indexes the generated pages, so the theme's index stays the size of the hand-written pages.
+        self.search_exclude = search_exclude
+        # Runs WebAssembly (Pagefind's search page): its Content-Security-Policy allows 'wasm-unsafe-eval'.
+        self.wasm = wasm
         self._html = _pack(html)
         # What the site's search index should see, when not the whole page: a report's requirement
         # tables would make the index huge and slow to build, while names and conclusions suffice.

@@ -44,25 +44,29 @@ PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 _ID = re.compile(r'\sid="[^"]*"')
 
 
-def front_matter(title: str, hide: tuple[str, ...] = ()) -> str:
-    """A page's YAML front matter: its title and what the theme should hide (Material's ``hide``).
+def front_matter(title: str, hide: tuple[str, ...] = (), search_exclude: bool = False) -> str:
+    """A page's YAML front matter: its title, what the theme should hide (Material's ``hide``), and whether
+    the generator's search leaves it out (``search: {exclude: true}``, which Material honours).
 
     ``title`` is put in as it is given: the themes print it without escaping, so callers pass HTML text."""
     # JSON's string syntax is a valid YAML double-quoted scalar (a JSON list a YAML flow sequence) and escapes everything.
     lines = [f"title: {json.dumps(' '.join(title.split()), ensure_ascii=False)}"]
     if hide:
         lines.append(f"hide: {json.dumps(list(hide))}")
+    if search_exclude:
+        lines.append('search: {"exclude": true}')
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
-def page_markdown(title: str, html: str, hide: tuple[str, ...] = (), search_html: str | None = None) -> str:
+def page_markdown(title: str, html: str, hide: tuple[str, ...] = (), search_html: str | None = None,
+                  search_exclude: bool = False) -> str:
     """A page as a Markdown file: front matter, then its HTML, kept away from Markdown (``markdown="0"``).
 
     With ``search_html`` (the short version the search index should hold), the page itself is marked
     ``data-search-exclude`` and the short version follows it, hidden: Material's and Zensical's search
     then index the short version only, as the plugin arranges during a build. Its ``id`` attributes are
     left out (they are the page's own anchors)."""
-    head = front_matter(html_lib.escape(title), hide)  # escaped as the plugin escapes it
+    head = front_matter(html_lib.escape(title), hide, search_exclude)  # escaped as the plugin escapes it
     if search_html is None:
         return f"{head}\n<div class=\"maturity-page\" markdown=\"0\">\n{html}\n</div>\n"
     return (f"{head}\n<div class=\"maturity-page\" markdown=\"0\" data-search-exclude>\n{html}\n</div>\n"
@@ -70,7 +74,7 @@ def page_markdown(title: str, html: str, hide: tuple[str, ...] = (), search_html
 
 
 def page_file(page: Page) -> str:
-    return page_markdown(page.title, page.html, page.hide, page.search_html)
+    return page_markdown(page.title, page.html, page.hide, page.search_html, page.search_exclude)
 
 
 def write_site(site: Site, out: Path) -> list[Path]:
