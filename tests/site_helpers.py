@@ -104,8 +104,10 @@ class Build:
         return self.root / "site"
 
 
-def mkdocs_build(root: Path, *, strict: bool = True, timeout: float = 120) -> Build:
-    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8", NO_COLOR="1")
+def mkdocs_build(root: Path, *, strict: bool = True, timeout: float = 120, env: dict[str, str] | None = None) -> Build:
+    """``mkdocs build`` in ``root``; ``env``: more environment variables for the build."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8", NO_COLOR="1",
+               **(env or {}))
     cmd = [str(MKDOCS), "build", "--clean"] + (["--strict"] if strict else [])
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout)
     return Build(root, proc.returncode, proc.stdout + proc.stderr)
@@ -279,8 +281,11 @@ def have_browser() -> bool:
     return CHROMIUM.exists() and CHROMEDRIVER.exists()
 
 
-def serve(directory: Path):
-    """Serve ``directory`` over http on 127.0.0.1 (a free port); yields the base URL, then stops."""
+def serve(directory: Path, requests: list | None = None):
+    """Serve ``directory`` over http on 127.0.0.1 (a free port); yields the base URL, then stops.
+
+    ``requests``: a list that gets (path, bytes of the file served) for every GET, workers' fetches included
+    (which the page's own ``performance`` entries do not show)."""
     import functools
     import http.server
     import threading
@@ -288,6 +293,13 @@ def serve(directory: Path):
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format, *args):  # noqa: A002
             pass
+
+        def do_GET(self):
+            super().do_GET()
+            if requests is not None:
+                path = Path(self.translate_path(self.path))
+                path = path / "index.html" if path.is_dir() else path
+                requests.append((self.path, path.stat().st_size if path.is_file() else 0))
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)

@@ -1,0 +1,295 @@
+"""``search: pagefind``: the generated pages indexed by Pagefind, found on the site's own search page.
+
+A copy of the demo with ``search: pagefind`` is built by a real ``mkdocs build --strict``; the search page is
+used in Debian's chromium (served over http on 127.0.0.1, nothing fetched from elsewhere):
+
+* Pagefind's bundle is written into the site; the generated pages leave Material's index, hand-written ones stay;
+* only the short version of a generated page is indexed (no requirement table, evidence or history);
+* a Chinese name fragment and a credit code find the organisation, results link to the right page (also under
+  a base path), the English search page finds English pages, and nothing breaks the Content-Security-Policy;
+* what a first search downloads is reported and stays under 1 MB;
+* a missing or failing Pagefind stops the build with a clear message, and ``maturity check`` agrees.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_helpers import (BROWSER_MISSING, article, built_demo, chromium, copy_demo, have_browser,  # noqa: E402
+                          mkdocs_build, parse_html, serve)
+
+from maturity import gate  # noqa: E402
+from maturity.publish import csp, pagefind  # noqa: E402
+from maturity.settings import load_settings  # noqa: E402
+
+pytest.importorskip("pagefind_bin_extended", reason="search: pagefind needs pip install 'maturity[pagefind]'")
+
+WAIT = 20
+FIRST_SEARCH_LIMIT = 1_000_000  # bytes: the issue's target for a visitor's first search at N = 10,000
+GENERATED = re.compile(r"^(en/)?(assessments|organisations|certificates)/[^/#]+/")
+HAND_WRITTEN = ("guide/format/", "security/", "performance/")
+ZIXUN_NAME, ZIXUN_CODE = "示例管理咨询有限公司", "91110108MA01XL0K77"
+
+
+def with_pagefind(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    text, n = re.subn(r"(?m)^(\s+)(english: true.*)$", r"\1\2\n\1search: pagefind", config.read_text(encoding="utf-8"))
+    assert n == 1, "mkdocs.yml: expected the demo's english option under the maturity plugin"
+    config.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("pagefind-demo")
+    copy_demo(root)
+    with_pagefind(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(project) -> Path:
+    build = mkdocs_build(project)
+    assert build.returncode == 0, f"mkdocs build --strict with search: pagefind failed:\n{build.output}"
+    assert "Traceback" not in build.output
+    return build.site
+
+
+def material_index(site: Path) -> set[str]:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    return {d["location"].split("#")[0] for d in docs}
+
+
+# --- the built site --------------------------------------------------------------------------------
+
+
+def test_pagefind_bundle_is_written(site):
+    bundle = site / pagefind.BUNDLE
+    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+        assert (bundle / name).is_file(), name
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {"zh", "en"} <= set(entry["languages"]), entry["languages"]  # one index per <html lang>
+    # Only the generated pages: each report, organisation and certificate of both editions (the search page,
+    # the lists and the hand-written pages carry no data-pagefind-body, and the glob leaves evidence out).
+    pages = sum(lang["page_count"] for lang in entry["languages"].values())
+    generated = [p for p in site.rglob("index.html") if GENERATED.match(p.relative_to(site).parent.as_posix() + "/")]
+    assert pages == len(generated) > 20
+
+
+def test_generated_pages_leave_materials_index_hand_written_pages_stay(site):
+    locations = material_index(site)
+    assert not [loc for loc in locations if GENERATED.match(loc)], "generated pages still in search_index.json"
+    assert "certificates/" not in locations and "en/certificates/" not in locations  # the list grows with N
+    for page in HAND_WRITTEN:
+        assert page in locations
+    assert "assessments/" in locations and "find/" in locations  # short pages of constant size stay
+
+
+def pagefind_bodies(doc):
+    return [n for n in doc.iter() if "data-pagefind-body" in n.attrs]
+
+
+def test_only_the_short_version_is_indexed(site):
+    doc = parse_html(site / "assessments" / "2026-shili-zixun" / "index.html")
+    bodies = pagefind_bodies(doc)
+    assert len(bodies) == 1 and "hidden" in bodies[0].attrs
+    text = bodies[0].text
+    assert ZIXUN_NAME in text and ZIXUN_CODE in text
+    assert bodies[0].find("table") is None
+    assert all("id" not in n.attrs for n in bodies[0].iter()), "the short version repeats the page's anchors"
+    whole = article(doc).text
+    assert len(text) * 5 < len(whole)  # the requirement tables, evidence and history stay out
+    (cert,) = pagefind_bodies(parse_html(site / "certificates" / "ZXGJ-2023-0007" / "index.html"))
+    assert "ZXGJ-2023-0007" in cert.text and ZIXUN_CODE in cert.text
+
+
+def test_lists_link_the_search_page(site):
+    for page, link in (("assessments/index.html", "../find/"), ("certificates/index.html", "../find/"),
+                       ("index.html", "find/"), ("en/assessments/index.html", "../find/")):
+        hrefs = [a.get("href") for a in parse_html(site / page).find_all("a")]
+        assert link in hrefs, page
+
+
+def test_only_the_search_page_may_run_webassembly(site):
+    def policy_of(path: Path) -> str:
+        return next(m.get("content") for m in parse_html(path).find_all("meta")
+                    if (m.get("http-equiv") or "").lower() == csp.META_NAME)
+
+    for page in ("find/index.html", "en/find/index.html"):
+        assert "'wasm-unsafe-eval'" in policy_of(site / page).split(";")[1]
+    for page in ("index.html", "assessments/index.html", "assessments/2026-shili-zixun/index.html", "404.html"):
+        assert "wasm" not in policy_of(site / page), page
+
+
+def test_the_default_search_is_unchanged(tmp_path_factory):
+    demo = built_demo(tmp_path_factory)
+    assert not (demo.site / pagefind.BUNDLE).exists() and not (demo.site / "find").exists()
+    assert "assessments/2026-shili-zixun/" in material_index(demo.site)
+    assert "data-pagefind-body" not in (demo.site / "assessments" / "2026-shili-zixun" / "index.html").read_text("utf-8")
+
+
+# --- a missing or failing Pagefind -----------------------------------------------------------------
+
+
+def own_copy(project: Path, tmp_path: Path) -> Path:
+    """The project without its site: a failing build here must not touch the site the browser tests serve."""
+    root = tmp_path / "project"
+    shutil.copytree(project, root, ignore=shutil.ignore_patterns("site"))
+    return root
+
+
+def test_a_missing_pagefind_stops_the_build_and_the_check(project, tmp_path, monkeypatch):
+    project = own_copy(project, tmp_path)
+    missing = str(tmp_path / "no-such-pagefind")
+    build = mkdocs_build(project, env={pagefind.ENV: missing})
+    assert build.returncode != 0
+    assert "Traceback" not in build.output
+    assert "MATURITY_PAGEFIND" in build.output and "不存在或不可执行" in build.output
+    # maturity check reaches the same verdict, from the same function.
+    monkeypatch.setenv(pagefind.ENV, missing)
+    publication = gate.check(load_settings(project))
+    assert [d.code for d in publication.failures()] == ["MAT904"]
+    monkeypatch.delenv(pagefind.ENV)
+    assert gate.check(load_settings(project)).failures() == []
+
+
+def test_a_failing_pagefind_stops_the_build(project, tmp_path):
+    project = own_copy(project, tmp_path)
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: something broke' >&2\nexit 3\n", encoding="utf-8")
+    fake.chmod(0o755)
+    build = mkdocs_build(project, env={pagefind.ENV: str(fake)})
+    assert build.returncode != 0
+    assert "Traceback" not in build.output
+    assert "Pagefind 建立搜索索引失败（3）" in build.output and "something broke" in build.output
+
+
+def test_without_the_package_the_message_says_how_to_install(monkeypatch):
+    monkeypatch.delenv(pagefind.ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", None)  # as if not installed
+    with pytest.raises(pagefind.PagefindError, match=r"pip install 'maturity\[pagefind\]'"):
+        pagefind.binary()
+
+
+# --- in chromium -----------------------------------------------------------------------------------
+
+if have_browser():
+    pytest.importorskip("selenium", reason="browser tests need selenium (pip install -e '.[test]')")
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from test_csp_browser import LISTENER, console_violations, open_page, settled
+
+
+@pytest.fixture(scope="module")
+def served(site, tmp_path_factory):
+    """(base URL, requests served): the site under a base path, as an authority may publish it."""
+    if not have_browser():
+        pytest.skip(BROWSER_MISSING)
+    base = tmp_path_factory.mktemp("served")
+    shutil.copytree(site, base / "maturity")
+    requests: list[tuple[str, int]] = []
+    for url in serve(base, requests):
+        yield url + "/maturity", requests
+
+
+@pytest.fixture(scope="module")
+def site_url(served):
+    return served[0]
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory, site_url):
+    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER})
+    yield d
+    d.quit()
+
+
+def find(driver, query: str, expected: str) -> list[tuple[str, str]]:
+    """Type ``query`` into Pagefind's box; wait for a result containing ``expected``; (title, href) of each result."""
+    box = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".pagefind-ui__search-input"))
+    box.clear()
+    box.send_keys(query)
+
+    def found(d):
+        results = d.execute_script(
+            "return [...document.querySelectorAll('.pagefind-ui__result')].map(r => {"
+            " const a = r.querySelector('.pagefind-ui__result-link');"
+            " return [r.innerText, a ? a.getAttribute('href') : ''] })")
+        return results if any(expected in text for text, _ in results) else False
+
+    return WebDriverWait(driver, WAIT).until(found, f"no Pagefind result containing {expected!r} for {query!r}")
+
+
+def assert_no_violation(driver, where: str) -> None:
+    violations, _ = settled(driver)
+    assert violations == [], f"{where}: CSP violations"
+    assert console_violations(driver) == [], f"{where}: CSP messages in the console"
+
+
+def test_a_name_fragment_finds_the_organisation(driver, site_url):
+    open_page(driver, f"{site_url}/find/")
+    results = find(driver, "管理咨询", ZIXUN_NAME)
+    hrefs = [href for _, href in results]
+    assert "/maturity/organisations/shili-zixun/" in hrefs
+    assert "/maturity/assessments/2026-shili-zixun/" in hrefs
+    assert all(href.startswith("/maturity/") and not href.startswith("/maturity/en/") for href in hrefs)
+    assert_no_violation(driver, "find")
+    # The result opens the organisation's page.
+    driver.find_element(By.CSS_SELECTOR, ".pagefind-ui__result-link[href='/maturity/organisations/shili-zixun/']").click()
+    WebDriverWait(driver, WAIT).until(lambda d: d.current_url.endswith("/maturity/organisations/shili-zixun/"))
+    assert ZIXUN_NAME in driver.find_element(By.CSS_SELECTOR, "article h1").text
+
+
+def test_a_credit_code_finds_the_organisation(driver, site_url):
+    open_page(driver, f"{site_url}/find/")
+    results = find(driver, ZIXUN_CODE, ZIXUN_NAME)
+    assert "/maturity/organisations/shili-zixun/" in [href for _, href in results]
+    assert_no_violation(driver, "find (credit code)")
+
+
+def test_the_english_search_page_finds_english_pages(driver, site_url):
+    open_page(driver, f"{site_url}/en/find/")
+    assert driver.execute_script("return document.documentElement.lang") == "en"
+    assert "Find organisations and certificates" in driver.find_element(By.CSS_SELECTOR, "article h1").text
+    results = find(driver, "report", "Maturity assessment report")
+    hrefs = [href for _, href in results]
+    assert hrefs and all(href.startswith("/maturity/en/") for href in hrefs), hrefs
+    assert "/maturity/en/assessments/2026-shili-zixun/" in hrefs
+    assert_no_violation(driver, "en/find")
+
+
+def test_a_first_search_downloads_little(served, tmp_path, capsys):
+    """What a first-time visitor's first search fetches (a fresh browser: nothing cached), counted by the server:
+    Pagefind's worker fetches the index chunks, which the page's performance entries do not list."""
+    site_url, requests = served
+    fresh = chromium(tmp_path / "profile")
+    fresh.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER})
+    try:
+        requests.clear()
+        open_page(fresh, f"{site_url}/find/")
+        find(fresh, "融资担保", "示例融资担保服务有限公司")
+        entries = fresh.execute_script(
+            "return performance.getEntriesByType('resource').map(e => [e.name, e.transferSize, e.decodedBodySize])")
+        assert_no_violation(fresh, "first search")
+    finally:
+        fresh.quit()
+    search = [(path, size) for path, size in requests if "/pagefind/" in path or path.endswith("/find.js")]
+    total = sum(size for _, size in search)
+    everything = sum(size for _, size in requests)
+    theme_index = sum(size for path, size in requests if path.endswith("search_index.json"))
+    with capsys.disabled():
+        print(f"\nfirst search (search: pagefind, demo): {total} bytes in {len(search)} files for Pagefind; "
+              f"{everything} bytes in {len(requests)} requests for everything the page fetched "
+              f"({theme_index} of them Material's index of the hand-written pages, loaded on every page); "
+              f"the page's own performance entries: {sum(max(t, d) for _, t, d in entries)} bytes")
+    assert any(path.endswith(".pf_index") for path, _ in search) and any(path.endswith(".pf_fragment") for path, _ in search)
+    assert total < FIRST_SEARCH_LIMIT
