@@ -66,7 +66,7 @@ def certificate_section_uri(section: str) -> str:
 ASSESSMENTS_INDEX = "assessments/index.md"
 CERTIFICATES_INDEX = "certificates/index.md"
 VERIFY = "verify/index.md"
-FIND = "find/index.md"  # the search page over Pagefind's index (search: pagefind)
+FIND = "search/index.md"  # the search page over Pagefind's index (search: pagefind); beside Material's search/search_index.json
 CERTIFICATES_JSON = "certificates.json"
 FEED = "feed.xml"
 ASSET_DIR = "assets/maturity"
