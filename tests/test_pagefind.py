@@ -295,3 +295,17 @@ def test_a_first_search_downloads_little(served, tmp_path, capsys):
               f"the page's own performance entries: {sum(max(t, d) for _, t, d in entries)} bytes")
     assert any(path.endswith(".pf_index") for path, _ in search) and any(path.endswith(".pf_fragment") for path, _ in search)
     assert total < FIRST_SEARCH_LIMIT
+
+
+@pytest.mark.parametrize("scheme", [None, "slate"])
+def test_the_search_page_passes_axe(driver, site_url, scheme):
+    """Pagefind's UI on the site's own page: axe-core (as tests/test_accessibility.py runs it), before and with results."""
+    axe = pytest.importorskip("selenium_axe_python", reason="accessibility tests need selenium-axe-python")
+    from test_accessibility import violations
+
+    assert violations(driver, f"{site_url}/search/", scheme) == []
+    find(driver, ZIXUN_CODE, ZIXUN_NAME)
+    checker = axe.Axe(driver)
+    checker.inject()
+    found = checker.run()["violations"]
+    assert [f"{v['id']} ({v['impact']}): {n['target']}" for v in found for n in v["nodes"]] == []

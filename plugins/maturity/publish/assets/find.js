@@ -17,5 +17,9 @@
     translations: words
   });
   var input = el.querySelector("input");
-  if (input) input.focus();
+  if (input) {
+    // Pagefind names its box by a title only, which screen readers may skip (axe: label-title-only).
+    if (!input.getAttribute("aria-label")) input.setAttribute("aria-label", words.search_label || input.title || "");
+    input.focus();
+  }
 })();
