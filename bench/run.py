@@ -55,7 +55,8 @@ BUILD_DATE = "2026-11-21"
 
 
 def project_mkdocs(search: str) -> str:
-    # search: pagefind is the maturity plugin's option (being added); Material's search plugin is then left out.
+    # search: pagefind is the maturity plugin's option; Material's search plugin is then left out (the header box would
+    # load search_index.json on every page; the search page at search/ is the one search).
     material = "  - search:\n      lang: zh\n      separator: '[\\s\\u200b\\-]'\n" if search == "material" else ""
     option = "      search: pagefind\n" if search == "pagefind" else ""
     return f"""site_name: 评估结果公示（基准测试）

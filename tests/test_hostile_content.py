@@ -299,8 +299,12 @@ def test_search_index_has_no_markup_from_data(outputs):
 def test_no_template_or_payload_outside_the_site_folder(hostile):
     """Building never writes outside site/ (e.g. a payload used as a path)."""
     root = hostile[0].root
-    allowed = {"mkdocs.yml", "docs", "templates", "assessments", "evidence", "assessors.yml", "site"}
+    allowed = {"mkdocs.yml", "docs", "templates", "assessments", "evidence", "assessors.yml", "site", ".cache"}
     assert {p.name for p in root.iterdir()} <= allowed
+    # the build cache holds its own files only, named by the tool, never by the data
+    cached = {p.relative_to(root).as_posix() for p in (root / ".cache").rglob("*")}
+    assert all(re.fullmatch(r"\.cache/maturity(/(\.gitignore|checked-[0-9a-f]{16}\.sqlite|history-[0-9a-f]{16}\.json))?", p)
+               for p in cached), cached
 
 
 # --- evidence URLs ---------------------------------------------------------------------------------
