@@ -309,3 +309,23 @@ def test_the_search_page_passes_axe(driver, site_url, scheme):
     checker.inject()
     found = checker.run()["violations"]
     assert [f"{v['id']} ({v['impact']}): {n['target']}" for v in found for n in v["nodes"]] == []
+
+
+# --- another generator: maturity render, zensical build, maturity render --site ----------------------------
+
+
+def test_render_site_indexes_a_zensical_build_with_pagefind(tmp_path):
+    """The search page works whichever generator builds: ``render --site`` runs Pagefind as the plugin does."""
+    from test_generators import MATURITY, ZENSICAL, need, run
+    need(ZENSICAL)
+    copy_demo(tmp_path)
+    with_pagefind(tmp_path)
+    for cmd in ([MATURITY, "render"], [ZENSICAL, "build", "--clean"], [MATURITY, "render", "--site", "site"]):
+        r = run(cmd, tmp_path)
+        assert r.returncode == 0 and "Traceback" not in r.output, (cmd, r.output[-3000:])
+    bundle = tmp_path / "site" / pagefind.BUNDLE
+    assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh"]["page_count"] > 0, entry
+    report = (tmp_path / "site" / "assessments" / "2026-shili-zixun" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" in report and ZIXUN_NAME in report

@@ -4,7 +4,8 @@ The same gate and page builder as the MkDocs plugin (:func:`maturity.gate.prepar
 verdict as ``maturity check``; the site is written by :func:`maturity.publish.writer.render` at the
 paths the plugin gives MkDocs, so every page has the same URL whichever generator builds it.
 ``--clean`` removes what an earlier render wrote (and nothing else); ``--site`` copies, after the
-build, the public evidence files whose names a generator would turn into pages.
+build, the public evidence files whose names a generator would turn into pages, and with ``search: pagefind``
+builds the search index over the built site.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from maturity import gate, i18n
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, display_path, find_root, missing_paths, settings_of
 from maturity.cli.check import _count, _print
 from maturity.diagnostics import Severity
-from maturity.publish import urls
+from maturity.publish import pagefind, urls
 from maturity.publish.writer import copy_into_site, overview_file, render, unrender
 
 
@@ -46,7 +47,7 @@ def cmd_render(args) -> int:
     site = publication.site
 
     if args.site:
-        return _site(site, Path(args.site))
+        return _site(site, Path(args.site), settings)
 
     pages = gate.overview_pages(settings, existing) if out.resolve() == docs.resolve() else []
     fragments = {page: site.fragments["overview"](page) for page in pages}
@@ -85,7 +86,9 @@ def _clean(out: Path) -> int:
     return EXIT_OK
 
 
-def _site(site, site_dir: Path) -> int:
+def _site(site, site_dir: Path, settings) -> int:
+    """After the generator's build: the evidence with page names, then (``search: pagefind``) the search index,
+    as the plugin's ``on_post_build`` does, so every generator's site has the same search page working."""
     from maturity.publish.writer import is_page_name
 
     copies = [c for c in site.copies if is_page_name(c.path)]
@@ -95,6 +98,13 @@ def _site(site, site_dir: Path) -> int:
         print(i18n.t("render.write_failed", error=exc.strerror or exc), file=sys.stderr)
         return EXIT_INVALID
     print(i18n.t("render.site_copied", n=len(written), site=display_path(site_dir), unchanged=len(copies) - len(written)))
+    if settings.search == "pagefind":
+        try:
+            pagefind.run(site_dir, directory_urls=settings.site.directory_urls)
+        except pagefind.PagefindError as exc:
+            print(f"{i18n.t('severity.error')}：{exc}", file=sys.stderr)
+            return EXIT_INVALID
+        print(i18n.t("build.pagefind_done", site=display_path(site_dir)))
     return EXIT_OK
 
 
