@@ -21,14 +21,16 @@ import functools
 import gzip
 import http.server
 import json
+import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# The tests' own headless chromium (Debian's, through chromedriver, nothing fetched): one setup for both.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from site_helpers import CHROMEDRIVER, CHROMIUM, chromium  # noqa: E402
 QUERY = "服务机构"  # in every synthetic organisation's name (示例服务机构00001有限公司)
 
 
@@ -57,21 +59,6 @@ def _file(site: Path, path: str) -> Path | None:
 
 def _gzip_size(f: Path) -> int:
     return len(gzip.compress(f.read_bytes(), compresslevel=6))
-
-
-def _driver(profile: Path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    return driver
 
 
 def _quiet(driver, seconds: float = 1.0, limit: float = 30) -> None:
@@ -128,7 +115,7 @@ def measure(site: Path, engine: str = "material", query: str = QUERY, wait: floa
     driver = None
     try:
         with tempfile.TemporaryDirectory(prefix="payload-chromium-") as profile:
-            driver = _driver(Path(profile))
+            driver = chromium(Path(profile))
             driver.get(base + ("/search/" if engine == "pagefind" else "/"))
             _quiet(driver)
             t0_page = driver.execute_script("return performance.now()")

@@ -134,6 +134,10 @@ def test_another_tool_fingerprint_uses_another_file(demo, monkeypatch, settled):
 
 def test_a_cache_folder_that_is_a_link_is_not_used(demo, tmp_path_factory, monkeypatch):
     elsewhere = tmp_path_factory.mktemp("elsewhere")
+    demo.path(".cache").symlink_to(elsewhere, target_is_directory=True)  # the parent a link: nothing made there
+    demo.load()
+    assert list(elsewhere.iterdir()) == []
+    demo.path(".cache").unlink()
     demo.path(".cache").mkdir()
     demo.path(maturity.cache.CACHE_DIR).symlink_to(elsewhere, target_is_directory=True)
     demo.load()

@@ -37,10 +37,10 @@ _DATE = "\x00"  # the marker key of a plain YAML date: a key no clean file can h
 def cache_folder(root: Path) -> Path | None:
     """``root/.cache/maturity``, made if needed with its own ``.gitignore``; None when it cannot be used."""
     folder = root / CACHE_DIR
+    if folder.is_symlink() or folder.parent.is_symlink():
+        return None  # the cache writes only inside the repository, never through a link elsewhere (not even a folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if folder.is_symlink() or (folder.parent).is_symlink():
-            return None  # the cache writes only inside the repository, never through a link elsewhere
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text(_IGNORE, encoding="utf-8")
