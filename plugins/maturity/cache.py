@@ -125,28 +125,45 @@ class CheckedFiles:
     def enabled(self) -> bool:
         return self._db is not None
 
-    def get(self, kind: str, digest: str) -> Any | None:
+    def get(self, kind: str, digest: str) -> tuple[Any, bytes] | None:
+        """The data stored for a file of schema ``kind`` whose text has ``digest``, with its packed form."""
         if self._db is None:
             return None
         key = f"{kind}:{digest}"
         try:
             row = self._db.execute("SELECT data FROM checked WHERE key = ?", (key,)).fetchone()
-            if row is None:
+            if row is None or type(row[0]) is not bytes:
                 return None
             data = decode(zlib.decompress(row[0]), self._memo)
         except (sqlite3.Error, zlib.error, ValueError, TypeError):
             return None  # an unreadable entry is as good as none: the file is parsed and checked again
         self._used.add(key)
-        return data
+        return data, row[0]
 
-    def put(self, kind: str, digest: str, data: Any) -> None:
+    def put(self, kind: str, digest: str, data: Any) -> bytes | None:
+        """Store the data of a clean file; its packed form (None when it cannot be stored)."""
         if self._db is None:
-            return
-        encoded = encode(data)
-        if encoded is not None:
+            return None
+        packed = pack(data)
+        if packed is not None:
+            self.put_packed(kind, digest, packed)
+        return packed
+
+    def put_packed(self, kind: str, digest: str, packed: bytes) -> None:
+        """Store what :func:`pack` made of a clean file's data (in a worker process: :mod:`maturity.data.parallel`)."""
+        if self._db is not None:
             key = f"{kind}:{digest}"
-            self._new[key] = zlib.compress(encoded, 1)
+            self._new[key] = packed
             self._used.add(key)
+
+    def size(self) -> int:
+        """How many data files the store holds (a rough guide to how warm a run will be)."""
+        if self._db is None:
+            return 0
+        try:
+            return self._db.execute("SELECT COUNT(*) FROM checked").fetchone()[0]
+        except sqlite3.Error:
+            return 0
 
     def sha256(self, path: Path, compute) -> str:
         """The SHA-256 of the file at ``path``, from the store while the file's stat is unchanged, else ``compute()``."""
@@ -203,6 +220,17 @@ def _remove(path: Path) -> None:
 
 
 # --- the data of a clean file, as bytes and back -------------------------------------------------------------------
+
+def pack(data: Any) -> bytes | None:
+    """:func:`encode`, compressed: as the store keeps it."""
+    encoded = encode(data)
+    return zlib.compress(encoded, 1) if encoded is not None else None
+
+
+def unpack(packed: bytes) -> Any:
+    """The data :func:`pack` made."""
+    return decode(zlib.decompress(packed))
+
 
 def encode(data: Any) -> bytes | None:
     """JSON of ``data`` with plain dates marked; None when it holds anything the parser does not make."""

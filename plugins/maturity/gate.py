@@ -57,13 +57,13 @@ HistoryLoader = Callable[[Settings, object], "tuple[History | None, str | None]"
 
 
 def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
-            display_base: Path | None = None, history: HistoryLoader = git_history) -> Publication:
+            display_base: Path | None = None, history: HistoryLoader = git_history, parallel: bool = False) -> Publication:
     """Load, check and score; build the site; check what was built.
 
     ``existing``: the names of the hand-written files; ``history``: how to read the git history
-    (the plugin keeps it between ``mkdocs serve`` rebuilds).
+    (the plugin keeps it between ``mkdocs serve`` rebuilds); ``parallel``: see :func:`load_repository`.
     """
-    repo = load_repository(settings, display_base=display_base, cache=cache)
+    repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
     if repo.model is None:
         return Publication(settings, repo, None, list(repo.diagnostics))
     found_history, commit = history(settings, repo.registry or repo.model)
@@ -112,9 +112,11 @@ def _marker_line(text: str, marker: str) -> bool:
     return False
 
 
-def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str | None = None) -> Publication:
+def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str | None = None,
+          parallel: bool = False) -> Publication:
     """Everything the strict build does with the data, into a temporary folder; the verdict is ``failures()``."""
-    publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base)
+    publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base,
+                          parallel=parallel)
     if settings.search == "pagefind":
         # As the plugin checks it before building. Pagefind itself is not run here: it indexes the HTML the
         # site generator writes, which a check does not make, and no data can make it fail (see docs).

@@ -18,6 +18,8 @@ from maturity.checks.evidence import check_aliases
 from maturity.data.evidence import REGISTER, EvidenceRegister, load_register
 from maturity.data.model import Model
 from maturity.data.registry import Registry, load_registry
+from maturity.data import parallel
+from maturity.data.parallel import Prefetch
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
 from maturity.settings import Settings
@@ -87,11 +89,16 @@ def load_repository(
     display_base: Path | None = None,
     sealed_history: bool = True,
     cache: FileCache | None = None,
+    parallel: bool = False,
 ) -> Repository:
     """Load, check and score the assessments of ``settings.root`` (or just the folders in ``only``).
 
     A path instead of settings means the default settings for that folder (mkdocs.yml is not read:
     callers that want the repository's own settings pass :func:`maturity.settings.load_settings`).
+
+    ``parallel``: worker processes may read a cold run's files (``settings.jobs``; :mod:`maturity.data.parallel`).
+    Only a program's entry point should say so — the CLI, the MkDocs plugin: a worker process starts by importing
+    the program's main module, which a script without ``if __name__ == "__main__":`` would run again.
     """
     if not isinstance(settings, Settings):
         settings = Settings(root=Path(settings))
@@ -99,7 +106,8 @@ def load_repository(
     store = CheckedFiles.open(settings.root) if settings.cache else None
     repo = None
     try:
-        repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history)
+        repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history,
+                     parallel)
         return repo
     finally:
         if store is not None:  # a partial run keeps the entries of the folders it did not read
@@ -107,7 +115,7 @@ def load_repository(
 
 
 def _load(settings: Settings, reader: FileReader, model: Model | None, only: list[Path] | None,
-          sealed_history: bool) -> Repository:
+          sealed_history: bool, parallel: bool) -> Repository:
     root, display = settings.root, reader.display
     out = Collector()
     if model is None:
@@ -124,41 +132,16 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     repo.assessors = load_assessor_register(assessors_file, reader, out)
     assessors_shown = display(assessors_file) if assessors_file else i18n.t("words.assessors_unset")
     folders = only if only is not None else find_assessment_folders(settings.assessments_path)
-    evidence_root = settings.evidence_path
-    for folder in folders:
-        if not (folder / RECORD).exists():
-            out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
-            repo.unread.append(folder.name)
-            continue
-        a = read_assessment(folder, reader, registry, out)
-        if a is not None:
-            repo.assessments.append(a)
-        else:
-            repo.unread.append(folder.name)
+    reader.prefetched = _prefetch(settings, reader, folders) if parallel else None
+    try:
+        _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history)
+    finally:
+        if reader.prefetched is not None:
+            reader.prefetched.close()
+            reader.prefetched = None
+    evidence_root, private_root = settings.evidence_path, settings.private_evidence_dir
     _check_unique_ids(repo.assessments, out)
     _check_organisations(repo.assessments, out)
-    private_root = settings.private_evidence_dir
-    for a in repo.assessments:
-        org = a.organisation["id"]
-        if org not in repo.registers:
-            repo.registers[org] = load_register(evidence_root, org, reader, out, private_root)
-        register = repo.registers[org]
-        a.members = resolve_team(a.record, repo.assessors)
-        rules.check_record(a, out)
-        assessor_checks.check_team_references(a, repo.assessors, assessors_shown, out)
-        if a.model is None:  # MAT057: nothing else can be checked against an unknown model
-            continue
-        mine = a.model
-        rules.check_scores(a, mine, register, out)
-        rules.check_partial_scores(a, mine, register, out)
-        rules.check_operating_evidence(a, register, out)
-        result = score_assessment(mine, a) if a.scores_doc is not None else None
-        if result is not None:
-            repo.results[a.id] = result
-            rules.check_result(a, mine, result, out)
-        rules.check_concluded(a, mine, result, out)
-        publication.check_publication(a, mine, result, settings.publication, settings.publication.calendar(), out)
-        seal.check_seal(a, register, mine, settings.publication, out, root if sealed_history else None)
     publication.check_certificate_numbers(repo.assessments, out)
     if sealed_history:
         integrity.check_recorded_digests(repo.assessments, settings, out)
@@ -169,8 +152,67 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     for org in others:
         repo.registers[org] = load_register(evidence_root, org, reader, out if only is None else quiet, private_root)
     check_aliases(list(repo.registers.values()), out)
+    for register in repo.registers.values():
+        if register.document is not None:
+            register.document.release()
     repo.diagnostics = sorted(set(out.items), key=lambda d: (d.path, d.line, d.column, d.code, d.message))
     return repo
+
+
+def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> Prefetch | None:
+    """Worker processes to read and check the folders' files ahead, when there are enough not in the caches."""
+    files = [(folder / name, kind) for folder in folders
+             for name, kind in ((RECORD, "assessment"), (SCORES, "scores"), (PUBLICATION, "publication"))]
+    cached = max(reader.store.size() if reader.store is not None else 0, len(reader.cache) if reader.cache is not None else 0)
+    count = parallel.workers(settings.jobs, len(files), cached)
+    return Prefetch(files, reader.display, settings.max_file_size, count) if count else None
+
+
+def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, registry, assessors_shown: str,
+                   out: Collector, sealed_history: bool) -> None:
+    """Read, check and score the assessment of each folder.
+
+    One pass: each assessment is read, checked and scored before the next is read, and its scores file's raw
+    data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files."""
+    settings, display = repo.settings, reader.display
+    for folder in folders:
+        if not (folder / RECORD).exists():
+            out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
+            repo.unread.append(folder.name)
+            continue
+        a = read_assessment(folder, reader, registry, out)
+        if a is None:
+            repo.unread.append(folder.name)
+            continue
+        repo.assessments.append(a)
+        org = a.organisation["id"]
+        if org not in repo.registers:
+            repo.registers[org] = load_register(settings.evidence_path, org, reader, out, settings.private_evidence_dir)
+        _check_assessment(repo, a, repo.registers[org], assessors_shown, out, sealed_history)
+        if a.scores_doc is not None:
+            a.scores_doc.release()
+
+
+def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegister, assessors_shown: str, out: Collector,
+                      sealed_history: bool) -> None:
+    """Everything that can be checked within one assessment (and its organisation's register), and its score."""
+    settings = repo.settings
+    a.members = resolve_team(a.record, repo.assessors)
+    rules.check_record(a, out)
+    assessor_checks.check_team_references(a, repo.assessors, assessors_shown, out)
+    if a.model is None:  # MAT057: nothing else can be checked against an unknown model
+        return
+    mine = a.model
+    rules.check_scores(a, mine, register, out)
+    rules.check_partial_scores(a, mine, register, out)
+    rules.check_operating_evidence(a, register, out)
+    result = score_assessment(mine, a) if a.scores_doc is not None else None
+    if result is not None:
+        repo.results[a.id] = result
+        rules.check_result(a, mine, result, out)
+    rules.check_concluded(a, mine, result, out)
+    publication.check_publication(a, mine, result, settings.publication, settings.publication.calendar(), out)
+    seal.check_seal(a, register, mine, settings.publication, out, settings.root if sealed_history else None)
 
 
 def _register_folders(evidence_root: Path) -> list[str]:

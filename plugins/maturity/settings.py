@@ -108,6 +108,7 @@ class Settings:
     english: bool = False  # an English edition of every generated page under en/ (maturity.publish.build)
     csp: bool = True  # every HTML page carries a Content-Security-Policy meta tag (maturity.publish.csp)
     cache: bool = True  # keep checked data files and the git history in .cache/maturity/ between runs (maturity.cache)
+    jobs: int = 0  # processes that parse data files in a cold run: 0 as many as cores, 1 none (maturity.data.parallel)
     # Who indexes the generated pages: material (the theme's search, one index loaded whole: linear in N) or
     # pagefind (a search page over Pagefind's split index: a search downloads a small part; maturity.publish.pagefind)
     search: str = "material"
@@ -185,6 +186,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("overview_marker", "str", "<!-- maturity:overview -->", "首页中替换为统计概览的标记"),
     Option("csp", "bool", True, "每个 HTML 页面加入内容安全策略（CSP）：只允许本站自己的脚本和样式"),
     Option("cache", "bool", True, "在 .cache/maturity/ 中保留检查过的数据文件、证据文件的 SHA-256 和 git 历史，下次只重新解析和检查改动过的文件"),
+    Option("jobs", "int", 0, "冷构建（缓存中没有的文件很多时）用几个进程解析和检查数据文件：0 按 CPU 核数；1 只用主进程"),
     Option("search", "choice:material|pagefind", "material", "生成页面的站内搜索：material 用主题的搜索；pagefind 用 Pagefind 建索引并生成查找页（大规模站点）"),
     Option("english", "bool", False, "在 en/ 下同时发布所有生成页面的英文版（报告、机构、证书、列表、查询页、首页概览）"),
     Option("announcement_days", "int", _P.announcement_days, "公示期（工作日）"),
@@ -204,6 +206,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("list_page_size", "int", _G.list_page_size, "评估结果和证书列表每页的行数；更多的行分到 page/2/ 等后续页"),
 )
 OPTION_NAMES = tuple(o.name for o in OPTIONS)
+MAX_JOBS = 64
 _PAGE_OPTIONS = ("authority_name", "authority_contact", "in_progress", "participant_names", "team_names", "icp_number",
                  "police_number", "list_page_size")
 _PUBLICATION_OPTIONS = ("announcement_days", "objection_contact", "certificate_number", "validity_years",
@@ -224,6 +227,8 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
     for name in ("announcement_days", "validity_years", "surveillance_months", "max_file_size", "list_page_size"):
         if values[name] < 1:
             raise SettingsError(f"{name} 应为正整数，实际为 {values[name]}")
+    if not 0 <= values["jobs"] <= MAX_JOBS:
+        raise SettingsError(f"jobs 应为 0 到 {MAX_JOBS} 之间的整数（0：按 CPU 核数），实际为 {values['jobs']}")
     if values["announcement_days"] > 366 or values["validity_years"] > 100 or values["surveillance_months"] > 1200:
         raise SettingsError("announcement_days / validity_years / surveillance_months 超出合理范围")
     publication = PublicationSettings(**{k: tuple(values[k]) if k in ("holidays", "workdays") else values[k]
@@ -237,7 +242,7 @@ def from_options(options: Mapping[str, Any], *, root: Path | str = ".", config_f
         assessments_dir=values["assessments_dir"], evidence_dir=values["evidence_dir"],
         templates_dir=values["templates_dir"], assessors=values["assessors"], max_file_size=values["max_file_size"],
         build_date=values["build_date"], history=values["history"], overview_marker=values["overview_marker"],
-        csp=values["csp"], cache=values["cache"], english=values["english"], search=values["search"],
+        csp=values["csp"], cache=values["cache"], jobs=values["jobs"], english=values["english"], search=values["search"],
         publication=publication, pages=PageSettings(**{k: values[k] for k in _PAGE_OPTIONS}),
         site=site or SiteSettings(), strict=strict,
     )

@@ -69,7 +69,7 @@ def targets(args) -> tuple[Settings, list[Path] | None]:
 
 def load(args) -> Repository:
     settings, only = targets(args)
-    return load_repository(settings, only=only)
+    return load_repository(settings, only=only, parallel=True)
 
 
 def github_annotation(d: Diagnostic) -> str:

@@ -20,7 +20,7 @@ def cmd_check(args) -> int:
         return EXIT_USAGE
     root = find_root(Path(args.config_file).resolve().parent if args.config_file else Path(args.path))
     settings = settings_of(args, root)
-    publication = gate.check(settings)
+    publication = gate.check(settings, parallel=True)
     failures = publication.failures(strict=True)
     site = publication.site
     pages, files = (len(site.pages), len(site.assets) + len(site.copies)) if site else (0, 0)

@@ -38,7 +38,7 @@ def cmd_render(args) -> int:
         return EXIT_USAGE
 
     existing = gate.hand_written(settings)
-    publication = gate.prepare(settings, existing=existing)
+    publication = gate.prepare(settings, existing=existing, parallel=True)
     _print(publication.diagnostics, "text")
     if publication.site is None or publication.failures(strict=True):
         print(i18n.t("render.refused", errors=_count(publication.diagnostics, Severity.ERROR),

@@ -29,7 +29,7 @@ PLACEHOLDER = "待填写"  # what `maturity new` writes where a person must fill
 REVIEW_FAILED = "不符合要求"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     requirement: str
     raw: Any  # as written: a number, a label, or None (待评分: not scored yet)
@@ -43,7 +43,7 @@ class Score:
         return self.raw is None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Findings:
     achievements: tuple[str, ...] = ()
     gaps: tuple[str, ...] = ()

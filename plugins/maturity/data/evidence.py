@@ -25,7 +25,7 @@ PUBLISHABLE = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt
                          ".docx", ".doc", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".zip"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvidenceItem:
     id: str
     title: str

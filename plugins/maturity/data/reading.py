@@ -22,6 +22,9 @@ class FileCache:
     def __init__(self) -> None:
         self._entries: dict[tuple, object] = {}
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def get(self, kind: str, path: Path, compute: Callable[[], object]):
         try:
             st = path.stat()
@@ -40,6 +43,7 @@ class FileReader:
         self.max_bytes = max_bytes
         self.cache = cache
         self.store = checked
+        self.prefetched = None  # a maturity.data.parallel.Prefetch while worker processes read ahead
 
     def checked(self, path: Path, kind: str, out: Collector) -> tuple[Document | None, bool]:
         """A data file read and checked against the schema ``kind``: (document, whether it passed).
@@ -47,6 +51,11 @@ class FileReader:
         Every problem goes to ``out``. A file whose text was seen clean before (the on-disk store) is not
         parsed or checked again: its data comes from the store, its text stays at hand to locate later findings.
         """
+        ahead = self.prefetched.take(path, kind, self.store) if self.prefetched is not None else None
+        if ahead is not None:
+            doc, items, ok = ahead
+            out.extend(items)
+            return doc, ok
         shown = self.display(path)
         if self.cache is None or path.is_symlink():
             doc, items, ok = self._checked(path, shown, kind)
@@ -64,15 +73,16 @@ class FileReader:
             return None, found.items, False
         store = self.store if self.store is not None and self.store.enabled and not diags else None
         digest = text_digest(text) if store is not None else ""
-        if store is not None and (data := store.get(kind, digest)) is not None:
-            return Document(shown, data, text), [], True
+        if store is not None and (stored := store.get(kind, digest)) is not None:
+            data, packed = stored
+            return Document(shown, data, text, packed), [], True
         doc, diags = parse_yaml(text, shown)
         found.extend(diags)
         if doc is None:
             return None, found.items, False
         ok = schema.check(doc, kind, found)
         if store is not None and ok and not found.items:
-            store.put(kind, digest, doc.data)
+            doc.packed_as(store.put(kind, digest, doc.data))
         return doc, found.items, ok
 
     def yaml(self, path: Path) -> tuple[Document | None, list[Diagnostic]]:

@@ -36,14 +36,39 @@ class Document:
     import): most files are valid, and building the data alone is much faster.
     """
 
-    __slots__ = ("path", "data", "_text", "_values", "_keys")
+    __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys")
 
-    def __init__(self, path: str, data: Any = None, text: str | None = None) -> None:
+    def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None) -> None:
         self.path = path
-        self.data = data
+        self._data = data
+        # The data as the on-disk cache holds it (maturity.cache: compressed JSON), when it came from or went to
+        # the cache: :meth:`release` may then drop the Python objects, which are unpacked again if asked for.
+        self._packed = packed
         self.text = text
         self._values: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
         self._keys: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
+
+    @property
+    def data(self) -> Any:
+        if self._data is None and self._packed is not None:
+            from maturity.cache import unpack
+
+            self._data = unpack(self._packed)
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._packed = value, None
+
+    def packed_as(self, packed: bytes | None) -> None:
+        """Keep ``packed`` (:func:`maturity.cache.pack` of this data) as the way back after :meth:`release`."""
+        self._packed = packed
+
+    def release(self) -> None:
+        """Drop the data's Python objects when a packed copy can give them back (a loaded repository keeps what
+        it derived — scores, evidence items — and the scores file's raw data is a third of its memory)."""
+        if self._packed is not None:
+            self._data = None
 
     @property
     def text(self) -> str | None:

@@ -45,6 +45,8 @@ class MaturityConfig(base.Config):
     csp = c.Type(bool, default=True)
     # Checked data files and the git history kept in .cache/maturity/ between builds (safe to delete).
     cache = c.Type(bool, default=True)
+    # Processes that parse and check data files in a cold build: 0 as many as cores, 1 the main process only.
+    jobs = c.Type(int, default=0)
     # Who indexes the generated pages: the theme's search (material) or Pagefind with a search page (pagefind).
     search = c.Choice(("material", "pagefind"), default="material")
     # An English edition of every generated page under en/ (the JSON, feed and badges stay single).

@@ -100,7 +100,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             log.info(i18n.t("render.replaced_by_plugin", n=len(rendered)))
         # The same path as `maturity check` (maturity.gate): what passes review is what is built here.
         publication = prepare(settings, existing={f.src_uri for f in files}, cache=self.cache,
-                              display_base=settings.root, history=self._history)
+                              display_base=settings.root, history=self._history, parallel=True)
         for d in publication.diagnostics:
             {Severity.ERROR: log.error, Severity.WARNING: log.warning}.get(d.severity, log.info)(str(d))
         if publication.site is None:

@@ -293,10 +293,16 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     zh_env = fragments["zh"][0]
     site.assets.extend(viewer.viewer_assets(zh_env, evidence))
 
+    # The counts only: the fragment lives as long as the site, the repository's data need not.
+    counts = overview_counts(repo, concluded, in_progress, public)
+    directory_urls = site_settings.directory_urls
+
     def overview(src_uri: str) -> str:
         lang = "en" if src_uri.startswith(urls.ENGLISH) and "en" in fragments else "zh"
         env, prefix = fragments[lang]
-        return overview_html(repo, env, concluded, in_progress, public, src_uri, prefix, with_pagefind)
+        links = urls.Links(directory_urls, src_uri, prefix=prefix)
+        return env.get_template("overview.html").render(model=model, links=links, find_page=urls.FIND if with_pagefind else None,
+                                                        **counts)
 
     site.fragments["overview"] = overview
     if english:
@@ -352,22 +358,19 @@ def _certificates_toc(public: list, tr: i18n.Translator) -> tuple[tuple[int, str
     return tuple((2, anchor, tr(f"page.section.{anchor}")) for anchor in anchors)
 
 
-def overview_html(repo: Repository, env: jinja2.Environment, concluded: list, in_progress: list, public: list,
-                  src_uri: str, prefix: str = "", with_pagefind: bool = False) -> str:
-    """The counts for the home page, as an HTML fragment for the page ``src_uri``.
+def overview_counts(repo: Repository, concluded: list, in_progress: list, public: list) -> dict:
+    """The counts for the home page's overview.
 
     Results only: assessments in progress are counted apart, never as results; a certificate counts as
     valid only when its status is 有效 (suspended and overdue ones are on the register, not valid).
     """
-    links = urls.Links(repo.settings.site.directory_urls, src_uri, prefix=prefix)
-    model = repo.model
     formal = [a for a in concluded if not a.is_self_assessment]
     by_status = Counter(r.standing.status for r in public if r.standing.certificate)
     regions = Counter(a.organisation["region"] for a in concluded)
     cats = Counter(classification.path_names(a.organisation["category"])[0] if a.organisation["category"] in classification.categories()
                    else a.organisation["category"] for a in concluded)
-    return env.get_template("overview.html").render(
-        model=model, links=links, find_page=urls.FIND if with_pagefind else None, total=len(concluded), formal=len(formal), in_progress=len(in_progress),
+    return dict(
+        total=len(concluded), formal=len(formal), in_progress=len(in_progress),
         by_level=Counter(a.applied_level for a in concluded),
         recommended=Counter(repo.results[a.id].recommended_level for a in formal),
         valid_by_level=Counter(r.standing.certificate.level for r in public if r.standing.status == "valid"),

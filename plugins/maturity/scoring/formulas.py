@@ -9,7 +9,7 @@ from typing import Mapping
 from maturity.data.model import Model
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LevelResult:
     """The result at one designated level."""
 

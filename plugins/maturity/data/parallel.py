@@ -1,0 +1,136 @@
+"""Data files read and checked on every core: a cold run's parsing, done ahead in a pool of processes.
+
+A data file's own checks (parse, schema, characters, lengths) need nothing but its text, so worker
+processes can do them for the next folders while the main process checks and scores the current
+one. A worker hands back the file's text, its findings and its data packed as the on-disk cache keeps
+it (:func:`maturity.cache.pack`); the main process makes from that the same :class:`Document` that
+reading it there would have made. Anything a worker does not handle in full (a file that cannot be
+read, a BOM, data the packing does not carry) is read again in the main process, as without a pool,
+and so is everything when the pool cannot start or breaks.
+
+The pool pays for itself only when many files are not in the cache (a cold run): :func:`workers`
+decides. Processes are started with ``spawn``: ``mkdocs serve`` runs builds beside its server's
+threads, and a forked copy of a threaded process can deadlock.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import zlib
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from maturity.cache import decode, pack, text_digest
+from maturity.diagnostics import Collector, Diagnostic
+from maturity.data import schema
+from maturity.data.yamlfile import Document, parse_yaml, read_text
+
+log = logging.getLogger("mkdocs.plugins.maturity")
+
+MIN_FILES = 600  # fewer files to parse than this: starting the processes costs more than they save
+BATCH = 48  # files per task: large enough to amortise the hand-over, small enough to keep every core busy
+AHEAD = 4  # tasks in flight per worker: what the pool holds at a time, whatever the number of files
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover — not Linux
+        return os.cpu_count() or 1
+
+
+def workers(jobs: int, files: int, cached: int) -> int:
+    """How many worker processes to use (0: none) for ``files`` data files, ``cached`` of them likely in the cache.
+
+    ``jobs``: the ``jobs`` option — 0 for as many as there are cores, 1 for none, n for n."""
+    count = cores() if jobs == 0 else jobs
+    if count < 2 or files - cached < MIN_FILES:
+        return 0
+    return count
+
+
+def check_batch(batch: list[tuple[str, str, str, int]]) -> list[tuple | None]:
+    """In a worker: for each (path, shown, kind, max_bytes) its (text, findings, passed, digest, packed data), or
+    None for a file to be read in the main process."""
+    done: list[tuple | None] = []
+    for path, shown, kind, max_bytes in batch:
+        text, diags = read_text(Path(path), shown, max_bytes)
+        if text is None or diags:
+            done.append(None)
+            continue
+        doc, diags = parse_yaml(text, shown)
+        packed = pack(doc.data) if doc is not None else None
+        if packed is None:
+            done.append(None)
+            continue
+        found = Collector()
+        found.extend(diags)
+        ok = schema.check(doc, kind, found)
+        done.append((text, found.items, ok, text_digest(text), packed))
+    return done
+
+
+class Prefetch:
+    """The data files of a run's folders, read and checked ahead by worker processes, handed out in order."""
+
+    def __init__(self, files: list[tuple[Path, str]], display, max_bytes: int, count: int) -> None:
+        self._batches = [files[i:i + BATCH] for i in range(0, len(files), BATCH)]
+        self._where = {(path, kind): n for n, batch in enumerate(self._batches) for path, kind in batch}
+        self._display = display
+        self._max_bytes = max_bytes
+        self._ahead = AHEAD * count
+        self._futures: dict[int, Future] = {}
+        self._shown: dict[int, list[str]] = {}
+        self._collected: set[int] = set()
+        self._done: dict[tuple[Path, str], tuple] = {}
+        self._submitted = 0
+        self._memo: dict = {}  # equal keys and short texts shared, as when read from the cache
+        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+
+    def take(self, path: Path, kind: str, store) -> tuple[Document | None, list[Diagnostic], bool] | None:
+        """The file's document, findings and verdict, as :meth:`maturity.data.reading.FileReader.checked` makes
+        them; None when the file is to be read in the main process."""
+        n = self._where.pop((path, kind), None)
+        if n is None or self._pool is None:
+            return None
+        if n not in self._collected and not self._collect(n):
+            return None
+        found = self._done.pop((path, kind), None)
+        if found is None:
+            return None
+        shown, (text, items, ok, digest, packed) = found
+        clean = ok and not items
+        if clean and store is not None and store.enabled:
+            store.put_packed(kind, digest, packed)
+        return Document(shown, decode(zlib.decompress(packed), self._memo), text, packed if clean else None), items, ok
+
+    def _collect(self, n: int) -> bool:
+        """Submit up to ``n`` + the look-ahead, then wait for task ``n`` and keep its results."""
+        try:
+            while self._submitted < len(self._batches) and self._submitted <= n + self._ahead:
+                batch = self._batches[self._submitted]
+                shown = [self._display(path) for path, _ in batch]
+                args = [(str(path), s, kind, self._max_bytes) for (path, kind), s in zip(batch, shown)]
+                self._futures[self._submitted] = self._pool.submit(check_batch, args)
+                self._shown[self._submitted] = shown
+                self._submitted += 1
+            results = self._futures.pop(n).result()
+        except Exception as exc:  # noqa: BLE001 — a broken pool (killed worker, no processes allowed): read serially
+            log.debug("maturity: parallel reading stopped (%s); reading in the main process", exc)
+            self.close()
+            return False
+        self._collected.add(n)
+        for (path, kind), shown, result in zip(self._batches[n], self._shown.pop(n), results):
+            if result is not None:
+                self._done[(path, kind)] = (shown, result)
+        return True
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        self._futures.clear()
+        self._done.clear()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,176 @@
+"""Data files read and checked in worker processes (maturity.data.parallel): the same verdict, on more cores.
+
+Each case loads the same files twice, with real worker processes (``jobs: 2``; the threshold of files is
+lowered so the demo is enough) and in the main process alone (``jobs: 1``), and compares every diagnostic
+and every score. A file a worker does not handle, and a pool that cannot run, fall back to the main process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import maturity.data.parallel as parallel
+from conftest import A, P, S, Repo, listing
+from maturity.data.yamlfile import parse_yaml
+from maturity.repository import load_repository
+from maturity.settings import SettingsError, from_options, load_settings
+
+
+@pytest.fixture
+def pooled(monkeypatch):
+    """A pool for any number of files, and a count of the files the workers handed back."""
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "BATCH", 4)
+    taken: list[str] = []
+    take = parallel.Prefetch.take
+
+    def counting(self, path, kind, store):
+        found = take(self, path, kind, store)
+        if found is not None:
+            taken.append(found[0].path)
+        return found
+
+    monkeypatch.setattr(parallel.Prefetch, "take", counting)
+    return taken
+
+
+def _load(demo: Repo, jobs: int, cache: bool = False, parallel: bool = True):
+    settings = load_settings(demo.root).with_overrides(jobs=jobs, cache=cache)
+    return load_repository(settings, display_base=demo.root, parallel=parallel)
+
+
+def _summary(repo):
+    return ([str(d) for d in repo.diagnostics],
+            {aid: (r.applied_level, r.applied.score if r.applied else None, r.unscored) for aid, r in repo.results.items()},
+            sorted(repo.unread), {a.id: a.record for a in repo.assessments},
+            {a.id: (a.scores, a.findings) for a in repo.assessments})
+
+
+def test_workers_read_the_demo_and_say_what_the_main_process_says(demo, pooled):
+    serial = _load(demo, 1)
+    assert pooled == []
+    parallel_run = _load(demo, 2)
+    assert len(pooled) >= 2 * len(parallel_run.assessments)  # every record and scores file came from a worker
+    assert _summary(parallel_run) == _summary(serial)
+
+
+def test_only_an_entry_point_starts_processes(demo, pooled):
+    # A library call (a user's script, maybe without a __main__ guard) reads in its own process.
+    _load(demo, 2, parallel=False)
+    assert pooled == []
+
+
+def test_broken_files_are_reported_the_same_way(demo, pooled):
+    demo.write(S, demo.read(S).replace("score: 1,", "score: 7,", 1))  # off the scale (MAT201)
+    demo.write(A, demo.read(A) + "unknown_field: 1\n")  # a schema error
+    demo.write("assessments/2026-shili-pingtai/scores.yml", "a: [1\n")  # not YAML
+    xinxi = demo.path("assessments/2026-shili-xinxi/publication.yml")
+    if xinxi.exists():
+        xinxi.write_bytes(b"\xef\xbb\xbf" + xinxi.read_bytes())  # a BOM: read again in the main process
+    demo.write(P, demo.read(P) + "\x07\n")  # a control character
+    serial = _load(demo, 1)
+    assert serial.errors, listing(serial.diagnostics)
+    assert _summary(_load(demo, 2)) == _summary(serial)
+    assert pooled
+
+
+def test_a_symlinked_data_file_is_refused_as_without_workers(demo, pooled):
+    target = demo.path("outside-scores.yml")
+    target.write_text(demo.read(S), encoding="utf-8")
+    demo.path(S).unlink()
+    os.symlink(target, demo.path(S))
+    serial = _load(demo, 1)
+    assert any(d.code == "MAT017" for d in serial.diagnostics)
+    assert _summary(_load(demo, 2)) == _summary(serial)
+
+
+def test_what_the_workers_checked_fills_the_cache_and_a_warm_run_agrees(demo, pooled, monkeypatch):
+    cold = _load(demo, 2, cache=True)
+    assert pooled
+    parses: list[str] = []
+    import maturity.data.reading as reading
+    monkeypatch.setattr(reading, "parse_yaml", lambda text, shown: parses.append(shown) or parse_yaml(text, shown))
+    warm = _load(demo, 1, cache=True)
+    assert not [p for p in parses if p.endswith(("assessment.yml", "scores.yml"))]
+    assert _summary(warm) == _summary(cold) == _summary(_load(demo, 1))
+
+
+def test_released_scores_come_back_equal_when_asked_for(demo, pooled):
+    repo = _load(demo, 2, cache=True)
+    a = next(a for a in repo.assessments if a.scores_doc is not None)
+    parsed, _ = parse_yaml(a.scores_doc.text, a.scores_doc.path)
+    assert a.scores_doc.data == parsed.data
+
+
+def test_a_pool_that_cannot_run_leaves_the_work_to_the_main_process(demo, pooled, monkeypatch):
+    class Refusing:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def submit(self, *args, **kwargs):
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+        def shutdown(self, **kwargs) -> None:
+            pass
+
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Refusing)
+    assert _summary(_load(demo, 2)) == _summary(_load(demo, 1))
+    assert pooled == []
+
+
+@pytest.mark.parametrize("jobs, files, cached, expected", [
+    (1, 10_000, 0, 0),  # jobs: 1 never starts a process
+    (2, parallel.MIN_FILES - 1, 0, 0),  # too few files to pay for the processes
+    (2, 10_000, 9_900, 0),  # a warm run: the cache has them
+    (2, 10_000, 0, 2),
+    (3, 10_000, 0, 3),
+])
+def test_how_many_workers(jobs, files, cached, expected):
+    assert parallel.workers(jobs, files, cached) == expected
+
+
+def test_automatic_is_as_many_as_the_cores():
+    assert parallel.workers(0, 10_000, 0) == (parallel.cores() if parallel.cores() > 1 else 0)
+
+
+@pytest.mark.parametrize("value", [-1, 65, True, 1.5, "2"])
+def test_jobs_is_a_whole_number_from_0_to_64(value):
+    with pytest.raises(SettingsError, match="jobs"):
+        from_options({"jobs": value})
+
+
+def test_the_command_line_says_the_same_with_two_processes(tmp_path):
+    """`maturity validate` on 210 generated assessments (630 data files: enough to start the pool), three broken."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import PROJECT
+
+    root = tmp_path / "site"
+    subprocess.run([sys.executable, str(PROJECT / "bench" / "synth.py"), str(root), "--count", "210", "--seed", "3"],
+                   check=True, capture_output=True, timeout=300)
+    folders = sorted((root / "assessments").iterdir())
+    assert 3 * len(folders) >= parallel.MIN_FILES
+    (folders[5] / "assessment.yml").write_text((folders[5] / "assessment.yml").read_text(encoding="utf-8") + "extra: 1\n",
+                                               encoding="utf-8")
+    scores = folders[100] / "scores.yml"
+    scores.write_text(scores.read_text(encoding="utf-8").replace("{score: 1,", "{score: 7,", 1), encoding="utf-8")
+    (folders[200] / "scores.yml").write_text("a: [\n", encoding="utf-8")
+    outputs = []
+    for jobs in (1, 2):
+        (root / "mkdocs.yml").write_text(f"site_name: x\nplugins:\n  - maturity:\n      jobs: {jobs}\n      history: false\n",
+                                         encoding="utf-8")
+        for cache in root.glob(".cache"):
+            shutil.rmtree(cache)
+        proc = subprocess.run([str(Path(sys.executable).parent / "maturity"), "validate", "--format", "json", "."],
+                              cwd=root, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 1, proc.stderr[-2000:]
+        outputs.append(json.loads(proc.stdout))
+    assert outputs[0] == outputs[1]
+    codes = {d["code"] for d in outputs[0]["diagnostics"]}
+    assert {"MAT201"} <= codes and len(outputs[0]["diagnostics"]) >= 3, codes
