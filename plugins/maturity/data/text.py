@@ -45,6 +45,37 @@ def field_name(pointer: tuple) -> str | None:
 
 def check_strings(doc: Document, out: Collector) -> bool:
     """Report every refused character, misplaced line break and over-long value; True when none."""
+    return clean_strings(doc.data) or _report_strings(doc, out)
+
+
+def clean_strings(data) -> bool:
+    """Whether no string in ``data`` breaks a rule of :func:`check_strings` (the common case, found without
+    building a pointer per value: one pass for the lengths, one regular-expression search per rule)."""
+    every: list[str] = []
+    one_line: list[str] = []
+    stack: list[tuple[str | None, object]] = [(None, data)]
+    while stack:
+        name, value = stack.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    one_line.append(key)
+                    stack.append((key, item))
+                else:
+                    stack.append((name, item))
+        elif isinstance(value, list):
+            stack.extend((name, item) for item in value)
+        elif isinstance(value, str):
+            multiline = name in MULTILINE
+            if len(value) > (MAX_TEXT if multiline else MAX_URL if name == "url" else MAX_LINE):
+                return False
+            (every if multiline else one_line).append(value)
+    # Tab joins the texts: it is allowed everywhere and matches neither rule.
+    return not (LINE_BREAK.search("\t".join(one_line)) or FORBIDDEN.search("\t".join(one_line))
+                or FORBIDDEN.search("\t".join(every)))
+
+
+def _report_strings(doc: Document, out: Collector) -> bool:
     ok = True
     stack: list[tuple[tuple, object]] = [((), doc.data)]
     while stack:
