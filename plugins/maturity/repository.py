@@ -191,6 +191,9 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
         _check_assessment(repo, a, repo.registers[org], assessors_shown, out, sealed_history)
         if a.scores_doc is not None:
             a.scores_doc.release()
+        for kept in (a.record_doc, a.publication_doc):  # their data stays (the record itself): no packed copy needed
+            if kept is not None:
+                kept.packed_as(None)
 
 
 def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegister, assessors_shown: str, out: Collector,

@@ -191,11 +191,13 @@ def _read_publication(folder: Path, reader, out: Collector) -> Document | None:
 
 def _scores(doc: Document, model) -> tuple[dict[str, Score], dict[str, Findings]]:
     scores, findings = {}, {}
+    cited: dict[tuple, tuple] = {}  # one tuple per distinct list of evidence: rows often cite the same items
     for code, block in doc.data.items():
         findings[code] = Findings(texts(block.get("achievements")), texts(block.get("gaps")), texts(block.get("recommendations")))
         for rid, entry in block["requirements"].items():
-            scores[rid] = Score(rid, entry["score"], model.score_value(entry["score"]),
-                                tuple(entry.get("evidence", ())), entry.get("note", ""))
+            refs = tuple(entry.get("evidence", ()))
+            scores[rid] = Score(rid, entry["score"], model.score_value(entry["score"]), cited.setdefault(refs, refs),
+                                entry.get("note", ""))
     return scores, findings
 
 

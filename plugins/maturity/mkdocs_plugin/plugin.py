@@ -109,6 +109,9 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             log.warning(i18n.t("build.not_published", errors=len(publication.repo.errors),
                                assessments="、".join(publication.unpublished) or i18n.t("words.none")))
         self.site = site = publication.site
+        # The repository's data is not needed any more: let it go before MkDocs makes an object per file, so the two
+        # are never in memory together (the build's peak is here: docs/performance.md#pool).
+        del publication
         self.pages = {p.src_uri: p for p in site.pages}
         for asset in site.assets:
             files.append(File.generated(config, asset.path, content=asset.content))

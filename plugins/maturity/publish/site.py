@@ -62,12 +62,33 @@ def _unpack(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
-@dataclass(frozen=True)
 class Asset:
-    """A generated file that is not a page: JSON, feed, badge, the site's own CSS and JavaScript."""
+    """A generated file that is not a page: JSON, feed, badge, evidence viewer, the site's own CSS and JavaScript.
 
-    path: str
-    content: str | bytes
+    Its content is kept compressed until a writer asks for it, as a page's HTML is: a national site makes
+    tens of thousands of them (badges, certificate records, viewers) before any is written.
+    """
+
+    __slots__ = ("path", "_packed", "_text")
+
+    def __init__(self, path: str, content: str | bytes) -> None:
+        self.path = path
+        self._text = isinstance(content, str)
+        self._packed = zlib.compress(content.encode("utf-8", "surrogatepass") if self._text else content, 1)
+
+    @property
+    def content(self) -> str | bytes:
+        raw = zlib.decompress(self._packed)
+        return raw.decode("utf-8", "surrogatepass") if self._text else raw
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Asset) and (self.path, self._text, self._packed) == (other.path, other._text, other._packed)
+
+    def __hash__(self) -> int:
+        return hash((self.path, self._packed))
+
+    def __repr__(self) -> str:
+        return f"Asset({self.path!r})"
 
 
 @dataclass(frozen=True)
