@@ -7,14 +7,18 @@ and every score. A file a worker does not handle, and a pool that cannot run, fa
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import maturity.data.parallel as parallel
-from conftest import A, P, S, Repo, listing
+import maturity.data.reading as reading
+from conftest import OLD_ZIXUN_P, PROJECT, P, S, Repo, listing
 from maturity.data.yamlfile import parse_yaml
 from maturity.repository import load_repository
 from maturity.settings import SettingsError, from_options, load_settings
@@ -58,6 +62,21 @@ def test_workers_read_the_demo_and_say_what_the_main_process_says(demo, pooled):
     assert _summary(parallel_run) == _summary(serial)
 
 
+def test_mkdocs_serve_keeps_what_the_workers_read_and_rebuilds_without_them(demo, pooled, monkeypatch):
+    """``mkdocs serve`` (a FileCache kept between rebuilds) with ``cache: false``: only the first build uses workers."""
+    kept = reading.FileCache()
+    settings = load_settings(demo.root).with_overrides(jobs=2, cache=False)
+    first = load_repository(settings, display_base=demo.root, cache=kept, parallel=True)
+    assert pooled
+    started: list[int] = []
+    monkeypatch.setattr(parallel, "Prefetch", lambda *args: started.append(1))
+    parses: list[str] = []
+    monkeypatch.setattr(reading, "parse_yaml", lambda text, shown: parses.append(shown) or parse_yaml(text, shown))
+    again = load_repository(settings, display_base=demo.root, cache=kept, parallel=True)
+    assert started == [] and parses == []
+    assert _summary(again) == _summary(first)
+
+
 def test_only_an_entry_point_starts_processes(demo, pooled):
     # A library call (a user's script, maybe without a __main__ guard) reads in its own process.
     _load(demo, 2, parallel=False)
@@ -66,16 +85,17 @@ def test_only_an_entry_point_starts_processes(demo, pooled):
 
 def test_broken_files_are_reported_the_same_way(demo, pooled):
     demo.write(S, demo.read(S).replace("score: 1,", "score: 7,", 1))  # off the scale (MAT201)
-    demo.write(A, demo.read(A) + "unknown_field: 1\n")  # a schema error
+    shuzi = "assessments/2026-shili-shuzi/assessment.yml"
+    demo.write(shuzi, demo.read(shuzi) + "unknown_field: 1\n")  # a schema error
     demo.write("assessments/2026-shili-pingtai/scores.yml", "a: [1\n")  # not YAML
-    xinxi = demo.path("assessments/2026-shili-xinxi/publication.yml")
-    if xinxi.exists():
-        xinxi.write_bytes(b"\xef\xbb\xbf" + xinxi.read_bytes())  # a BOM: read again in the main process
-    demo.write(P, demo.read(P) + "\x07\n")  # a control character
+    old = demo.path(OLD_ZIXUN_P)
+    old.write_bytes(b"\xef\xbb\xbf" + old.read_bytes())  # a BOM: the worker leaves it to the main process
+    demo.write(P, demo.read(P) + "\x07\n")  # a control character (a YAML syntax error)
     serial = _load(demo, 1)
     assert serial.errors, listing(serial.diagnostics)
+    assert {"MAT004", "MAT010", "MAT021", "MAT201"} <= {d.code for d in serial.diagnostics}, listing(serial.diagnostics)
     assert _summary(_load(demo, 2)) == _summary(serial)
-    assert pooled
+    assert S in pooled and OLD_ZIXUN_P not in pooled  # the scale error came through a worker, the BOM did not
 
 
 def test_a_symlinked_data_file_is_refused_as_without_workers(demo, pooled):
@@ -92,7 +112,6 @@ def test_what_the_workers_checked_fills_the_cache_and_a_warm_run_agrees(demo, po
     cold = _load(demo, 2, cache=True)
     assert pooled
     parses: list[str] = []
-    import maturity.data.reading as reading
     monkeypatch.setattr(reading, "parse_yaml", lambda text, shown: parses.append(shown) or parse_yaml(text, shown))
     warm = _load(demo, 1, cache=True)
     assert not [p for p in parses if p.endswith(("assessment.yml", "scores.yml"))]
@@ -102,6 +121,7 @@ def test_what_the_workers_checked_fills_the_cache_and_a_warm_run_agrees(demo, po
 def test_released_scores_come_back_equal_when_asked_for(demo, pooled):
     repo = _load(demo, 2, cache=True)
     a = next(a for a in repo.assessments if a.scores_doc is not None)
+    assert a.scores_doc._data is None  # released once its assessment was checked
     parsed, _ = parse_yaml(a.scores_doc.text, a.scores_doc.path)
     assert a.scores_doc.data == parsed.data
 
@@ -145,12 +165,6 @@ def test_jobs_is_a_whole_number_from_0_to_64(value):
 
 def test_the_command_line_says_the_same_with_two_processes(tmp_path):
     """`maturity validate` on 210 generated assessments (630 data files: enough to start the pool), three broken."""
-    import json
-    import subprocess
-    import sys
-
-    from conftest import PROJECT
-
     root = tmp_path / "site"
     subprocess.run([sys.executable, str(PROJECT / "bench" / "synth.py"), str(root), "--count", "210", "--seed", "3"],
                    check=True, capture_output=True, timeout=300)

@@ -19,7 +19,6 @@ from maturity.data.evidence import REGISTER, EvidenceRegister, load_register
 from maturity.data.model import Model
 from maturity.data.registry import Registry, load_registry
 from maturity.data import parallel
-from maturity.data.parallel import Prefetch
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
 from maturity.settings import Settings
@@ -159,13 +158,13 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     return repo
 
 
-def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> Prefetch | None:
+def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> parallel.Prefetch | None:
     """Worker processes to read and check the folders' files ahead, when there are enough not in the caches."""
     files = [(folder / name, kind) for folder in folders
              for name, kind in ((RECORD, "assessment"), (SCORES, "scores"), (PUBLICATION, "publication"))]
     cached = max(reader.store.size() if reader.store is not None else 0, len(reader.cache) if reader.cache is not None else 0)
     count = parallel.workers(settings.jobs, len(files), cached)
-    return Prefetch(files, reader.display, settings.max_file_size, count) if count else None
+    return parallel.Prefetch(files, reader.display, settings.max_file_size, count) if count else None
 
 
 def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, registry, assessors_shown: str,

@@ -52,16 +52,12 @@ class FileReader:
         parsed or checked again: its data comes from the store, its text stays at hand to locate later findings.
         """
         ahead = self.prefetched.take(path, kind, self.store) if self.prefetched is not None else None
-        if ahead is not None:
-            doc, items, ok = ahead
-            out.extend(items)
-            return doc, ok
-        shown = self.display(path)
+        shown = ahead[0].path if ahead is not None else self.display(path)
+        compute = (lambda: ahead) if ahead is not None else (lambda: self._checked(path, shown, kind))
         if self.cache is None or path.is_symlink():
-            doc, items, ok = self._checked(path, shown, kind)
-        else:
-            doc, items, ok = self.cache.get(f"checked:{kind}:{shown}:{self.max_bytes}", path,
-                                            lambda: self._checked(path, shown, kind))
+            doc, items, ok = compute()
+        else:  # what a worker read is kept too: the next `mkdocs serve` rebuild reads neither it nor the pool
+            doc, items, ok = self.cache.get(f"checked:{kind}:{shown}:{self.max_bytes}", path, compute)
         out.extend(items)
         return doc, ok
 

@@ -81,12 +81,6 @@ class Asset:
         raw = zlib.decompress(self._packed)
         return raw.decode("utf-8", "surrogatepass") if self._text else raw
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Asset) and (self.path, self._text, self._packed) == (other.path, other._text, other._packed)
-
-    def __hash__(self) -> int:
-        return hash((self.path, self._packed))
-
     def __repr__(self) -> str:
         return f"Asset({self.path!r})"
 
