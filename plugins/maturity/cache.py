@@ -93,6 +93,8 @@ class CheckedFiles:
         self._new_hashes: dict[str, str] = {}
         self._used_hashes: set[str] = set()
         self._memo: dict[str, str] = {}
+        self._new_verdicts: dict[str, str] = {}
+        self._used_verdicts: set[str] | None = None  # None: this run did not use verdicts (nor prunes them)
 
     @classmethod
     def open(cls, root: Path) -> "CheckedFiles":
@@ -108,6 +110,7 @@ class CheckedFiles:
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
                 db.execute("CREATE TABLE IF NOT EXISTS hashes (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
                 found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
                 if found is None:
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(cls.FORMAT),))
@@ -187,6 +190,29 @@ class CheckedFiles:
             self._used_hashes.add(key)
         return digest
 
+    def verdict(self, key: str) -> dict | None:
+        """What :mod:`maturity.verdicts` remembered under ``key`` (None: nothing, or nothing readable)."""
+        if self._db is None:
+            return None
+        if self._used_verdicts is None:
+            self._used_verdicts = set()
+        try:
+            row = self._db.execute("SELECT data FROM verdicts WHERE key = ?", (key,)).fetchone()
+            value = json.loads(row[0]) if row is not None and type(row[0]) is str else None
+        except (sqlite3.Error, ValueError):
+            return None
+        if not isinstance(value, dict):
+            return None
+        self._used_verdicts.add(key)
+        return value
+
+    def keep_verdict(self, key: str, value: dict) -> None:
+        if self._db is not None:
+            if self._used_verdicts is None:
+                self._used_verdicts = set()
+            self._new_verdicts[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            self._used_verdicts.add(key)
+
     def close(self, prune: bool = False) -> None:
         """Write the new entries (one transaction); after a whole run, drop the entries nobody used."""
         db, self._db = self._db, None
@@ -197,8 +223,15 @@ class CheckedFiles:
                 db.execute("BEGIN")
                 db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", self._new.items())
                 db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", self._new_hashes.items())
+                db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", self._new_verdicts.items())
                 if prune:
-                    for table, used in (("checked", self._used), ("hashes", self._used_hashes)):
+                    # A run that used remembered verdicts did not read the files behind them: it prunes only verdicts.
+                    # Any other run reads every file: it prunes the data and hashes, and keeps the verdicts.
+                    if self._used_verdicts is not None:
+                        tables = [("verdicts", self._used_verdicts)]
+                    else:
+                        tables = [("checked", self._used), ("hashes", self._used_hashes)]
+                    for table, used in tables:
                         db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                         db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
                         db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
@@ -209,6 +242,7 @@ class CheckedFiles:
             db.close()
         self._new.clear()
         self._new_hashes.clear()
+        self._new_verdicts.clear()
 
 
 def _remove(path: Path) -> None:

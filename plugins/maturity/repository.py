@@ -22,6 +22,7 @@ from maturity.data import parallel
 from maturity.data.reading import FileCache, FileReader
 from maturity.scoring import AssessmentResult, score_assessment
 from maturity.settings import Settings
+from maturity.verdicts import Verdicts
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Repository:
     unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
     registry: Registry | None = None
     assessors: AssessorRegister | None = None  # the authority's register of assessors; None: the site has none
+    recalled: int = 0  # assessments that passed before, nothing changed, not read again (maturity.verdicts)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -80,6 +82,30 @@ def find_assessment_folders(assessments_dir: Path) -> list[Path]:
     return sorted(p for p in assessments_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What checking a repository concluded (:func:`validate_repository`): its findings, not its scores."""
+
+    settings: Settings
+    diagnostics: list[Diagnostic]
+    assessments: int  # assessments read (their record passed its schema)
+    unread: list[str]  # folders whose assessment.yml could not be read at all
+    recalled: int = 0  # of those, how many passed before and were not read again
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+def validate_repository(settings: Settings, *, only: list[Path] | None = None, parallel: bool = False) -> Verdict:
+    """Check the repository (or the folders in ``only``) as :func:`load_repository` does, and say what was found.
+
+    Over the whole repository, units that passed before with nothing changed are not read again
+    (:mod:`maturity.verdicts`): the findings are the same as a full load's, and the run follows the change."""
+    repo = load_repository(settings, only=only, parallel=parallel, verdicts=only is None)
+    return Verdict(repo.settings, repo.diagnostics, len(repo.assessments), repo.unread, repo.recalled)
+
+
 def load_repository(
     settings: Settings | Path | str,
     *,
@@ -89,6 +115,7 @@ def load_repository(
     sealed_history: bool = True,
     cache: FileCache | None = None,
     parallel: bool = False,
+    verdicts: bool = False,
 ) -> Repository:
     """Load, check and score the assessments of ``settings.root`` (or just the folders in ``only``).
 
@@ -98,6 +125,9 @@ def load_repository(
     ``parallel``: worker processes may read a cold run's files (``settings.jobs``; :mod:`maturity.data.parallel`).
     Only a program's entry point should say so — the CLI, the MkDocs plugin: a worker process starts by importing
     the program's main module, which a script without ``if __name__ == "__main__":`` would run again.
+
+    ``verdicts``: assessments that passed before with nothing changed come back with their record and publication
+    only, no scores (:mod:`maturity.verdicts`) — for :func:`validate_repository`, never for publishing.
     """
     if not isinstance(settings, Settings):
         settings = Settings(root=Path(settings))
@@ -106,7 +136,7 @@ def load_repository(
     repo = None
     try:
         repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history,
-                     parallel)
+                     parallel, verdicts)
         return repo
     finally:
         if store is not None:  # a partial run keeps the entries of the folders it did not read
@@ -114,7 +144,7 @@ def load_repository(
 
 
 def _load(settings: Settings, reader: FileReader, model: Model | None, only: list[Path] | None,
-          sealed_history: bool, parallel: bool) -> Repository:
+          sealed_history: bool, parallel: bool, verdicts: bool = False) -> Repository:
     root, display = settings.root, reader.display
     out = Collector()
     if model is None:
@@ -131,14 +161,14 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     repo.assessors = load_assessor_register(assessors_file, reader, out)
     assessors_shown = display(assessors_file) if assessors_file else i18n.t("words.assessors_unset")
     folders = only if only is not None else find_assessment_folders(settings.assessments_path)
+    memo = Verdicts.start(reader.store, settings, registry, sealed_history, display) if verdicts else None
     reader.prefetched = _prefetch(settings, reader, folders) if parallel else None
     try:
-        _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history)
+        _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history, memo)
     finally:
         if reader.prefetched is not None:
             reader.prefetched.close()
             reader.prefetched = None
-    evidence_root, private_root = settings.evidence_path, settings.private_evidence_dir
     _check_unique_ids(repo.assessments, out)
     _check_organisations(repo.assessments, out)
     publication.check_certificate_numbers(repo.assessments, out)
@@ -146,10 +176,10 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
         integrity.check_recorded_digests(repo.assessments, settings, out)
     # Every register counts for what a public item may not publish, also one no loaded assessment cites;
     # it is checked in full (and reported) when the whole repository is checked.
-    others = [org for org in _register_folders(evidence_root) if org not in repo.registers]
+    others = [org for org in _register_folders(settings.evidence_path) if org not in repo.registers]
     quiet = Collector()
     for org in others:
-        repo.registers[org] = load_register(evidence_root, org, reader, out if only is None else quiet, private_root)
+        repo.registers[org] = _register(settings, org, reader, out if only is None else quiet, memo)
     check_aliases(list(repo.registers.values()), out)
     for register in repo.registers.values():
         if register.document is not None:
@@ -168,31 +198,56 @@ def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> pa
 
 
 def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, registry, assessors_shown: str,
-                   out: Collector, sealed_history: bool) -> None:
+                   out: Collector, sealed_history: bool, memo: Verdicts | None = None) -> None:
     """Read, check and score the assessment of each folder.
 
     One pass: each assessment is read, checked and scored before the next is read, and its scores file's raw
     data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files."""
     settings, display = repo.settings, reader.display
+
+    def register_of(org: str) -> EvidenceRegister:
+        if org not in repo.registers:
+            repo.registers[org] = _register(settings, org, reader, out, memo)
+        return repo.registers[org]
+
     for folder in folders:
+        if memo is not None and (a := memo.assessment(folder, registry, register_of)) is not None:
+            repo.assessments.append(a)  # passed before, nothing it depends on changed
+            repo.recalled += 1
+            continue
         if not (folder / RECORD).exists():
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
             repo.unread.append(folder.name)
             continue
-        a = read_assessment(folder, reader, registry, out)
+        found = Collector()  # this assessment's own findings (its register's go to ``out`` directly)
+        a = read_assessment(folder, reader, registry, found)
         if a is None:
+            out.extend(found.items)
             repo.unread.append(folder.name)
             continue
         repo.assessments.append(a)
-        org = a.organisation["id"]
-        if org not in repo.registers:
-            repo.registers[org] = load_register(settings.evidence_path, org, reader, out, settings.private_evidence_dir)
-        _check_assessment(repo, a, repo.registers[org], assessors_shown, out, sealed_history)
+        register = register_of(a.organisation["id"])
+        _check_assessment(repo, a, register, assessors_shown, found, sealed_history)
+        out.extend(found.items)
+        if memo is not None:
+            memo.keep_assessment(a, clean=not found.items)
         if a.scores_doc is not None:
             a.scores_doc.release()
         for kept in (a.record_doc, a.publication_doc):  # their data stays (the record itself): no packed copy needed
             if kept is not None:
                 kept.packed_as(None)
+
+
+def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None) -> EvidenceRegister:
+    """An organisation's register: recalled when it passed before and nothing changed, else loaded and checked."""
+    if memo is not None and (register := memo.register(org, settings.evidence_path, settings.private_evidence_dir)):
+        return register
+    found = Collector()
+    register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir)
+    out.extend(found.items)
+    if memo is not None:
+        memo.keep_register(register, settings.evidence_path, clean=not found.items)
+    return register
 
 
 def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegister, assessors_shown: str, out: Collector,

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from maturity import i18n
-from maturity.data.evidence import PUBLISHABLE, EvidenceItem, EvidenceRegister, as_date
+from maturity.data.evidence import PUBLISHABLE, EvidenceItem, EvidenceRegister, evidence_item
 from maturity.diagnostics import Collector
 
 
@@ -55,11 +55,10 @@ def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dic
                 path = None
             if digest and actual is not None and actual != digest:
                 out.error(doc.at(*here, "sha256"), "MAT303.mismatch", id=eid, file=file, actual=actual)
-    record, collected = as_date(raw["record_date"]), as_date(raw["collected"])
-    if record and collected and record > collected:
+    item = evidence_item(raw, path, actual)
+    if item.record_date and item.collected and item.record_date > item.collected:
         out.error(doc.at(*here, "collected"), "MAT406.evidence", id=eid)
-    return EvidenceItem(eid, raw["title"], raw["method"], record, collected, raw["class"], file, url, digest,
-                        raw.get("description", ""), path, private, actual)
+    return item
 
 
 def url_problem(url: str) -> str | None:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from maturity.exchange import report
 from maturity import gate, i18n
-from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, gitlab_code_quality, load, missing_paths, settings_of
+from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, gitlab_code_quality, load, missing_paths, settings_of, targets
+from maturity.repository import validate_repository
 from maturity.diagnostics import Severity
 from maturity.cli._common import display_path
 from maturity.data.registry import load_registry
@@ -44,19 +45,20 @@ def cmd_check(args) -> int:
 def cmd_validate(args) -> int:
     if missing_paths(args):
         return EXIT_USAGE
-    repo = load(args)
+    settings, only = targets(args)
+    repo = validate_repository(settings, only=only, parallel=True)
     errors = _count(repo.diagnostics, Severity.ERROR)
     warnings = _count(repo.diagnostics, Severity.WARNING)
     failed = bool(repo.settings.failures(repo.diagnostics, strict=args.strict))
     if args.format == "json":
-        print(json.dumps({"valid": not failed, "assessments": len(repo.assessments), "errors": errors,
+        print(json.dumps({"valid": not failed, "assessments": repo.assessments, "errors": errors,
                           "warnings": warnings, "notes": _count(repo.diagnostics, Severity.NOTE),
-                          "diagnostics": [d.as_dict() for d in repo.diagnostics]},
+                          "recalled": repo.recalled, "diagnostics": [d.as_dict() for d in repo.diagnostics]},
                          ensure_ascii=False, indent=2))
     else:
         _print(repo.diagnostics, args.format)
         key = "cli.validate_summary_unread" if repo.unread else "cli.validate_summary"
-        summary = i18n.t(key, assessments=len(repo.assessments) + len(repo.unread), unread=len(repo.unread),
+        summary = i18n.t(key, assessments=repo.assessments + len(repo.unread), unread=len(repo.unread),
                          errors=errors, warnings=warnings)
         print(summary, file=sys.stderr if args.format in MACHINE else sys.stdout)
     return EXIT_INVALID if failed else EXIT_OK

@@ -73,6 +73,13 @@ def as_date(value) -> dt.date | None:
         return None
 
 
+def evidence_item(raw: dict, path: Path | None, actual: str | None) -> EvidenceItem:
+    """An item of a register that passed its schema, with what the checks found of its file."""
+    return EvidenceItem(raw["id"], raw["title"], raw["method"], as_date(raw["record_date"]), as_date(raw["collected"]),
+                        raw["class"], raw.get("file"), raw.get("url"), raw.get("sha256"), raw.get("description", ""),
+                        path, raw.get("storage") == "private", actual)
+
+
 def load_register(evidence_root: Path, organisation: str, reader, out: Collector,
                   private_root: Path | None = None) -> EvidenceRegister:
     """Load and check one organisation's register; missing or broken registers are empty."""

@@ -36,17 +36,22 @@ class Document:
     import): most files are valid, and building the data alone is much faster.
     """
 
-    __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys")
+    __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys", "_source")
 
-    def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None) -> None:
+    def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None,
+                 source: Path | None = None) -> None:
         self.path = path
+        # The file to read the text from when it is first needed (a file whose clean verdict was remembered,
+        # :mod:`maturity.verdicts`: its text is read only if a finding elsewhere points into it).
+        self._source = source
         self._data = data
         # The data as the on-disk cache holds it (maturity.cache: compressed JSON), when it came from or went to
         # the cache: :meth:`release` may then drop the Python objects, which are unpacked again if asked for.
         self._packed = packed
         self.text = text
-        self._values: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
-        self._keys: dict[Pointer, tuple[int, int]] | None = None if text is not None else {}
+        locatable = text is not None or source is not None
+        self._values: dict[Pointer, tuple[int, int]] | None = None if locatable else {}
+        self._keys: dict[Pointer, tuple[int, int]] | None = None if locatable else {}
 
     @property
     def data(self) -> Any:
@@ -74,6 +79,9 @@ class Document:
     def text(self) -> str | None:
         """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
         finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
+        if self._text is None and self._source is not None:
+            source, self._source = self._source, None
+            self.text, _ = read_text(source, self.path)
         return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
 
     @text.setter
@@ -95,8 +103,12 @@ class Document:
         return self._keys
 
     def _locate(self) -> None:
+        text = self.text
+        if text is None:  # a remembered file that can no longer be read: findings point at its start
+            self._values, self._keys = {}, {}
+            return
         located = Document(self.path)
-        loader = _Loader(self.text)
+        loader = _Loader(text)
         try:
             _build(loader, located, [])
         finally:

@@ -1,0 +1,221 @@
+"""Remembered verdicts: what passed every check need not be checked again while nothing it depends on changed.
+
+``maturity validate`` on a whole repository remembers, in the build cache (:mod:`maturity.cache`), each unit
+that passed with no finding at all — an assessment folder, an organisation's evidence register — together with
+what it was checked against:
+
+- the ``lstat`` of every file and folder the checks looked at (the folder and its three files; the register
+  and each part of the path of every evidence file, ``stat`` too for a private one), kept as git's index keeps
+  a file: mode, size, modification and change times in nanoseconds, inode, device;
+- the context: this tool (the cache's own fingerprint), the settings, the date the checks use, the models,
+  the register of assessors, and for an assessment the state of its organisation's register.
+
+A later run that finds all of that unchanged takes the unit as passed: an assessment comes back with its record
+and publication data (what the checks across assessments need), not its scores; a register with its items. The
+checks across assessments and registers (unique ids and certificate numbers, the history of recorded digests,
+public items that alias restricted ones) run every time, over every unit. A unit with any finding — error,
+warning or note — is never remembered: its findings are worked out every time, so they read the same.
+
+A file changed within the same timestamp could look unchanged: a unit is remembered only when every file it
+depends on was last modified at least :attr:`CheckedFiles.SETTLED_NS` before the run began (as git's "racily
+clean" rule). Remembered verdicts serve ``maturity validate`` only; a build or ``maturity check`` reads and
+checks everything, because it publishes the scores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import time
+from pathlib import Path, PurePosixPath
+
+from maturity.cache import CheckedFiles, text_digest
+from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
+from maturity.data.evidence import REGISTER, EvidenceRegister, evidence_item
+from maturity.data.yamlfile import Document
+from maturity.settings import Settings
+
+FORMAT = 1
+_MISSING = "-"
+
+
+def _key(st: os.stat_result) -> str:
+    return f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+
+def observe(paths: list[list]) -> tuple[list[str], int]:
+    """The key of each ``[path, follow]`` (``lstat``, or ``stat`` when ``follow``) and the newest time among them."""
+    keys, newest = [], 0
+    for path, follow in paths:
+        try:
+            st = os.stat(path) if follow else os.lstat(path)
+        except OSError:
+            keys.append(_MISSING)
+            continue
+        keys.append(_key(st))
+        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    return keys, newest
+
+
+class Verdicts:
+    """The remembered verdicts of one run over a whole repository (``store``: its build cache)."""
+
+    def __init__(self, store: CheckedFiles, context: str, shown_assessments: str, shown_evidence: str) -> None:
+        self.store = store
+        self.context = context
+        self.settled = time.time_ns() - store.SETTLED_NS  # files last changed before this were settled at the start
+        self.tokens: dict[str, str | None] = {}  # organisation -> the state of its register in this run (None: unclean)
+        self._shown_assessments = shown_assessments
+        self._shown_evidence = shown_evidence
+
+    @classmethod
+    def start(cls, store: CheckedFiles | None, settings: Settings, registry, sealed_history: bool,
+              display) -> "Verdicts | None":
+        """Verdicts for a run, or None when they cannot be used (no cache, or a register of assessors just changed)."""
+        if store is None or not store.enabled:
+            return None
+        assessors = settings.assessors_path
+        keys, newest = observe([[str(assessors), False]]) if assessors else ([_MISSING], 0)
+        if newest >= time.time_ns() - store.SETTLED_NS:
+            return None
+        models = sorted((key, repr(model)) for key, model in registry.models.items())
+        default = registry.default.key if registry.default is not None else None
+        context = hashlib.sha256(json.dumps(
+            [FORMAT, repr(settings), settings.today().isoformat(), models, default, keys, sealed_history],
+            ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
+        return cls(store, context, display(settings.assessments_path), display(settings.evidence_path))
+
+    # --- registers ---------------------------------------------------------------------------------------------------
+
+    def register(self, org: str, evidence_root: Path, private_root: Path | None) -> EvidenceRegister | None:
+        """The register of ``org`` as it passed before, when nothing it depends on changed; else None."""
+        entry = self.store.verdict(f"register:{org}")
+        if entry is None or entry.get("context") != self.context:
+            return None
+        paths, keys = entry.get("paths"), entry.get("keys")
+        if not isinstance(paths, list) or observe(paths)[0] != keys:
+            return None
+        folder = evidence_root / org
+        register = EvidenceRegister(org, folder, {}, None,
+                                    private_folder=private_root / org if private_root else None)
+        if entry.get("text") is not None:
+            stored = self.store.get("evidence", entry["text"])
+            if stored is None:
+                return None
+            data, packed = stored
+            register.path = self._shown(self._shown_evidence, org, REGISTER)
+            register.document = Document(register.path, data, None, packed, source=folder / REGISTER)
+            found = entry.get("items")
+            if not isinstance(found, list) or len(found) != len(data["items"]):
+                return None
+            for i, (raw, (path, actual)) in enumerate(zip(data["items"], found)):
+                register.items[raw["id"]] = evidence_item(raw, Path(path) if path is not None else None, actual)
+                register.pointers[raw["id"]] = ("items", i)
+        self.tokens[org] = entry.get("token")
+        return register
+
+    def keep_register(self, register: EvidenceRegister, evidence_root: Path, clean: bool) -> None:
+        """Remember a register that was just loaded and passed (``clean``); its state is the token assessments cite."""
+        self.tokens[register.organisation] = None
+        if not clean:
+            return
+        folder = register.folder
+        paths = [[str(folder), False], [str(folder / REGISTER), False]]
+        seen = {p for p, _ in paths}
+        for item in register.items.values():
+            if not item.file:
+                continue
+            if item.private:
+                if register.private_folder is not None:
+                    candidate = str(register.private_folder / item.file)
+                    paths += [[candidate, False], [candidate, True]]
+                continue
+            current = evidence_root / register.organisation
+            for part in PurePosixPath(item.file).parts:
+                current = current / part
+                if str(current) not in seen:
+                    seen.add(str(current))
+                    paths.append([str(current), False])
+        keys, newest = observe(paths)
+        if newest >= self.settled:
+            return
+        text = None
+        if register.document is not None:
+            text = self._digest(register.document)
+            if text is None:
+                return
+        token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
+        items = [[str(item.path) if item.path is not None else None, item.actual_sha256]
+                 for item in register.items.values()]
+        self.store.keep_verdict(f"register:{register.organisation}", {
+            "context": self.context, "paths": paths, "keys": keys, "text": text, "items": items, "token": token})
+        self.tokens[register.organisation] = token
+
+    # --- assessments -------------------------------------------------------------------------------------------------
+
+    def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
+        """The assessment of ``folder`` as it passed before (record and publication data, no scores), or None.
+
+        ``register_of(org)`` loads (or recalls) the organisation's register: the assessment passed against its state."""
+        entry = self.store.verdict(f"assessment:{folder.name}")
+        if entry is None or entry.get("context") != self.context or not isinstance(entry.get("org"), str):
+            return None
+        if observe(_folder_paths(folder))[0] != entry.get("keys"):
+            return None
+        register_of(entry["org"])
+        if self.tokens.get(entry["org"]) is None or self.tokens[entry["org"]] != entry.get("register"):
+            return None
+        record = self._document(folder, RECORD, "assessment", entry.get("record"))
+        publication = self._document(folder, PUBLICATION, "publication", entry["publication"]) \
+            if entry.get("publication") is not None else None
+        if record is None or (entry.get("publication") is not None and publication is None):
+            return None
+        if record.data.get("organisation", {}).get("id") != entry["org"]:
+            return None
+        a = Assessment(folder, record.data, record)
+        a.model = registry.resolve(record.data.get("model"))
+        if publication is not None:
+            a.publication_doc, a.publication = publication, publication.data
+        return a
+
+    def keep_assessment(self, a: Assessment, clean: bool) -> None:
+        """Remember an assessment that was just read and checked with no finding (``clean``)."""
+        org = a.organisation["id"]
+        token = self.tokens.get(org)
+        if not clean or token is None or a.scores_doc is None:
+            return
+        keys, newest = observe(_folder_paths(a.folder))
+        if newest >= self.settled:
+            return
+        record = self._digest(a.record_doc)
+        publication = self._digest(a.publication_doc) if a.publication_doc is not None else None
+        if record is None or (a.publication_doc is not None and publication is None):
+            return
+        self.store.keep_verdict(f"assessment:{a.folder.name}", {
+            "context": self.context, "keys": keys, "org": org, "register": token,
+            "record": record, "publication": publication})
+
+    # --- helpers -----------------------------------------------------------------------------------------------------
+
+    def _document(self, folder: Path, name: str, kind: str, digest) -> Document | None:
+        stored = self.store.get(kind, digest) if isinstance(digest, str) else None
+        if stored is None:
+            return None
+        data, packed = stored
+        return Document(self._shown(self._shown_assessments, folder.name, name), data, None, packed,
+                        source=folder / name)
+
+    @staticmethod
+    def _digest(doc: Document) -> str | None:
+        text = doc.text
+        return text_digest(text) if text is not None else None
+
+    @staticmethod
+    def _shown(folder: str, *names: str) -> str:
+        return posixpath.join(*names) if folder in ("", ".") else posixpath.join(folder, *names)
+
+
+def _folder_paths(folder: Path) -> list[list]:
+    return [[str(folder), False]] + [[str(folder / name), False] for name in (RECORD, SCORES, PUBLICATION)]

@@ -1,0 +1,238 @@
+"""Remembered verdicts (maturity.verdicts): ``maturity validate`` reads again only what changed, and says the same.
+
+Every case fills the build cache with one run, changes something, and compares the next run (which recalls the
+unchanged units) with a run without any cache; then once more, with everything remembered that could be. The
+changes are the ones a tired assessor or an attacker makes: a score, an evidence file's bytes, a symbolic link
+put where a file or a folder was (with the same inodes behind it), a removed file, the register of assessors,
+a copied folder whose findings point into a remembered file, an alias of a restricted item in another register,
+the date the checks use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ASSESSORS, R, S, ZIXUN, Repo, listing
+from test_cli import CMD
+from maturity.cache import CACHE_DIR, CheckedFiles
+from maturity.repository import validate_repository
+from maturity.settings import load_settings
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written by the test just now count as settled (the rule itself: test_a_file_changed_just_before_...)."""
+    monkeypatch.setattr(CheckedFiles, "SETTLED_NS", 0)
+
+
+@pytest.fixture
+def here(demo, monkeypatch):
+    monkeypatch.chdir(demo.root)  # paths in diagnostics as the CLI shows them from the repository
+    return demo
+
+
+def _validate(demo: Repo, cache: bool = True, **overrides):
+    return validate_repository(load_settings(demo.root).with_overrides(cache=cache, **overrides))
+
+
+def _said(verdict) -> tuple:
+    return [d.as_dict() for d in verdict.diagnostics], verdict.assessments, sorted(verdict.unread)
+
+
+def _same_as_without_cache(demo: Repo, **overrides):
+    recalled = _validate(demo, **overrides)
+    full = _validate(demo, cache=False, **overrides)
+    assert _said(recalled) == _said(full), listing(recalled.diagnostics) + "\n---\n" + listing(full.diagnostics)
+    return recalled
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_second_run_recalls_what_passed_and_says_the_same(here, settled):
+    first = _same_as_without_cache(here)
+    assert first.recalled == 0
+    second = _same_as_without_cache(here)
+    clean = first.assessments - len({d.path.split("/")[1] for d in first.diagnostics if d.path.startswith("assessments/")})
+    assert second.recalled >= clean > 0
+
+
+def _score(demo: Repo) -> None:
+    demo.replace(S, "SS-SDM-3-02: {score: 0.5,", "SS-SDM-3-02: {score: 7,")
+
+
+def _evidence_bytes(demo: Repo) -> None:
+    with open(demo.path("evidence/shili-zixun/files/E002.md"), "a", encoding="utf-8") as f:
+        f.write("改过\n")
+
+
+def _evidence_link(demo: Repo) -> None:
+    """The file replaced by a link to itself, moved: same inode, same bytes, same times behind the link."""
+    target = demo.path("evidence/shili-zixun/files/E002.md")
+    moved = demo.root / "elsewhere.md"
+    os.rename(target, moved)
+    target.symlink_to(moved)
+
+
+def _folder_link(demo: Repo) -> None:
+    """The whole folder of files moved and linked back: every file keeps its inode and times."""
+    files = demo.path("evidence/shili-zixun/files")
+    moved = demo.root / "moved-files"
+    os.rename(files, moved)
+    files.symlink_to(moved, target_is_directory=True)
+
+
+def _evidence_removed(demo: Repo) -> None:
+    demo.path("evidence/shili-zixun/files/E003.md").unlink()
+
+
+def _assessors_removed(demo: Repo) -> None:
+    demo.path(ASSESSORS).unlink()
+
+
+def _copied_first(demo: Repo) -> None:
+    """A copy that sorts first: the duplicate id is reported in the original, whose text is read only then."""
+    shutil.copytree(demo.path(ZIXUN), demo.path(ZIXUN[:-1] + "m"))
+
+
+def _alias_elsewhere(demo: Repo) -> None:
+    """A public item in another register with the bytes of zixun's restricted E002 (MAT310 across registers)."""
+    source = demo.path("evidence/shili-zixun/files/E002.md")
+    copy = demo.path("evidence/shili-pingtai/files/E999.md")
+    shutil.copy(source, copy)
+    with open(demo.path("evidence/shili-pingtai/register.yml"), "a", encoding="utf-8") as f:
+        f.write("  - id: E999\n    title: 复制的文件\n    method: document_review\n    record_date: 2026-06-20\n"
+                f"    collected: 2026-09-01\n    file: files/E999.md\n    sha256: {_sha(copy)}\n    class: public\n")
+
+
+def _folder_removed(demo: Repo) -> None:
+    shutil.rmtree(demo.path("assessments/2026-shili-pingtai"))
+
+
+def _register_removed(demo: Repo) -> None:
+    demo.path(R).unlink()
+
+
+CHANGES = [_score, _evidence_bytes, _evidence_link, _folder_link, _evidence_removed, _assessors_removed,
+           _copied_first, _alias_elsewhere, _folder_removed, _register_removed]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])
+def test_after_a_change_the_findings_are_those_of_a_full_run(here, settled, change):
+    before = _same_as_without_cache(here)
+    _same_as_without_cache(here)  # everything that passed is remembered now
+    change(here)
+    after = _same_as_without_cache(here)
+    assert _said(after) != _said(before)  # the change is seen, not hidden by a remembered verdict
+    again = _same_as_without_cache(here)  # and what passed after the change is remembered in turn
+    assert again.recalled >= 1
+
+
+def test_the_date_the_checks_use_is_part_of_what_was_checked(here, settled):
+    import datetime as dt
+
+    _same_as_without_cache(here, build_date=dt.date(2026, 11, 21))
+    kept = _same_as_without_cache(here, build_date=dt.date(2026, 11, 21))
+    assert kept.recalled > 0
+    other = _same_as_without_cache(here, build_date=dt.date(2031, 1, 2))
+    assert other.recalled == 0
+
+
+def test_private_evidence_is_checked_again_when_its_file_changes(here, settled, tmp_path):
+    """A file kept outside the repository (storage: private): its own state is part of what was checked."""
+    from test_evidence import make_private
+
+    private = tmp_path / "private"
+    make_private(here, private)
+    _same_as_without_cache(here, private_evidence_dir=private)
+    assert _same_as_without_cache(here, private_evidence_dir=private).recalled > 0
+    (private / "shili-zixun" / "files" / "E004.md").write_text("changed", encoding="utf-8")
+    after = _same_as_without_cache(here, private_evidence_dir=private)
+    assert any(d.code == "MAT303" for d in after.diagnostics)
+
+
+def test_a_file_changed_just_before_a_run_is_not_remembered(here):
+    """Files written less than SETTLED_NS before the run may change again within their timestamp: never remembered."""
+    _validate(here)
+    assert _validate(here).recalled == 0  # the copy was made a moment ago
+
+
+def test_unreadable_or_foreign_entries_are_ignored(here, settled):
+    _same_as_without_cache(here)
+    db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
+    keys = [k for (k,) in db.execute("SELECT key FROM verdicts")]
+    assert any(k.startswith("assessment:") for k in keys) and any(k.startswith("register:") for k in keys)
+    bad = ["{", "[]", json.dumps({"context": "x"}), json.dumps({"keys": 1, "paths": "a", "org": 3})]
+    with db:
+        for i, key in enumerate(keys):
+            db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (bad[i % len(bad)], key))
+    db.close()
+    after = _same_as_without_cache(here)
+    assert after.recalled == 0
+
+
+def test_an_entry_that_names_another_folders_state_is_not_trusted(here, settled):
+    """Entries copied from one folder to another (as a crafted cache might): the files' keys no longer match."""
+    _same_as_without_cache(here)
+    _same_as_without_cache(here)
+    db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
+    rows = dict(db.execute("SELECT key, data FROM verdicts WHERE key LIKE 'assessment:%'"))
+    names = sorted(rows)
+    with db:
+        for a, b in zip(names, names[1:] + names[:1]):
+            db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (rows[b], a))
+    db.close()
+    _score(here)
+    after = _same_as_without_cache(here)
+    assert after.recalled == 0
+
+
+def test_a_build_keeps_the_verdicts_and_validate_keeps_the_build_data(here, settled):
+    """``mkdocs build`` does not use verdicts and does not prune them; validate does not prune the build's data."""
+    from maturity.repository import load_repository
+
+    _validate(here)
+    db_path = next((here.root / CACHE_DIR).glob("checked-*.sqlite"))
+
+    def count(table):
+        with sqlite3.connect(db_path) as db:
+            return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    verdicts, checked = count("verdicts"), count("checked")
+    load_repository(load_settings(here.root))
+    assert count("verdicts") == verdicts > 0
+    assert _validate(here).recalled > 0
+    assert count("checked") == checked
+
+
+def test_the_command_line_says_the_same_warm_and_cold(demo):
+    """``maturity validate --format json`` as an assessor runs it: cold, then warm once the files have settled."""
+    time.sleep(CheckedFiles.SETTLED_NS / 1e9 + 0.2)  # the copy settles (its change times cannot be set back)
+
+    def run(*extra):
+        done = subprocess.run([*CMD, "validate", "--format", "json", *extra, "."], cwd=demo.root,
+                              capture_output=True, text=True)
+        assert done.returncode in (0, 1), done.stderr
+        said = json.loads(done.stdout)
+        return said, said.pop("recalled")
+
+    cold, none = run()
+    warm, recalled = run()
+    assert none == 0 and recalled == warm["assessments"]  # the demo's only finding is outside them (no git: MAT616)
+    assert warm == cold
+    _score(demo)
+    changed, recalled = run()
+    (demo.root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - maturity:\n      cache: false\n", encoding="utf-8")
+    without, _ = run()
+    assert changed == without and changed != cold
