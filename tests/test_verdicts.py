@@ -236,3 +236,14 @@ def test_the_command_line_says_the_same_warm_and_cold(demo):
     (demo.root / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - maturity:\n      cache: false\n", encoding="utf-8")
     without, _ = run()
     assert changed == without and changed != cold
+
+
+def test_a_recalled_file_is_read_only_when_asked_for_and_then_as_parsed(demo):
+    """A remembered document holds neither text nor data until a finding or a caller needs them."""
+    from maturity.data.yamlfile import Document, parse_yaml
+
+    file = demo.path(S)
+    doc = Document(S, source=file)
+    assert doc._text is None and doc._data is None
+    assert doc.data == parse_yaml(demo.read(S), S)[0].data
+    assert doc.at("SS-SDM", "requirements", "SS-SDM-3-02", "score").line == demo.line_of(S, "SS-SDM-3-02:")

@@ -94,6 +94,7 @@ class CheckedFiles:
         self._used_hashes: set[str] = set()
         self._memo: dict[str, str] = {}
         self._new_verdicts: dict[str, str] = {}
+        self._verdicts: dict[str, str] | None = None  # all of them, read at the first request
         self._used_verdicts: set[str] | None = None  # None: this run did not use verdicts (nor prunes them)
 
     @classmethod
@@ -191,15 +192,22 @@ class CheckedFiles:
         return digest
 
     def verdict(self, key: str) -> dict | None:
-        """What :mod:`maturity.verdicts` remembered under ``key`` (None: nothing, or nothing readable)."""
+        """What :mod:`maturity.verdicts` remembered under ``key`` (None: nothing, or nothing readable).
+
+        The first call reads them all in one query: a run asks for nearly all of them."""
         if self._db is None:
             return None
         if self._used_verdicts is None:
             self._used_verdicts = set()
+        if self._verdicts is None:
+            try:
+                self._verdicts = dict(self._db.execute("SELECT key, data FROM verdicts"))
+            except sqlite3.Error:
+                self._verdicts = {}
+        raw = self._verdicts.get(key)
         try:
-            row = self._db.execute("SELECT data FROM verdicts WHERE key = ?", (key,)).fetchone()
-            value = json.loads(row[0]) if row is not None and type(row[0]) is str else None
-        except (sqlite3.Error, ValueError):
+            value = json.loads(raw) if type(raw) is str else None
+        except ValueError:
             return None
         if not isinstance(value, dict):
             return None

@@ -205,10 +205,12 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
     data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files."""
     settings, display = repo.settings, reader.display
 
-    def register_of(org: str) -> EvidenceRegister:
-        if org not in repo.registers:
-            repo.registers[org] = _register(settings, org, reader, out, memo)
-        return repo.registers[org]
+    def register_of(org: str, items: bool = False) -> EvidenceRegister:
+        """``items``: an assessment is checked against it — a register recalled without its items is loaded."""
+        known = repo.registers.get(org)
+        if known is None or (items and known.recalled is not None):
+            repo.registers[org] = known = _register(settings, org, reader, out, memo, recall=not items)
+        return known
 
     for folder in folders:
         if memo is not None and (a := memo.assessment(folder, registry, register_of)) is not None:
@@ -226,7 +228,7 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
             repo.unread.append(folder.name)
             continue
         repo.assessments.append(a)
-        register = register_of(a.organisation["id"])
+        register = register_of(a.organisation["id"], items=True)
         _check_assessment(repo, a, register, assessors_shown, found, sealed_history)
         out.extend(found.items)
         if memo is not None:
@@ -238,9 +240,12 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
                 kept.packed_as(None)
 
 
-def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None) -> EvidenceRegister:
-    """An organisation's register: recalled when it passed before and nothing changed, else loaded and checked."""
-    if memo is not None and (register := memo.register(org, settings.evidence_path, settings.private_evidence_dir)):
+def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None,
+              recall: bool = True) -> EvidenceRegister:
+    """An organisation's register: recalled when it passed before and nothing changed (and ``recall``: its items are
+    not needed), else loaded and checked."""
+    if memo is not None and recall and (register := memo.register(org, settings.evidence_path,
+                                                                   settings.private_evidence_dir)):
         return register
     found = Collector()
     register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir)

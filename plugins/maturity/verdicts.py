@@ -31,9 +31,10 @@ import posixpath
 import time
 from pathlib import Path, PurePosixPath
 
-from maturity.cache import CheckedFiles, text_digest
+from maturity.cache import CheckedFiles
+from maturity.checks.evidence import AliasFacts, alias_facts
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
-from maturity.data.evidence import REGISTER, EvidenceRegister, evidence_item
+from maturity.data.evidence import REGISTER, EvidenceRegister
 from maturity.data.yamlfile import Document
 from maturity.settings import Settings
 
@@ -90,29 +91,24 @@ class Verdicts:
     # --- registers ---------------------------------------------------------------------------------------------------
 
     def register(self, org: str, evidence_root: Path, private_root: Path | None) -> EvidenceRegister | None:
-        """The register of ``org`` as it passed before, when nothing it depends on changed; else None."""
+        """The register of ``org`` recalled (no items: what the checks across registers need of each), or None."""
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys = entry.get("paths"), entry.get("keys")
-        if not isinstance(paths, list) or observe(paths)[0] != keys:
+        paths, keys, facts = entry.get("paths"), entry.get("keys"), entry.get("aliases")
+        if not isinstance(paths, list) or not isinstance(facts, list) or observe(paths)[0] != keys:
+            return None
+        try:
+            recalled = [AliasFacts(i, ("items", n), c, (dev, ino) if ino is not None else None, sha, actual)
+                        for i, n, c, dev, ino, sha, actual in facts]
+        except (TypeError, ValueError):
             return None
         folder = evidence_root / org
-        register = EvidenceRegister(org, folder, {}, None,
-                                    private_folder=private_root / org if private_root else None)
-        if entry.get("text") is not None:
-            stored = self.store.get("evidence", entry["text"])
-            if stored is None:
-                return None
-            data, packed = stored
+        register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
+                                    recalled=recalled)
+        if entry.get("file"):
             register.path = self._shown(self._shown_evidence, org, REGISTER)
-            register.document = Document(register.path, data, None, packed, source=folder / REGISTER)
-            found = entry.get("items")
-            if not isinstance(found, list) or len(found) != len(data["items"]):
-                return None
-            for i, (raw, (path, actual)) in enumerate(zip(data["items"], found)):
-                register.items[raw["id"]] = evidence_item(raw, Path(path) if path is not None else None, actual)
-                register.pointers[raw["id"]] = ("items", i)
+            register.document = Document(register.path, source=folder / REGISTER)
         self.tokens[org] = entry.get("token")
         return register
 
@@ -132,52 +128,49 @@ class Verdicts:
                     candidate = str(register.private_folder / item.file)
                     paths += [[candidate, False], [candidate, True]]
                 continue
-            current = evidence_root / register.organisation
+            current = str(folder)
             for part in PurePosixPath(item.file).parts:
-                current = current / part
-                if str(current) not in seen:
-                    seen.add(str(current))
-                    paths.append([str(current), False])
+                current = os.path.join(current, part)
+                if current not in seen:
+                    seen.add(current)
+                    paths.append([current, False])
         keys, newest = observe(paths)
         if newest >= self.settled:
             return
-        text = None
-        if register.document is not None:
-            text = self._digest(register.document)
-            if text is None:
-                return
+        try:
+            facts = [[f.id, f.pointer[1], f.confidentiality, *(f.identity or (None, None)), f.sha256, f.actual_sha256]
+                     for f in alias_facts(register)]
+        except OSError:  # a file gone since it was checked: not remembered
+            return
         token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
-        items = [[str(item.path) if item.path is not None else None, item.actual_sha256]
-                 for item in register.items.values()]
         self.store.keep_verdict(f"register:{register.organisation}", {
-            "context": self.context, "paths": paths, "keys": keys, "text": text, "items": items, "token": token})
+            "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
+            "aliases": facts, "token": token})
         self.tokens[register.organisation] = token
 
     # --- assessments -------------------------------------------------------------------------------------------------
 
     def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
-        """The assessment of ``folder`` as it passed before (record and publication data, no scores), or None.
+        """The assessment of ``folder`` recalled, or None. It has what the checks across assessments need: its id,
+        organisation, model and certificate; not its scores. Its files are read only if a finding points into them.
 
         ``register_of(org)`` loads (or recalls) the organisation's register: the assessment passed against its state."""
         entry = self.store.verdict(f"assessment:{folder.name}")
-        if entry is None or entry.get("context") != self.context or not isinstance(entry.get("org"), str):
+        if entry is None or entry.get("context") != self.context:
             return None
-        if observe(_folder_paths(folder))[0] != entry.get("keys"):
+        record, publication = entry.get("record"), entry.get("publication")
+        if not isinstance(record, dict) or not isinstance(record.get("organisation"), dict):
             return None
-        register_of(entry["org"])
-        if self.tokens.get(entry["org"]) is None or self.tokens[entry["org"]] != entry.get("register"):
+        org = record["organisation"].get("id")
+        if not isinstance(org, str) or observe(_folder_paths(folder))[0] != entry.get("keys"):
             return None
-        record = self._document(folder, RECORD, "assessment", entry.get("record"))
-        publication = self._document(folder, PUBLICATION, "publication", entry["publication"]) \
-            if entry.get("publication") is not None else None
-        if record is None or (entry.get("publication") is not None and publication is None):
+        register_of(org)
+        if self.tokens.get(org) is None or self.tokens[org] != entry.get("register"):
             return None
-        if record.data.get("organisation", {}).get("id") != entry["org"]:
-            return None
-        a = Assessment(folder, record.data, record)
-        a.model = registry.resolve(record.data.get("model"))
-        if publication is not None:
-            a.publication_doc, a.publication = publication, publication.data
+        a = Assessment(folder, record, self._document(folder, RECORD))
+        a.model = registry.resolve(record.get("model"))
+        if isinstance(publication, dict):  # {"certificate": ...}, or {} for a publication.yml without one
+            a.publication_doc, a.publication = self._document(folder, PUBLICATION), publication
         return a
 
     def keep_assessment(self, a: Assessment, clean: bool) -> None:
@@ -189,28 +182,23 @@ class Verdicts:
         keys, newest = observe(_folder_paths(a.folder))
         if newest >= self.settled:
             return
-        record = self._digest(a.record_doc)
-        publication = self._digest(a.publication_doc) if a.publication_doc is not None else None
-        if record is None or (a.publication_doc is not None and publication is None):
+        record = {"id": a.id, "organisation": {"id": org, "credit_code": a.organisation.get("credit_code")}}
+        if "model" in a.record:
+            record["model"] = a.record["model"]
+        publication = None
+        if a.publication is not None:
+            publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
+        try:
+            self.store.keep_verdict(f"assessment:{a.folder.name}", json.loads(json.dumps({
+                "context": self.context, "keys": keys, "register": token, "record": record,
+                "publication": publication}, ensure_ascii=False)))
+        except (TypeError, ValueError):  # not data as the parser makes it: not remembered
             return
-        self.store.keep_verdict(f"assessment:{a.folder.name}", {
-            "context": self.context, "keys": keys, "org": org, "register": token,
-            "record": record, "publication": publication})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
 
-    def _document(self, folder: Path, name: str, kind: str, digest) -> Document | None:
-        stored = self.store.get(kind, digest) if isinstance(digest, str) else None
-        if stored is None:
-            return None
-        data, packed = stored
-        return Document(self._shown(self._shown_assessments, folder.name, name), data, None, packed,
-                        source=folder / name)
-
-    @staticmethod
-    def _digest(doc: Document) -> str | None:
-        text = doc.text
-        return text_digest(text) if text is not None else None
+    def _document(self, folder: Path, name: str) -> Document:
+        return Document(self._shown(self._shown_assessments, folder.name, name), source=folder / name)
 
     @staticmethod
     def _shown(folder: str, *names: str) -> str:
@@ -218,4 +206,5 @@ class Verdicts:
 
 
 def _folder_paths(folder: Path) -> list[list]:
-    return [[str(folder), False]] + [[str(folder / name), False] for name in (RECORD, SCORES, PUBLICATION)]
+    where = str(folder)
+    return [[where, False]] + [[os.path.join(where, name), False] for name in (RECORD, SCORES, PUBLICATION)]

@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from maturity import i18n
@@ -143,29 +144,50 @@ def _private_file(register: EvidenceRegister, doc, here, eid, file: str, out: Co
 
 def check_aliases(registers: list[EvidenceRegister], out: Collector) -> None:
     """A public item must not publish a restricted or confidential item: not the same file, not the same bytes."""
-    by_file: dict[tuple[int, int], tuple[EvidenceRegister, EvidenceItem]] = {}
-    by_hash: dict[str, tuple[EvidenceRegister, EvidenceItem]] = {}
-    for register in registers:
-        for item in register.items.values():
-            if item.is_public:
+    facts = [(register, alias_facts(register)) for register in registers]
+    by_file: dict[tuple[int, int], tuple[EvidenceRegister, AliasFacts]] = {}
+    by_hash: dict[str, tuple[EvidenceRegister, AliasFacts]] = {}
+    for register, items in facts:
+        for item in items:
+            if item.confidentiality == "public":
                 continue
-            if item.path is not None:
-                by_file.setdefault(_identity(item.path), (register, item))
+            if item.identity is not None:
+                by_file.setdefault(item.identity, (register, item))
             for digest in {item.sha256, item.actual_sha256} - {None}:
                 by_hash.setdefault(digest, (register, item))
-    for register in registers:
-        for item in register.items.values():
-            if not item.is_public or item.path is None:
+    for register, items in facts:
+        for item in items:
+            if item.confidentiality != "public" or item.identity is None:
                 continue
-            found = by_file.get(_identity(item.path))
+            found = by_file.get(item.identity)
             key = "same_file"
             if found is None:
                 found = next((by_hash[d] for d in (item.actual_sha256, item.sha256) if d and d in by_hash), None)
                 key = "same_content"
             if found is not None:
                 other_register, other = found
-                out.error(register.document.at(*register.pointers[item.id], "class"), f"MAT310.{key}", id=item.id,
+                out.error(register.document.at(*item.pointer, "class"), f"MAT310.{key}", id=item.id,
                           other=other.id, register=other_register.path, scope=i18n.t(f"classes.{other.confidentiality}"))
+
+
+class AliasFacts(NamedTuple):
+    """What :func:`check_aliases` needs of an item: ``identity`` is (device, inode) of its file, when it has one."""
+
+    id: str
+    pointer: tuple
+    confidentiality: str
+    identity: tuple[int, int] | None
+    sha256: str | None
+    actual_sha256: str | None
+
+
+def alias_facts(register: EvidenceRegister) -> list[AliasFacts]:
+    """The facts of every item (a register recalled by :mod:`maturity.verdicts` brings them along)."""
+    if register.recalled is not None:
+        return register.recalled
+    return [AliasFacts(item.id, register.pointers[item.id], item.confidentiality,
+                       _identity(item.path) if item.path is not None else None, item.sha256, item.actual_sha256)
+            for item in register.items.values()]
 
 
 def _identity(path: Path) -> tuple[int, int]:

@@ -60,6 +60,9 @@ class EvidenceRegister:
     path: str = ""  # register.yml as shown in diagnostics, also when it could not be loaded
     private_folder: Path | None = None  # <private_evidence_dir>/<organisation>, when configured
     pointers: dict[str, tuple] = field(default_factory=dict)  # item id -> its pointer in the document
+    # Recalled, not loaded (maturity.verdicts: it passed before and nothing changed): no items, only what the
+    # checks across registers need of each (maturity.checks.evidence.AliasFacts).
+    recalled: list | None = None
 
 
 def as_date(value) -> dt.date | None:

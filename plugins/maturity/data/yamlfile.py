@@ -59,6 +59,11 @@ class Document:
             from maturity.cache import unpack
 
             self._data = unpack(self._packed)
+        elif self._data is None and self._source is not None:  # a remembered file: parsed only if asked for
+            text = self.text
+            parsed = parse_yaml(text, self.path)[0] if text is not None else None
+            self._data = parsed.data if parsed is not None else None
+            self._source = None
         return self._data
 
     @data.setter
@@ -80,8 +85,7 @@ class Document:
         """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
         finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
         if self._text is None and self._source is not None:
-            source, self._source = self._source, None
-            self.text, _ = read_text(source, self.path)
+            self.text, _ = read_text(self._source, self.path)
         return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
 
     @text.setter
