@@ -32,9 +32,9 @@ import time
 from pathlib import Path, PurePosixPath
 
 from maturity.cache import CheckedFiles
-from maturity.checks.evidence import AliasFacts, alias_facts
+from maturity.checks.evidence import alias_facts
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
-from maturity.data.evidence import REGISTER, EvidenceRegister
+from maturity.data.evidence import CLASSES, REGISTER, EvidenceRegister
 from maturity.data.yamlfile import Document
 from maturity.settings import Settings
 
@@ -96,19 +96,14 @@ class Verdicts:
         if entry is None or entry.get("context") != self.context:
             return None
         paths, keys, facts = entry.get("paths"), entry.get("keys"), entry.get("aliases")
-        if not isinstance(paths, list) or not isinstance(facts, list) or observe(paths)[0] != keys:
-            return None
-        try:
-            recalled = [AliasFacts(i, ("items", n), c, (dev, ino) if ino is not None else None, sha, actual)
-                        for i, n, c, dev, ino, sha, actual in facts]
-        except (TypeError, ValueError):
+        if not isinstance(paths, list) or not _facts(facts) or observe(paths)[0] != keys:
             return None
         folder = evidence_root / org
         register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
-                                    recalled=recalled)
+                                    recalled=facts)
         if entry.get("file"):
             register.path = self._shown(self._shown_evidence, org, REGISTER)
-            register.document = Document(register.path, source=folder / REGISTER)
+            register.document = Document(register.path, source=os.path.join(str(folder), REGISTER))
         self.tokens[org] = entry.get("token")
         return register
 
@@ -138,8 +133,7 @@ class Verdicts:
         if newest >= self.settled:
             return
         try:
-            facts = [[f.id, f.pointer[1], f.confidentiality, *(f.identity or (None, None)), f.sha256, f.actual_sha256]
-                     for f in alias_facts(register)]
+            facts = alias_facts(register)
         except OSError:  # a file gone since it was checked: not remembered
             return
         token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
@@ -167,10 +161,11 @@ class Verdicts:
         register_of(org)
         if self.tokens.get(org) is None or self.tokens[org] != entry.get("register"):
             return None
-        a = Assessment(folder, record, self._document(folder, RECORD))
+        where = str(folder)
+        a = Assessment(folder, record, self._document(where, folder.name, RECORD))
         a.model = registry.resolve(record.get("model"))
         if isinstance(publication, dict):  # {"certificate": ...}, or {} for a publication.yml without one
-            a.publication_doc, a.publication = self._document(folder, PUBLICATION), publication
+            a.publication_doc, a.publication = self._document(where, folder.name, PUBLICATION), publication
         return a
 
     def keep_assessment(self, a: Assessment, clean: bool) -> None:
@@ -197,12 +192,18 @@ class Verdicts:
 
     # --- helpers -----------------------------------------------------------------------------------------------------
 
-    def _document(self, folder: Path, name: str) -> Document:
-        return Document(self._shown(self._shown_assessments, folder.name, name), source=folder / name)
+    def _document(self, folder: str, folder_name: str, name: str) -> Document:
+        return Document(self._shown(self._shown_assessments, folder_name, name), source=os.path.join(folder, name))
 
     @staticmethod
     def _shown(folder: str, *names: str) -> str:
         return posixpath.join(*names) if folder in ("", ".") else posixpath.join(folder, *names)
+
+
+def _facts(facts) -> bool:
+    """Whether ``facts`` has the shape :func:`maturity.checks.evidence.alias_facts` gives (a damaged cache: no)."""
+    return type(facts) is list and all(type(f) is list and len(f) == 6 and type(f[0]) is str and type(f[1]) is int
+                                       and f[2] in CLASSES for f in facts)
 
 
 def _folder_paths(folder: Path) -> list[list]:

@@ -13,7 +13,6 @@ import errno
 import os
 import stat
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from maturity import i18n
@@ -145,51 +144,43 @@ def _private_file(register: EvidenceRegister, doc, here, eid, file: str, out: Co
 def check_aliases(registers: list[EvidenceRegister], out: Collector) -> None:
     """A public item must not publish a restricted or confidential item: not the same file, not the same bytes."""
     facts = [(register, alias_facts(register)) for register in registers]
-    by_file: dict[tuple[int, int], tuple[EvidenceRegister, AliasFacts]] = {}
-    by_hash: dict[str, tuple[EvidenceRegister, AliasFacts]] = {}
+    by_file: dict[str, tuple[EvidenceRegister, list]] = {}
+    by_hash: dict[str, tuple[EvidenceRegister, list]] = {}
     for register, items in facts:
-        for item in items:
-            if item.confidentiality == "public":
+        for fact in items:
+            _, _, scope, identity, registered, actual = fact
+            if scope == "public":
                 continue
-            if item.identity is not None:
-                by_file.setdefault(item.identity, (register, item))
-            for digest in {item.sha256, item.actual_sha256} - {None}:
-                by_hash.setdefault(digest, (register, item))
+            if identity is not None:
+                by_file.setdefault(identity, (register, fact))
+            for digest in (registered, actual):
+                if digest is not None:
+                    by_hash.setdefault(digest, (register, fact))
     for register, items in facts:
-        for item in items:
-            if item.confidentiality != "public" or item.identity is None:
+        for eid, index, scope, identity, registered, actual in items:
+            if scope != "public" or identity is None:
                 continue
-            found = by_file.get(item.identity)
+            found = by_file.get(identity)
             key = "same_file"
             if found is None:
-                found = next((by_hash[d] for d in (item.actual_sha256, item.sha256) if d and d in by_hash), None)
+                found = next((by_hash[d] for d in (actual, registered) if d and d in by_hash), None)
                 key = "same_content"
             if found is not None:
                 other_register, other = found
-                out.error(register.document.at(*item.pointer, "class"), f"MAT310.{key}", id=item.id,
-                          other=other.id, register=other_register.path, scope=i18n.t(f"classes.{other.confidentiality}"))
+                out.error(register.document.at("items", index, "class"), f"MAT310.{key}", id=eid,
+                          other=other[0], register=other_register.path, scope=i18n.t(f"classes.{other[2]}"))
 
 
-class AliasFacts(NamedTuple):
-    """What :func:`check_aliases` needs of an item: ``identity`` is (device, inode) of its file, when it has one."""
-
-    id: str
-    pointer: tuple
-    confidentiality: str
-    identity: tuple[int, int] | None
-    sha256: str | None
-    actual_sha256: str | None
-
-
-def alias_facts(register: EvidenceRegister) -> list[AliasFacts]:
-    """The facts of every item (a register recalled by :mod:`maturity.verdicts` brings them along)."""
+def alias_facts(register: EvidenceRegister) -> list[list]:
+    """What :func:`check_aliases` needs of each item: ``[id, index in the register, class, "device:inode" of its
+    file or None, registered sha256, actual sha256]`` (a register recalled by :mod:`maturity.verdicts` brings them)."""
     if register.recalled is not None:
         return register.recalled
-    return [AliasFacts(item.id, register.pointers[item.id], item.confidentiality,
-                       _identity(item.path) if item.path is not None else None, item.sha256, item.actual_sha256)
+    return [[item.id, register.pointers[item.id][1], item.confidentiality,
+             _identity(item.path) if item.path is not None else None, item.sha256, item.actual_sha256]
             for item in register.items.values()]
 
 
-def _identity(path: Path) -> tuple[int, int]:
+def _identity(path: Path) -> str:
     st = os.stat(path)
-    return st.st_dev, st.st_ino
+    return f"{st.st_dev}:{st.st_ino}"

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from maturity.settings import SettingsError
-from maturity.cli.check import cmd_check, cmd_model, cmd_score, cmd_validate
-from maturity.cli.authority import cmd_digest, cmd_verify
-from maturity.cli.review import cmd_diff
-from maturity.cli.write import cmd_fmt, cmd_new, cmd_sheet_export, cmd_sheet_import
-from maturity.cli.evidence import cmd_evidence_add
-from maturity.cli.announce import cmd_announce
-from maturity.cli.models import cmd_migrate
-from maturity.cli.render import cmd_render
-from maturity.cli.export import cmd_export_oscal, cmd_export_oscal_catalog
-from maturity.cli.aggregate import cmd_aggregate
 from maturity.cli._common import EXIT_OK, EXIT_USAGE
 
 
@@ -51,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default=".", metavar="PATH", help="仓库根目录（默认当前目录）")
     p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
                    help="github：GitHub Actions 标注；gitlab：GitLab Code Quality 报告（JSON，输出到标准输出）")
-    p.set_defaults(func=cmd_check, paths=None)
+    p.set_defaults(func=_command("maturity.cli.check", "cmd_check"), paths=None)
 
     p = sub.add_parser("render", parents=[common], help="把生成的页面和文件写入 docs，供不运行 maturity 插件的生成器（如 Zensical）构建",
                        description="与 maturity check 同一检查、与插件同一页面生成：检查通过后，把报告、机构与证书页、列表、证书查询页、"
@@ -64,19 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--clean", action="store_true", help="删除以前 maturity render 写入的全部文件（手工修改过的除外），不写入新文件")
     mode.add_argument("--site", metavar="DIR",
                       help="构建之后：把名称为 Markdown 扩展名（.md 等）的公开证据文件原样复制到已构建的站点 DIR（生成器会把 docs 中的这些文件转换成页面）")
-    p.set_defaults(func=cmd_render)
+    p.set_defaults(func=_command("maturity.cli.render", "cmd_render"))
 
     p = sub.add_parser("validate", parents=[common], help="只检查评估数据（快），列出全部问题")
     p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录、评估文件夹或其中的数据文件（默认当前目录）")
     p.add_argument("--format", choices=["text", "json", "github", "gitlab"], default="text",
                    help="github：GitHub Actions 标注；gitlab：GitLab Code Quality 报告（JSON，输出到标准输出）")
     p.add_argument("--strict", action="store_true", help="警告也算失败（与 maturity check、mkdocs build --strict 一致）")
-    p.set_defaults(func=cmd_validate)
+    p.set_defaults(func=_command("maturity.cli.check", "cmd_validate"))
 
     p = sub.add_parser("score", parents=[common], help="计算评估得分与等级")
     p.add_argument("paths", nargs="+", metavar="PATH", help="评估文件夹")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.set_defaults(func=cmd_score)
+    p.set_defaults(func=_command("maturity.cli.check", "cmd_score"))
 
     p = sub.add_parser("model", parents=[common], help="显示模型（--list：本站的全部模型；--categories：机构分类代码）")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -84,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="列出本站已知的全部模型（编号@版本、状态）")
     p.add_argument("ref", nargs="*", metavar="MODEL",
                    help="只显示这个模型：编号或 编号@版本（默认：站点的默认模型）；diff OLD NEW：两个模型（或版本）之间的变化")
-    p.set_defaults(func=cmd_model)
+    p.set_defaults(func=_command("maturity.cli.check", "cmd_model"))
 
     p = sub.add_parser("migrate", parents=[common], help="把评估改用另一个模型（或版本）：沿用条文未变的要求的得分，其余待评分",
                        description="沿用目标模型中条文未变的要求的得分、证据和说明；条文改动的要求保留证据和说明、改为待评分；"
@@ -93,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="PATH", help="评估文件夹")
     p.add_argument("--to", required=True, metavar="MODEL", help="目标模型：编号、编号@版本或模型文件路径")
     p.add_argument("--dry-run", action="store_true", help="只列出将发生的变化，不写文件")
-    p.set_defaults(func=cmd_migrate)
+    p.set_defaults(func=_command("maturity.cli.models", "cmd_migrate"))
 
     p = sub.add_parser("new", parents=[common], help="新建评估文件夹（全部要求已列出，待评分）")
     p.add_argument("id", help="评估编号，如 2026-example-consulting")
@@ -105,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["self", "third_party"], default="third_party")
     p.add_argument("--level", type=int, required=True, help="申请等级 1–5")
     p.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
-    p.set_defaults(func=cmd_new)
+    p.set_defaults(func=_command("maturity.cli.write", "cmd_new"))
 
     p = sub.add_parser("diff", parents=[common], help="比较两个 git 版本的评估结果（得分、等级、证据变化）")
     p.add_argument("base", metavar="BASE", help="基准版本，如 origin/main、HEAD~1")
@@ -114,21 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
     p.add_argument("--exit-code", action="store_true", help="新版本有错误时以 1 退出")
-    p.set_defaults(func=cmd_diff)
+    p.set_defaults(func=_command("maturity.cli.review", "cmd_diff"))
 
     p = sub.add_parser("fmt", parents=[common], help="把数据文件改写为统一格式（--check 只检查）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、评估文件夹或数据文件（默认当前目录）")
     p.add_argument("--check", action="store_true", help="只检查，不改写；有文件需要格式化时以 1 退出")
-    p.set_defaults(func=cmd_fmt)
+    p.set_defaults(func=_command("maturity.cli.write", "cmd_fmt"))
 
     p = sub.add_parser("digest", parents=[common], help="计算评估的数据摘要（发证时记入 publication.yml）")
     p.add_argument("path", metavar="PATH", help="评估文件夹")
     p.add_argument("--show", action="store_true", help="同时显示参与计算的规范化数据")
-    p.set_defaults(func=cmd_digest)
+    p.set_defaults(func=_command("maturity.cli.authority", "cmd_digest"))
 
     p = sub.add_parser("verify", parents=[common], help="核验证书记录的数据摘要与现有数据是否一致")
     p.add_argument("paths", nargs="*", metavar="PATH", help="仓库根目录、assessments 目录或评估文件夹（默认当前目录）")
-    p.set_defaults(func=cmd_verify)
+    p.set_defaults(func=_command("maturity.cli.authority", "cmd_verify"))
 
     p = sub.add_parser("sheet", help="Excel 评分表：导出与导入")
     sheet_sub = p.add_subparsers(dest="sheet_command", required=True, metavar="ACTION")
@@ -136,11 +127,11 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("path", metavar="PATH", help="评估文件夹")
     q.add_argument("-o", "--output", help="输出文件（默认：<评估编号>-评分表.xlsx）")
     q.add_argument("--force", action="store_true", help="覆盖已有文件")
-    q.set_defaults(func=cmd_sheet_export, command="sheet export")
+    q.set_defaults(func=_command("maturity.cli.write", "cmd_sheet_export"), command="sheet export")
     q = sheet_sub.add_parser("import", parents=[common], help="把评分表中的修改写回 scores.yml")
     q.add_argument("file", metavar="FILE", help="评分表 .xlsx")
     q.add_argument("path", metavar="PATH", help="评估文件夹")
-    q.set_defaults(func=cmd_sheet_import, command="sheet import")
+    q.set_defaults(func=_command("maturity.cli.write", "cmd_sheet_import"), command="sheet import")
 
     p = sub.add_parser("evidence", help="证据登记：登记一项证据")
     evidence_sub = p.add_subparsers(dest="evidence_command", required=True, metavar="ACTION")
@@ -166,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "文件不在该目录的 <机构代号>/ 下时复制到其 <机构代号>/files/")
     q.add_argument("--url", help="登记网址而不是文件（不计算 sha256）")
     q.add_argument("--root", default=".", help="仓库根目录（默认当前目录）")
-    q.set_defaults(func=cmd_evidence_add, command="evidence add")
+    q.set_defaults(func=_command("maturity.cli.evidence", "cmd_evidence_add"), command="evidence add")
 
     p = sub.add_parser(
         "announce", parents=[common], help="记录公示：写入 publication.yml 的 announcement，并给出异议截止日",
@@ -177,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", required=True, type=_date, metavar="YYYY-MM-DD", help="公示开始日期（不早于复核日期）")
     p.add_argument("--days", type=int, help="公示期工作日数（默认：mkdocs.yml 的 announcement_days，不写入文件；给出时记为 working_days）")
     p.add_argument("--level", type=int, help="公示等级 1–5（默认：推荐等级；不能高于推荐等级）")
-    p.set_defaults(func=cmd_announce)
+    p.set_defaults(func=_command("maturity.cli.announce", "cmd_announce"))
 
     p = sub.add_parser("export", help="导出为交换格式：OSCAL 评估结果（一个评估）、OSCAL 目录（一个模型）")
     export_sub = p.add_subparsers(dest="export_command", required=True, metavar="FORMAT")
@@ -190,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("assessment", metavar="ASSESSMENT", help="评估文件夹，或 assessments 中的评估编号")
     q.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认：<评估编号>.oscal-ar.json；- 为标准输出）")
     q.add_argument("--force", action="store_true", help="覆盖已有文件")
-    q.set_defaults(func=cmd_export_oscal, command="export oscal")
+    q.set_defaults(func=_command("maturity.cli.export", "cmd_export_oscal"), command="export oscal")
     q = export_sub.add_parser(
         "oscal-catalog", parents=[common], help="把一个模型导出为 OSCAL 1.1 目录（JSON）",
         description="把模型导出为 OSCAL 1.1.3 目录（catalog，JSON）：能力域为组，评估域为子组，要求为控制项，"
@@ -198,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("ref", nargs="?", metavar="MODEL", help="模型：编号或 编号@版本（默认：站点的默认模型；maturity model --list 列出全部）")
     q.add_argument("-o", "--output", metavar="FILE", help="输出文件（默认：<模型编号>@<版本>.oscal-catalog.json；- 为标准输出）")
     q.add_argument("--force", action="store_true", help="覆盖已有文件")
-    q.set_defaults(func=cmd_export_oscal_catalog, command="export oscal-catalog")
+    q.set_defaults(func=_command("maturity.cli.export", "cmd_export_oscal_catalog"), command="export oscal-catalog")
 
     p = sub.add_parser(
         "aggregate", help="汇总各评估管理机构发布的 certificates.json：合并的证书数据、证书列表页和证书查询页",
@@ -213,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=_positive(float), default=30, metavar="SECONDS",
                    help="下载网址时连接和每次读取的超时（秒，默认 30）")
     p.add_argument("--page-size", type=_positive(int), default=500, metavar="N", help="每个证书列表页的证书数（默认 500）")
-    p.set_defaults(func=cmd_aggregate)
+    p.set_defaults(func=_command("maturity.cli.aggregate", "cmd_aggregate"))
     return parser
 
 
@@ -228,6 +219,14 @@ def _positive(kind):
             raise argparse.ArgumentTypeError(i18n.t("cli.not_positive", text=text))
         return value
     return parse
+
+
+def _command(module: str, name: str):
+    """A subcommand's function, imported when it runs: ``maturity validate`` does not load the page builder."""
+    def run(args):
+        return getattr(importlib.import_module(module), name)(args)
+    run.__qualname__ = name
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:

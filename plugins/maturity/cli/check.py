@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from maturity.exchange import report
-from maturity import gate, i18n
+from maturity import i18n
 from maturity.cli._common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, find_root, github_annotation, gitlab_code_quality, load, missing_paths, settings_of, targets
 from maturity.repository import validate_repository
 from maturity.diagnostics import Severity
@@ -21,6 +21,8 @@ def cmd_check(args) -> int:
         return EXIT_USAGE
     root = find_root(Path(args.config_file).resolve().parent if args.config_file else Path(args.path))
     settings = settings_of(args, root)
+    from maturity import gate  # the page builder: loaded by the command that renders, not by validate
+
     publication = gate.check(settings, parallel=True)
     failures = publication.failures(strict=True)
     site = publication.site

@@ -61,7 +61,7 @@ class EvidenceRegister:
     private_folder: Path | None = None  # <private_evidence_dir>/<organisation>, when configured
     pointers: dict[str, tuple] = field(default_factory=dict)  # item id -> its pointer in the document
     # Recalled, not loaded (maturity.verdicts: it passed before and nothing changed): no items, only what the
-    # checks across registers need of each (maturity.checks.evidence.AliasFacts).
+    # checks across registers need of each (maturity.checks.evidence.alias_facts).
     recalled: list | None = None
 
 

@@ -39,7 +39,7 @@ class Document:
     __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys", "_source")
 
     def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None,
-                 source: Path | None = None) -> None:
+                 source: Path | str | None = None) -> None:
         self.path = path
         # The file to read the text from when it is first needed (a file whose clean verdict was remembered,
         # :mod:`maturity.verdicts`: its text is read only if a finding elsewhere points into it).
@@ -85,7 +85,7 @@ class Document:
         """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
         finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
         if self._text is None and self._source is not None:
-            self.text, _ = read_text(self._source, self.path)
+            self.text, _ = read_text(Path(self._source), self.path)
         return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
 
     @text.setter
