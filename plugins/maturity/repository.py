@@ -79,7 +79,9 @@ class DisplayPath:
 def find_assessment_folders(assessments_dir: Path) -> list[Path]:
     if not assessments_dir.is_dir():
         return []
-    return sorted(p for p in assessments_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+    with os.scandir(assessments_dir) as entries:  # the folder's own listing says which entries are folders
+        names = sorted(e.name for e in entries if not e.name.startswith(".") and e.is_dir())
+    return [assessments_dir / name for name in names]
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
         integrity.check_recorded_digests(repo.assessments, settings, out)
     # Every register counts for what a public item may not publish, also one no loaded assessment cites;
     # it is checked in full (and reported) when the whole repository is checked.
-    others = [org for org in _register_folders(settings.evidence_path) if org not in repo.registers]
+    others = _register_folders(settings.evidence_path, set(repo.registers))
     quiet = Collector()
     for org in others:
         repo.registers[org] = _register(settings, org, reader, out if only is None else quiet, memo)
@@ -277,10 +279,12 @@ def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegiste
     seal.check_seal(a, register, mine, settings.publication, out, settings.root if sealed_history else None)
 
 
-def _register_folders(evidence_root: Path) -> list[str]:
+def _register_folders(evidence_root: Path, known: set[str] = frozenset()) -> list[str]:
+    """The organisations with a register, other than ``known``."""
     if not evidence_root.is_dir():
         return []
-    return sorted(p.name for p in evidence_root.iterdir() if (p / REGISTER).is_file() and not p.name.startswith("."))
+    return sorted(p.name for p in evidence_root.iterdir()
+                  if p.name not in known and not p.name.startswith(".") and (p / REGISTER).is_file())
 
 
 def _check_unique_ids(assessments: list[Assessment], out: Collector) -> None:

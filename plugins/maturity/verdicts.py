@@ -42,12 +42,9 @@ FORMAT = 1
 _MISSING = "-"
 
 
-def _key(st: os.stat_result) -> str:
-    return f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
-
-
-def observe(paths: list[list]) -> tuple[list[str], int]:
-    """The key of each ``[path, follow]`` (``lstat``, or ``stat`` when ``follow``) and the newest time among them."""
+def observe(paths: list[list]) -> tuple[str, int]:
+    """The keys of ``[path, follow]`` (``lstat``, or ``stat`` when ``follow``), one per line, and the newest time
+    among them."""
     keys, newest = [], 0
     for path, follow in paths:
         try:
@@ -55,9 +52,9 @@ def observe(paths: list[list]) -> tuple[list[str], int]:
         except OSError:
             keys.append(_MISSING)
             continue
-        keys.append(_key(st))
+        keys.append(f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}")
         newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
-    return keys, newest
+    return "\n".join(keys), newest
 
 
 class Verdicts:
@@ -78,7 +75,7 @@ class Verdicts:
         if store is None or not store.enabled:
             return None
         assessors = settings.assessors_path
-        keys, newest = observe([[str(assessors), False]]) if assessors else ([_MISSING], 0)
+        keys, newest = observe([[str(assessors), False]]) if assessors else (_MISSING, 0)
         if newest >= time.time_ns() - store.SETTLED_NS:
             return None
         models = sorted((key, repr(model)) for key, model in registry.models.items())
@@ -132,8 +129,9 @@ class Verdicts:
         keys, newest = observe(paths)
         if newest >= self.settled:
             return
-        try:
-            facts = alias_facts(register)
+        try:  # the actual digest equals the registered one in a register that passed (MAT303): kept once
+            facts = [[i, n, c, f, registered, actual if actual != registered else None]
+                     for i, n, c, f, registered, actual in alias_facts(register)]
         except OSError:  # a file gone since it was checked: not remembered
             return
         token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
