@@ -142,7 +142,13 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.toc = get_toc([{"level": lv, "id": anchor, "name": name, "children": []} for lv, anchor, name in generated.toc])
-            return generated.search_html or generated.html
+            # MkDocs holds every page's content from here until that page is written: a generated page holds only
+            # its short search version (nothing when the theme's search leaves it out, e.g. Pagefind indexes it),
+            # and its HTML arrives just before its template is rendered (on_page_context). Holding every page's
+            # HTML cost ~0.11 MB per page.
+            if generated.search_html is not None:
+                return generated.search_html
+            return "" if generated.search_exclude else generated.html
         if "maturity:rendered-overview" in html:  # included from what `maturity render` wrote: the live one goes at the marker
             html = RENDERED_OVERVIEW.sub("", html)
         marker = self.settings.overview_marker
@@ -155,7 +161,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if not self.config.enabled:
             return None
         generated = self.pages.get(page.file.src_uri)
-        if generated is not None and generated.search_html is not None:
+        if generated is not None:
             page.content = generated.html
         return context
 
