@@ -128,8 +128,9 @@ def load_repository(
     Only a program's entry point should say so — the CLI, the MkDocs plugin: a worker process starts by importing
     the program's main module, which a script without ``if __name__ == "__main__":`` would run again.
 
-    ``verdicts``: assessments that passed before with nothing changed come back with their record and publication
-    only, no scores (:mod:`maturity.verdicts`) — for :func:`validate_repository`, never for publishing.
+    ``verdicts``: over the whole repository, assessments that passed before with nothing changed come back with
+    their record and publication only, no scores (:mod:`maturity.verdicts`) — for :func:`validate_repository`,
+    never for publishing.
     """
     if not isinstance(settings, Settings):
         settings = Settings(root=Path(settings))
@@ -163,7 +164,8 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     repo.assessors = load_assessor_register(assessors_file, reader, out)
     assessors_shown = display(assessors_file) if assessors_file else i18n.t("words.assessors_unset")
     folders = only if only is not None else find_assessment_folders(settings.assessments_path)
-    memo = Verdicts.start(reader.store, settings, registry, sealed_history, display) if verdicts else None
+    # Verdicts are kept by folder name under the assessments folder: only a run over the whole repository uses them.
+    memo = Verdicts.start(reader.store, settings, registry, sealed_history, display) if verdicts and only is None else None
     reader.prefetched = _prefetch(settings, reader, folders) if parallel else None
     try:
         _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history, memo)
