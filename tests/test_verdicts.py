@@ -139,6 +139,16 @@ def test_after_a_change_the_findings_are_those_of_a_full_run(here, settled, chan
     assert again.recalled >= 1
 
 
+def test_a_folder_name_that_is_not_utf8_is_checked_every_time(here, settled):
+    """A copied folder whose name is not UTF-8 (bytes Python keeps as lone surrogates): SQLite cannot store its key,
+    so it is left out of the cache — not a traceback when the cache is written."""
+    shutil.copytree(here.path(ZIXUN), here.root / os.fsdecode(b"assessments/2026-shili-\xff"))
+    first = _same_as_without_cache(here)
+    assert any(d.code == "MAT100" for d in first.diagnostics)
+    again = _same_as_without_cache(here)
+    assert again.recalled == again.assessments - 1
+
+
 def test_the_date_the_checks_use_is_part_of_what_was_checked(here, settled):
     import datetime as dt
 

@@ -180,7 +180,7 @@ class CheckedFiles:
         key = f"{os.path.abspath(path)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}"
         try:
             row = self._db.execute("SELECT sha256 FROM hashes WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
+        except (sqlite3.Error, UnicodeEncodeError):  # a path that is not UTF-8 (a name git or a copy left as bytes)
             row = None
         if row is not None and isinstance(row[0], str) and len(row[0]) == 64:
             self._used_hashes.add(key)
@@ -215,11 +215,16 @@ class CheckedFiles:
         return value
 
     def keep_verdict(self, key: str, value: dict) -> None:
-        if self._db is not None:
-            if self._used_verdicts is None:
-                self._used_verdicts = set()
+        """Remember ``value`` (plain data, as :func:`json.dumps` writes it) under ``key``; anything else is not kept."""
+        if self._db is None:
+            return
+        try:
             self._new_verdicts[key] = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            self._used_verdicts.add(key)
+        except (TypeError, ValueError):
+            return
+        if self._used_verdicts is None:
+            self._used_verdicts = set()
+        self._used_verdicts.add(key)
 
     def close(self, prune: bool = False) -> None:
         """Write the new entries (one transaction); after a whole run, drop the entries nobody used."""
@@ -229,9 +234,9 @@ class CheckedFiles:
         try:
             with db:
                 db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", self._new.items())
-                db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", self._new_hashes.items())
-                db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", self._new_verdicts.items())
+                db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", _storable(self._new.items()))
+                db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", _storable(self._new_hashes.items()))
+                db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", _storable(self._new_verdicts.items()))
                 if prune:
                     # A run that used remembered verdicts did not read the files behind them: it prunes only verdicts.
                     # Any other run reads every file: it prunes the data and hashes, and keeps the verdicts.
@@ -241,7 +246,7 @@ class CheckedFiles:
                         tables = [("checked", self._used), ("hashes", self._used_hashes)]
                     for table, used in tables:
                         db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
-                        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+                        db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k, _ in _storable((k, "") for k in used)))
                         db.execute(f"DELETE FROM {table} WHERE key NOT IN (SELECT key FROM used)")
                         db.execute("DROP TABLE used")
         except sqlite3.Error:
@@ -251,6 +256,19 @@ class CheckedFiles:
         self._new.clear()
         self._new_hashes.clear()
         self._new_verdicts.clear()
+
+
+def _storable(rows):
+    """The rows SQLite can take: a file name that is not UTF-8 (kept by Python as lone surrogates) makes a key
+    or a text that cannot be stored; such an entry is left out (the file is checked again next time)."""
+    for key, value in rows:
+        try:
+            key.encode("utf-8")
+            if type(value) is str:
+                value.encode("utf-8")
+        except UnicodeEncodeError:
+            continue
+        yield key, value
 
 
 def _remove(path: Path) -> None:

@@ -181,12 +181,8 @@ class Verdicts:
         publication = None
         if a.publication is not None:
             publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
-        try:
-            self.store.keep_verdict(f"assessment:{a.folder.name}", json.loads(json.dumps({
-                "context": self.context, "keys": keys, "register": token, "record": record,
-                "publication": publication}, ensure_ascii=False)))
-        except (TypeError, ValueError):  # not data as the parser makes it: not remembered
-            return
+        self.store.keep_verdict(f"assessment:{a.folder.name}", {
+            "context": self.context, "keys": keys, "register": token, "record": record, "publication": publication})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
 

@@ -166,9 +166,9 @@ def check_aliases(registers: list[EvidenceRegister], out: Collector) -> None:
                 found = next((by_hash[d] for d in (actual, registered) if d and d in by_hash), None)
                 key = "same_content"
             if found is not None:
-                other_register, other = found
+                other_register, (other_id, _, other_scope, *_) = found
                 out.error(register.document.at("items", index, "class"), f"MAT310.{key}", id=eid,
-                          other=other[0], register=other_register.path, scope=i18n.t(f"classes.{other[2]}"))
+                          other=other_id, register=other_register.path, scope=i18n.t(f"classes.{other_scope}"))
 
 
 def alias_facts(register: EvidenceRegister) -> list[list]:
