@@ -40,7 +40,7 @@ def demo_register(tmp_path_factory) -> dict:
     """The demo's certificates.json, as its build publishes it."""
     root = tmp_path_factory.mktemp("demo")
     copy_demo(root)
-    publication = gate.prepare(load_settings(root), display_base=root, history=lambda s, m: (None, None))
+    publication = gate.prepare(load_settings(root), display_base=root, history=lambda *_: (None, None))
     asset = next(a for a in publication.site.assets if a.path == "certificates.json")
     data = json.loads(asset.content)
     assert data["certificates"], "the demo should publish certificates"

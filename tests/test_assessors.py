@@ -347,7 +347,7 @@ def test_binary_register(demo):
 # --- what is published ---------------------------------------------------------------------------------
 
 def site_text(demo) -> tuple[str, dict[str, str]]:
-    publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda s, m: (None, None))
+    publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda *_: (None, None))
     assert publication.site is not None
     pages = {p.src_uri: p.html + (p.search_html or "") for p in publication.site.pages}
     everything = "\n".join(pages.values()) + "\n".join(str(a.content) for a in publication.site.assets)
@@ -377,7 +377,7 @@ def test_team_names_policy_applies_to_registered_assessors(demo, policy, shown, 
 
 
 def test_the_gate_passes_on_the_demo_with_the_register(demo):
-    publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda s, m: (None, None))
+    publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda *_: (None, None))
     assert publication.failures() == [], listing(publication.failures())
     assert all(d.severity is not Severity.ERROR for d in publication.diagnostics)
 

@@ -3,6 +3,7 @@ object id (docs/performance.md, 2026-11-30)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from dataclasses import replace
@@ -104,3 +105,85 @@ def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, 
     assert _changes(load_history(root, models)) == reference
     monkeypatch.setattr(maturity.cache, "CACHE_DIR", "assessors.yml/cannot")
     assert _changes(load_history(root, models)) == reference
+
+
+# --- the git history: the working tree's versions reused, the rest scored on every core ---------------------------
+
+def _history_repo(tmp_path, monkeypatch):
+    """A repository whose history holds several versions of one assessment, the newest of them uncommitted."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = git_workflow.init_repo(tmp_path / "repo")
+    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-01", "1", "0.8")
+    git_workflow.commit(root, "调整 SS-DM-1-01")
+    git_workflow.set_score(root, git_workflow.ZIXUN_S, "SS-DM-1-01", "1", "0.5")
+    git_workflow.commit(root, "调整咨询的 SS-DM-1-01")
+    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-02", "1", "0.5")  # not committed
+    return root
+
+
+def _scored(monkeypatch) -> list:
+    calls = []
+    real = history_mod._score
+    monkeypatch.setattr(history_mod, "_score", lambda *args: calls.append(args[3]) or real(*args))
+    return calls
+
+
+def test_versions_the_build_has_just_scored_are_not_scored_again_and_give_the_same_history(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    repo = load_repository(root, display_base=root)
+    calls = _scored(monkeypatch)
+    plain = load_history(root, repo.registry, cached=False)
+    every = len(calls)
+    calls.clear()
+    current = lambda algorithm: history_mod.current_versions(repo.assessments, repo.results, algorithm)  # noqa: E731
+    seeded = load_history(root, repo.registry, cached=False, current=current)
+    assert _changes(seeded) == _changes(plain) and plain.changes
+    committed = {a.id for a in repo.assessments} - {git_workflow.XINXI_ID}  # its working tree is not in git
+    assert every - len(calls) == len(committed) and len(calls) < every
+
+
+def test_a_working_tree_version_is_known_by_git_object_id(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    text = (root / git_workflow.ZIXUN_S).read_text(encoding="utf-8")
+    assert history_mod.blob_id(text) == git_workflow.git(root, "hash-object", git_workflow.ZIXUN_S).strip()
+    # sha256 repositories name the same blob with another algorithm
+    assert history_mod.blob_id(text, "sha256") == hashlib.sha256(b"blob %d\0" % len(text.encode()) + text.encode()).hexdigest()
+
+
+def test_a_shared_id_or_an_unscored_assessment_is_never_taken_from_the_working_tree(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    repo = load_repository(root, display_base=root)
+    known = history_mod.current_versions(repo.assessments, repo.results, "sha1")
+    twice = repo.assessments + [repo.assessments[0]]  # a copied folder: two versions under one id
+    assert len(history_mod.current_versions(twice, repo.results, "sha1")) == len(known) - 1
+    aid = repo.assessments[0].id
+    assert len(history_mod.current_versions(repo.assessments, {k: v for k, v in repo.results.items() if k != aid},
+                                            "sha1")) == len(known) - 1
+
+
+def test_the_history_scored_in_worker_processes_is_the_history_scored_here(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    models = load_registry(None)
+    alone = load_history(root, models, cached=False)
+    monkeypatch.setattr(history_mod, "MIN_VERSIONS", 1)
+    monkeypatch.setattr(history_mod, "BATCH", 2)
+    calls = _scored(monkeypatch)  # counts only what this process scores: the workers import their own
+    pooled = load_history(root, models, cached=False, jobs=2)
+    assert _changes(pooled) == _changes(alone) and calls == []
+
+
+def test_a_pool_that_breaks_leaves_the_history_to_this_process(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    models = load_registry(None)
+    alone = load_history(root, models, cached=False)
+
+    class Broken(history_mod.ProcessPoolExecutor):
+        def submit(self, *args, **kwargs):
+            raise OSError("no processes here")
+
+    monkeypatch.setattr(history_mod, "MIN_VERSIONS", 1)
+    monkeypatch.setattr(history_mod, "ProcessPoolExecutor", Broken)
+    calls = _scored(monkeypatch)
+    assert _changes(load_history(root, models, cached=False, jobs=2)) == _changes(alone) and calls

@@ -199,7 +199,7 @@ def test_each_certificate_section_shows_its_first_rows_and_links_its_whole_list(
 
 def test_render_and_the_english_sitemap_have_the_later_pages(tmp_path_factory, paged):
     root = paged.parent
-    publication = prepare(load_settings(root), display_base=root, history=lambda s, m: (None, None))
+    publication = prepare(load_settings(root), display_base=root, history=lambda *_: (None, None))
     files, _ = writer.plan(publication.site, {})
     for uri in ("assessments/page/2/index.md", "en/assessments/page/9/index.md", "certificates/list/history/page/2/index.md",
                 "en/certificates/list/valid/index.md"):

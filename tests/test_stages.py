@@ -126,10 +126,10 @@ def test_in_progress_hide_keeps_the_assessment_off_the_site(demo):
     from maturity.settings import load_settings
 
     settings = load_settings(demo.root)
-    shown = gate.prepare(settings, display_base=demo.root, history=lambda s, m: (None, None)).site
+    shown = gate.prepare(settings, display_base=demo.root, history=lambda *_: (None, None)).site
     assert shown.page("assessments/2026-shili-pingtai/index.md") is not None
     hidden_settings = replace(settings, pages=replace(settings.pages, in_progress="hide"))
-    hidden = gate.prepare(hidden_settings, display_base=demo.root, history=lambda s, m: (None, None)).site
+    hidden = gate.prepare(hidden_settings, display_base=demo.root, history=lambda *_: (None, None)).site
     assert hidden.page("assessments/2026-shili-pingtai/index.md") is None
     assert hidden.page("organisations/shili-pingtai/index.md") is None
     assert "示例企业服务平台有限公司" not in hidden.page("assessments/index.md").html

@@ -17,7 +17,7 @@ from typing import Callable
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
-from maturity.exchange.history import History, load_history
+from maturity.exchange.history import History, current_versions, load_history
 from maturity.publish import Site, build_site, outputs, pagefind
 from maturity.publish.writer import rendered_paths, write_site
 from maturity.repository import Repository, load_repository
@@ -42,18 +42,21 @@ class Publication:
         return sorted(self.repo.invalid_assessments() | set(self.repo.unread))
 
 
-def git_history(settings: Settings, models) -> tuple[History | None, str | None]:
+def git_history(settings: Settings, models, current=None, jobs: int = 1) -> tuple[History | None, str | None]:
     """The report pages' git history and the commit built from (None, None when the option is off).
 
-    ``models``: the repository's Registry (or one Model)."""
+    ``models``: the repository's Registry (or one Model); ``current``: the working tree's versions
+    (:func:`maturity.exchange.history.current_versions`), not parsed again where a commit holds them; ``jobs``:
+    worker processes for the versions to score (1: none; only a program's entry point may ask for more)."""
     if not settings.history or models is None:
         return None, None
     head = gitrepo.head_commit(settings.root)
-    history = load_history(settings.root, models, settings.assessments_dir, cached=settings.cache)
+    history = load_history(settings.root, models, settings.assessments_dir, cached=settings.cache, current=current,
+                           jobs=jobs)
     return history, (head if history.available else None)
 
 
-HistoryLoader = Callable[[Settings, object], "tuple[History | None, str | None]"]
+HistoryLoader = Callable[[Settings, object, object, int], "tuple[History | None, str | None]"]
 
 
 def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
@@ -66,7 +69,9 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
     if repo.model is None:
         return Publication(settings, repo, None, list(repo.diagnostics))
-    found_history, commit = history(settings, repo.registry or repo.model)
+    found_history, commit = history(settings, repo.registry or repo.model,
+                                    lambda algorithm: current_versions(repo.assessments, repo.results, algorithm),
+                                    settings.jobs if parallel else 1)
     site = build_site(repo, history=found_history, commit=commit)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))

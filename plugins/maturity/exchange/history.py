@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import multiprocessing
 import os
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Callable, Iterable, Iterator
 
 from maturity.cache import cache_folder, tool_fingerprint
+from maturity.data import parallel
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, from_documents
 from maturity.scoring import score_assessment
 from maturity.data.yamlfile import parse_yaml
+
+log = logging.getLogger("mkdocs.plugins.maturity")
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,14 @@ class History:
     changes: dict[str, list[Change]]  # by assessment id, newest first
 
 
-def load_history(root: Path, models, assessments_dir: str = "assessments", cached: bool = True) -> History:
+def load_history(root: Path, models, assessments_dir: str = "assessments", cached: bool = True,
+                 current: Callable[[str], dict[str, Version]] | None = None, jobs: int = 1) -> History:
     """A (id, A) per commit that touched each assessment; ``models`` is a Registry (each version scored
-    against the model it names) or one Model. ``cached``: keep each version's (id, A) in ``.cache/maturity/``."""
+    against the model it names) or one Model. ``cached``: keep each version's (id, A) in ``.cache/maturity/``.
+
+    ``current``: the versions the build has just read and scored from the working tree, by key, for a hash
+    algorithm's name (:func:`current_versions`): a commit holding exactly those files is not parsed again.
+    ``jobs``: as the ``jobs`` option (0: every core, 1: this process only) for versions not in the cache."""
     try:
         top = gitrepo.toplevel(root)
     except gitrepo.GitError:
@@ -53,6 +66,9 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
     states: dict[str, list[tuple[gitrepo.Commit, Fraction | None]]] = {}
     cache = HistoryCache.open(root, models) if cached else HistoryCache(None, "", {})
     parts = folder.count("/") + 1  # path components of the assessments folder; <id> is the next one
+    known: dict[str, Version] | None = None
+    seen: list[tuple[gitrepo.Commit, str]] = []  # (commit, version key), newest commit first
+    todo: dict[str, tuple[str, str, str | None]] = {}  # versions to score: key -> (folder, record id, scores id)
     with gitrepo.BlobReader(top) as blobs:
         for commit in commits:
             touched = sorted({"/".join(p.split("/")[: parts + 1]) for p in commit.paths if p.count("/") > parts})
@@ -62,21 +78,60 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
                     continue
                 scores = blobs.object_id(commit.id, f"{path}/{SCORES}")
                 key = f"{record}:{scores or ''}"
-                found = cache.get(key)
-                if found is None:  # a version not seen before: read and scored once, then kept on disk
-                    data = blobs.read_object(record)
-                    if data is None:
+                seen.append((commit, key))
+                if key in todo or cache.get(key) is not None:
+                    continue
+                if current is not None:
+                    if known is None:  # git's object ids are SHA-1 or, in a SHA-256 repository, SHA-256
+                        known = current("sha1" if len(record) == 40 else "sha256")
+                    if key in known:
+                        cache.put(key, known[key])
                         continue
-                    found = cache.put(key, _score(models, data, blobs.read_object(scores) if scores else None, path))
-                aid, a = found
-                if aid:
-                    states.setdefault(aid, []).append((commit, a))
+                todo[key] = (path, record, scores)
+        # Versions not seen before: read and scored once (on every core when there are many), then kept on disk.
+        for key, version in score_versions(models, todo, blobs, jobs):
+            cache.put(key, version)
+    for commit, key in seen:
+        aid, a = cache.value(key)
+        if aid:
+            states.setdefault(aid, []).append((commit, a))
     cache.save()
     changes = {}
     for aid, seq in states.items():  # newest first; "before" is the next older state
         changes[aid] = [Change(c.id, c.date, c.author, c.subject, seq[i + 1][1] if i + 1 < len(seq) else None, a)
                         for i, (c, a) in enumerate(seq)]
     return History(True, note, changes)
+
+
+Version = tuple  # (assessment id or None, A at the applied level or None): what one file version scores
+
+
+def current_versions(assessments: Iterable, results: dict, algorithm: str) -> dict[str, Version]:
+    """The (id, A) of the working tree's assessments, keyed as :func:`load_history` keys a commit's files.
+
+    Only an assessment whose record and scores files were read whole (their text is the file's bytes, as git
+    stores them) and scored, with an id no other folder uses: its (id, A) is then exactly what scoring that
+    version from git gives, as both come from the same files through the same functions. Anything else is
+    left out and, if git holds it, read and scored from git."""
+    assessments = list(assessments)
+    ids = Counter(a.id for a in assessments)
+    out = {}
+    for a in assessments:
+        result = results.get(a.id)
+        if ids[a.id] != 1 or result is None or a.scores_doc is None:
+            continue
+        record, scores = a.record_doc.text, a.scores_doc.text
+        if record is None or scores is None:
+            continue
+        key = f"{blob_id(record, algorithm)}:{blob_id(scores, algorithm)}"
+        out[key] = (a.id, result.applied.score if result.applied else None)
+    return out
+
+
+def blob_id(text: str, algorithm: str = "sha1") -> str:
+    """The git object id of a file with this text (UTF-8), as ``git hash-object`` gives it."""
+    data = text.encode("utf-8", "surrogatepass")
+    return hashlib.new(algorithm, b"blob %d\0" % len(data) + data).hexdigest()
 
 
 CACHE_FORMAT = 1
@@ -95,6 +150,7 @@ class HistoryCache:
     def __init__(self, path: Path | None, models_digest: str, entries: dict) -> None:
         self.path, self.models_digest, self.entries = path, models_digest, entries
         self.used: dict[str, list] = {}
+        self.values: dict[str, tuple[str | None, Fraction | None]] = {}  # what this run got or put, by key
         self.changed = False
 
     @classmethod
@@ -123,11 +179,17 @@ class HistoryCache:
         except (TypeError, ValueError, ZeroDivisionError):  # absent or not what a save writes: score it again
             return None
         self.used[key] = raw
+        self.values[key] = value
         return value
+
+    def value(self, key: str) -> tuple[str | None, Fraction | None]:
+        """What :meth:`get` or :meth:`put` gave for ``key`` in this run; (None, None) for a version never scored."""
+        return self.values.get(key, (None, None))
 
     def put(self, key: str, value: tuple[str | None, Fraction | None]) -> tuple[str | None, Fraction | None]:
         aid, a = value
         self.used[key] = [aid, str(a) if a is not None else None]
+        self.values[key] = value
         self.changed = True
         return value
 
@@ -151,6 +213,63 @@ def models_digest(models) -> str:
     else:
         listed = [("default", models)]
     return hashlib.sha256(repr(listed).encode("utf-8")).hexdigest()
+
+
+MIN_VERSIONS = 400  # fewer versions to score than this: starting worker processes costs more than they save
+BATCH = 50  # versions per task
+AHEAD = 4  # tasks in flight per worker: the blobs held at a time stay bounded, whatever the history's length
+
+
+def score_versions(models, todo: dict[str, tuple[str, str, str | None]], blobs: gitrepo.BlobReader,
+                   jobs: int = 1) -> Iterator[tuple[str, Version]]:
+    """(key, (id, A)) of each version in ``todo`` (key -> (folder, record blob id, scores blob id)), read through
+    ``blobs``; a version whose record cannot be read is left out. Worker processes score them when there are
+    enough; anything the pool does not finish (it cannot start, a worker dies) is scored here."""
+    items = list(todo.items())
+    count = parallel.cores() if jobs == 0 else jobs
+    done: set[str] = set()
+    if count >= 2 and len(items) >= MIN_VERSIONS:
+        try:
+            for key, version in _score_in_pool(models, items, blobs, count):
+                done.add(key)
+                yield key, version
+        except Exception as exc:  # noqa: BLE001 — a broken pool (killed worker, no processes allowed): go on here
+            log.debug("maturity: scoring the git history in parallel stopped (%s); going on in this process", exc)
+    for key, (path, record, scores) in items:
+        if key not in done and (found := _read_version(blobs, path, record, scores)) is not None:
+            yield key, _score(models, *found)
+
+
+def _read_version(blobs: gitrepo.BlobReader, path: str, record: str, scores: str | None) -> tuple | None:
+    data = blobs.read_object(record)
+    return None if data is None else (data, blobs.read_object(scores) if scores else None, path)
+
+
+def _score_in_pool(models, items: list, blobs: gitrepo.BlobReader, count: int) -> Iterator[tuple[str, Version]]:
+    batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
+    pending: deque[tuple[list[str], Future]] = deque()
+    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for batch in batches:
+            keys, versions = [], []
+            for key, (path, record, scores) in batch:
+                if (found := _read_version(blobs, path, record, scores)) is not None:
+                    keys.append(key)
+                    versions.append(found)
+            pending.append((keys, pool.submit(score_batch, models, versions)))
+            while len(pending) > AHEAD * count or (pending and pending[0][1].done()):
+                yield from _collected(pending.popleft())
+        while pending:
+            yield from _collected(pending.popleft())
+
+
+def _collected(task: tuple[list[str], Future]) -> Iterator[tuple[str, Version]]:
+    keys, future = task
+    yield from zip(keys, future.result())
+
+
+def score_batch(models, versions: list[tuple[bytes, bytes | None, str]]) -> list[Version]:
+    """In a worker process: :func:`_score` of each (record, scores, folder)."""
+    return [_score(models, *version) for version in versions]
 
 
 def _score(models, record: bytes, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:

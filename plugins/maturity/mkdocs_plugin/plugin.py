@@ -126,11 +126,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             files.append(evidence)
         return files
 
-    def _history(self, settings: Settings, model):
+    def _history(self, settings: Settings, model, current=None, jobs: int = 1):
         """The git history, read again only when HEAD moves (mkdocs serve rebuilds often)."""
         head = gitrepo.head_commit(settings.root) if settings.history else None
         if self.history_cache is None or self.history_cache[0] != head or head is None:
-            self.history_cache = (head, git_history(settings, model))
+            self.history_cache = (head, git_history(settings, model, current, jobs))
         history, commit = self.history_cache[1]
         if history is not None and history.note:
             log.info(f"maturity: {history.note}")
