@@ -187,3 +187,18 @@ def test_a_pool_that_breaks_leaves_the_history_to_this_process(tmp_path, monkeyp
     monkeypatch.setattr(history_mod, "ProcessPoolExecutor", Broken)
     calls = _scored(monkeypatch)
     assert _changes(load_history(root, models, cached=False, jobs=2)) == _changes(alone) and calls
+
+
+def test_object_ids_asked_in_rounds_are_the_ids_asked_one_by_one(tmp_path, monkeypatch):
+    root = _history_repo(tmp_path, monkeypatch)
+    from maturity.exchange import gitrepo
+
+    long_missing = "HEAD:" + "目录/" * 300 + "没有.yml"  # an answer that echoes a long question
+    specs = [f"HEAD:{git_workflow.ZIXUN_S}", "HEAD:assessments/none/scores.yml", long_missing, f"HEAD~1:{git_workflow.XINXI_S}"] * 40
+    with gitrepo.BlobReader(root) as blobs:
+        one_by_one = [blobs.object_id(*spec.split(":", 1)) for spec in specs]
+    monkeypatch.setattr(gitrepo, "ANSWER_BUDGET", 1500)  # many rounds
+    with gitrepo.BlobReader(root) as blobs:
+        assert blobs.object_ids(specs) == one_by_one
+    assert one_by_one[0] == git_workflow.git(root, "rev-parse", f"HEAD:{git_workflow.ZIXUN_S}").strip()
+    assert one_by_one[1] is None and one_by_one[2] is None and one_by_one[3]

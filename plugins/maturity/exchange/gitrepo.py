@@ -107,6 +107,12 @@ def parents(root: Path, commit: str) -> list[str]:
     return _run(root, "rev-list", "--parents", "-n", "1", commit).decode().split()[1:]
 
 
+# What the answers to one round of object-id questions may add up to: half a pipe's 64 KiB buffer. An answer is
+# "<id> <type> <size>" or "<spec> missing", so at most the question plus ANSWER_EXTRA bytes.
+ANSWER_BUDGET = 32 * 1024
+ANSWER_EXTRA = 100
+
+
 class BlobReader:
     """Reads many ``revision:path`` blobs through one ``git cat-file --batch`` process."""
 
@@ -133,13 +139,31 @@ class BlobReader:
 
     def object_id(self, revision: str, path: str) -> str | None:
         """The id of the blob at ``revision:path`` without reading it (None: no such blob)."""
+        return self.object_ids([f"{revision}:{path}"])[0]
+
+    def object_ids(self, specs: list[str]) -> list[str | None]:
+        """The id of the blob named by each ``revision:path`` (None: no such blob), asked for many at a time: one
+        round trip per chunk rather than per blob. A chunk's answers fit in the pipe, so writing never blocks."""
         if self.check is None:
             self.check = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch-check"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.check.stdin.write(f"{revision}:{path}\n".encode())
+        out: list[str | None] = []
+        chunk: list[bytes] = []
+        budget = 0
+        for spec in specs:
+            line = f"{spec}\n".encode()
+            if chunk and budget + len(line) + ANSWER_EXTRA > ANSWER_BUDGET:
+                out += self._ask(chunk)
+                chunk, budget = [], 0
+            chunk.append(line)
+            budget += len(line) + ANSWER_EXTRA
+        return out + (self._ask(chunk) if chunk else [])
+
+    def _ask(self, lines: list[bytes]) -> list[str | None]:
+        self.check.stdin.write(b"".join(lines))
         self.check.stdin.flush()
-        header = self.check.stdout.readline().decode().split()
-        return header[0] if len(header) >= 3 and header[1] == "blob" else None
+        answers = (self.check.stdout.readline().decode().split() for _ in lines)
+        return [a[0] if len(a) >= 3 and a[1] == "blob" else None for a in answers]
 
     def close(self) -> None:
         for proc in (self.proc, self.check):

@@ -69,25 +69,25 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
     known: dict[str, Version] | None = None
     seen: list[tuple[gitrepo.Commit, str]] = []  # (commit, version key), newest commit first
     todo: dict[str, tuple[str, str, str | None]] = {}  # versions to score: key -> (folder, record id, scores id)
+    # Each assessment folder a commit touched, as (commit, folder), with the ids of its two files there.
+    places = [(commit, path) for commit in commits
+              for path in sorted({"/".join(p.split("/")[: parts + 1]) for p in commit.paths if p.count("/") > parts})]
     with gitrepo.BlobReader(top) as blobs:
-        for commit in commits:
-            touched = sorted({"/".join(p.split("/")[: parts + 1]) for p in commit.paths if p.count("/") > parts})
-            for path in touched:
-                record = blobs.object_id(commit.id, f"{path}/{RECORD}")
-                if record is None:
+        ids = iter(blobs.object_ids([f"{c.id}:{path}/{name}" for c, path in places for name in (RECORD, SCORES)]))
+        for (commit, path), record, scores in zip(places, ids, ids):
+            if record is None:
+                continue
+            key = f"{record}:{scores or ''}"
+            seen.append((commit, key))
+            if key in todo or cache.get(key) is not None:
+                continue
+            if current is not None:
+                if known is None:  # git's object ids are SHA-1 or, in a SHA-256 repository, SHA-256
+                    known = current("sha1" if len(record) == 40 else "sha256")
+                if key in known:
+                    cache.put(key, known[key])
                     continue
-                scores = blobs.object_id(commit.id, f"{path}/{SCORES}")
-                key = f"{record}:{scores or ''}"
-                seen.append((commit, key))
-                if key in todo or cache.get(key) is not None:
-                    continue
-                if current is not None:
-                    if known is None:  # git's object ids are SHA-1 or, in a SHA-256 repository, SHA-256
-                        known = current("sha1" if len(record) == 40 else "sha256")
-                    if key in known:
-                        cache.put(key, known[key])
-                        continue
-                todo[key] = (path, record, scores)
+            todo[key] = (path, record, scores)
         # Versions not seen before: read and scored once (on every core when there are many), then kept on disk.
         for key, version in score_versions(models, todo, blobs, jobs):
             cache.put(key, version)
