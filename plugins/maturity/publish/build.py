@@ -23,7 +23,7 @@ from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
 from maturity.publish import badges, feed, outputs, pagefind, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
-from maturity.publish.site import Asset, Copy, Page, Site
+from maturity.publish.site import Asset, Copy, Page, Site, Spool
 from maturity.repository import Repository
 from maturity.scoring import display, exact
 from maturity.settings import Settings
@@ -170,15 +170,15 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     certified = sorted((r for r in public if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
 
     models = sorted({a.model.key: a.model for a in concluded + in_progress if a.model}.values(), key=lambda m: m.key)
-    site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",))
-    site.assets.extend(static_assets())
+    site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",), spool=Spool())
+    site.add(*static_assets())
     fragments = {}
     english = settings.english
     # search: pagefind — the generated pages go to Pagefind (their short version, hidden) instead of the theme's
     # index, and each edition gets a search page. The lists are left out of both: they grow with N.
     with_pagefind = settings.search == "pagefind"
     if with_pagefind:
-        site.assets.extend(static_assets((FIND_SCRIPT,)))
+        site.add(*static_assets((FIND_SCRIPT,)))
 
     for tr, prefix in editions(settings):
         primary = not prefix  # the Chinese pass also makes the files both editions share
@@ -220,7 +220,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                 if indexed and search_html is not None:
                     html += pagefind.body(search_html)
                 search_html, search_exclude = None, True
-            site.pages.append(Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm))
+            site.add(Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm))
 
         for a in concluded:
             result = repo.results[a.id]
@@ -253,7 +253,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             name = items[-1].organisation["name"]
             own = [by_assessment[a.id] for a in items if a.id in by_assessment]
             if primary:
-                site.assets.append(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
+                site.add(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
             current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
             render(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
                    indexed=True, organisation=items[-1].organisation, assessments=items, current=current)
@@ -277,7 +277,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             record = records.certificate_record(r, settings)
             qr = badges.qr_svg(record.url, tr("page.qr_label", number=cert.number)) if site_settings.url else None
             if primary:
-                site.assets.append(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
+                site.add(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
             render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
                    search_template="certificate_search.html", indexed=True, r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
                    json_path=urls.certificate_json_path(cert.number))
@@ -286,12 +286,12 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                    find_words=tr.labels("find_ui"), find_script=f"{urls.ASSET_DIR}/{FIND_SCRIPT}")
         fragments[tr.lang] = (env, prefix)
 
-    site.assets.append(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
-    site.assets.append(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
+    site.add(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
+    site.add(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
     evidence = public_evidence(repo, concluded)
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
     zh_env = fragments["zh"][0]
-    site.assets.extend(viewer.viewer_assets(zh_env, evidence))
+    site.add(*viewer.viewer_assets(zh_env, evidence))
 
     # The counts only: the fragment lives as long as the site, the repository's data need not.
     counts = overview_counts(repo, concluded, in_progress, public)
@@ -311,8 +311,8 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         home = (edition_switch(links, tr, urls.ENGLISH_HOME) + f"<h1>{escape(tr('page.home_title'))}</h1>\n"
                 + f"<p>{escape(tr('page.home_intro', authority=settings.pages.authority_name))}</p>\n"
                 + overview(urls.ENGLISH_HOME))
-        site.pages.append(Page(urls.ENGLISH_HOME, tr("page.home_title"), home, hide=LIST_HIDE))
-        site.assets.append(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
+        site.add(Page(urls.ENGLISH_HOME, tr("page.home_title"), home, hide=LIST_HIDE))
+        site.add(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
     site.diagnostics.extend(outputs.check(site, settings.templates_dir))
     return site
 

@@ -7,6 +7,8 @@ writes it to a folder (for ``maturity render`` and ``maturity check``).
 
 from __future__ import annotations
 
+import os
+import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,12 @@ class Page:
     def search_html(self) -> str | None:
         return _unpack(self._search) if self._search is not None else None
 
+    def spill(self, spool: "Spool") -> None:
+        """Keep the packed HTML in ``spool`` (on disk) instead of in memory."""
+        self._html = spool.put(self._html)
+        if self._search is not None:
+            self._search = spool.put(self._search)
+
     def __repr__(self) -> str:
         return f"Page({self.src_uri!r}, {self.title!r})"
 
@@ -58,8 +66,60 @@ def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
-def _unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8", "surrogatepass")
+def _unpack(data: "bytes | Spooled") -> str:
+    return zlib.decompress(_bytes(data)).decode("utf-8", "surrogatepass")
+
+
+def _bytes(data: "bytes | Spooled") -> bytes:
+    return data.read() if isinstance(data, Spooled) else data
+
+
+class Spooled:
+    """Where a packed content stands in a :class:`Spool`."""
+
+    __slots__ = ("spool", "offset", "length")
+
+    def __init__(self, spool: "Spool", offset: int, length: int) -> None:
+        self.spool, self.offset, self.length = spool, offset, length
+
+    def read(self) -> bytes:
+        return self.spool.get(self.offset, self.length)
+
+
+class Spool:
+    """The packed pages and files of one site, in an unnamed temporary file rather than in memory.
+
+    A national site makes some 200 MB of packed HTML (N = 10,000) before the first page is written; kept in
+    memory, that was a fifth of the build's peak (docs/performance.md#spool). The file has no name (it is
+    removed as it is made) and goes with the :class:`Site`. Where no temporary file can be made or written,
+    the contents simply stay in memory.
+    """
+
+    def __init__(self) -> None:
+        try:
+            self._file = tempfile.TemporaryFile(prefix="maturity-site-")
+        except OSError:
+            self._file = None
+        self._writable = self._file is not None
+        self._end = 0
+
+    def put(self, data: bytes) -> "bytes | Spooled":
+        """``data`` kept on disk (a :class:`Spooled` to read it back), or ``data`` itself if it cannot be."""
+        if not self._writable:
+            return data
+        try:
+            if os.pwrite(self._file.fileno(), data, self._end) != len(data):
+                raise OSError("short write")
+        except OSError:  # e.g. a full disk: what is spooled already stays readable, the rest stays in memory
+            self._writable = False
+            return data
+        spooled = Spooled(self, self._end, len(data))
+        self._end += len(data)
+        return spooled
+
+    def get(self, offset: int, length: int) -> bytes:
+        # pread: no shared file position, so pages read in any order (or from another thread) never mix.
+        return os.pread(self._file.fileno(), length, offset)
 
 
 class Asset:
@@ -78,8 +138,12 @@ class Asset:
 
     @property
     def content(self) -> str | bytes:
-        raw = zlib.decompress(self._packed)
+        raw = zlib.decompress(_bytes(self._packed))
         return raw.decode("utf-8", "surrogatepass") if self._text else raw
+
+    def spill(self, spool: Spool) -> None:
+        """Keep the packed content in ``spool`` (on disk) instead of in memory."""
+        self._packed = spool.put(self._packed)
 
     def __repr__(self) -> str:
         return f"Asset({self.path!r})"
@@ -104,6 +168,15 @@ class Site:
     styles: tuple[str, ...] = ()  # site paths of the CSS and JavaScript every page loads
     scripts: tuple[str, ...] = ()
     diagnostics: list = field(default_factory=list)  # what went wrong making the site (MAT900–MAT902)
+    # Where :meth:`add` keeps the packed pages and files until a writer asks for them (None: in memory).
+    spool: Spool | None = None
+
+    def add(self, *items: "Page | Asset") -> None:
+        """Add pages and files, their contents kept in the spool when there is one."""
+        for item in items:
+            if self.spool is not None:
+                item.spill(self.spool)
+            (self.pages if isinstance(item, Page) else self.assets).append(item)
 
     def page(self, src_uri: str) -> Page | None:
         return next((p for p in self.pages if p.src_uri == src_uri), None)
