@@ -11,6 +11,7 @@ from dataclasses import replace
 import pytest
 
 import maturity.cache
+from maturity.data import parallel
 from conftest import PROJECT
 from maturity.data.registry import load_registry
 from maturity.exchange import history as history_mod
@@ -179,12 +180,12 @@ def test_a_pool_that_breaks_leaves_the_history_to_this_process(tmp_path, monkeyp
     models = load_registry(None)
     alone = load_history(root, models, cached=False)
 
-    class Broken(history_mod.ProcessPoolExecutor):
+    class Broken(parallel.ProcessPoolExecutor):
         def submit(self, *args, **kwargs):
             raise OSError("no processes here")
 
     monkeypatch.setattr(history_mod, "MIN_VERSIONS", 1)
-    monkeypatch.setattr(history_mod, "ProcessPoolExecutor", Broken)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", Broken)
     calls = _scored(monkeypatch)
     assert _changes(load_history(root, models, cached=False, jobs=2)) == _changes(alone) and calls
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -188,3 +190,42 @@ def test_the_command_line_says_the_same_with_two_processes(tmp_path):
     assert outputs[0] == outputs[1]
     codes = {d["code"] for d in outputs[0]["diagnostics"]}
     assert {"MAT201"} <= codes and len(outputs[0]["diagnostics"]) >= 3, codes
+
+
+
+def test_workers_leave_when_the_process_that_started_them_is_killed(tmp_path):
+    script = tmp_path / "orphan.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from maturity.data import parallel\n"
+        "if __name__ == '__main__':\n"
+        "    pool = parallel.pool(2)\n"
+        "    pids = {pool.submit(os.getpid).result() for _ in range(20)}\n"
+        "    print(' '.join(map(str, sorted(pids))), flush=True)\n"
+        "    time.sleep(600)\n", encoding="utf-8")
+    main = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers: list[int] = []
+    try:
+        workers = [int(pid) for pid in main.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+        main.kill()  # SIGKILL: the pool cannot be shut down
+        main.wait()
+        for _ in range(200):  # each worker looks every half second; allow for a slow machine
+            if not any(_alive(pid) for pid in workers):
+                break
+            time.sleep(0.1)
+        assert not any(_alive(pid) for pid in workers)
+    finally:
+        main.kill()
+        main.stdout.close()
+        for pid in workers:  # a failing run leaves none behind
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().split(") ", 1)[1][0] != "Z"  # a zombie has left; only its entry waits to be collected
+    except FileNotFoundError:
+        return False

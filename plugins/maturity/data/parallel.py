@@ -18,6 +18,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -40,6 +42,25 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover — not Linux
         return os.cpu_count() or 1
+
+
+def pool(count: int) -> ProcessPoolExecutor:
+    """``count`` worker processes, started with ``spawn``, each of which leaves when the process that started it is gone.
+
+    A process killed outright (SIGKILL, or SIGTERM to it alone: Ctrl-C reaches the whole group) cannot shut its
+    pool down; its idle workers would live on and hold its output pipes open, so a CI job would never end."""
+    return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), initializer=watch_parent,
+                               initargs=(os.getpid(),))
+
+
+def watch_parent(parent: int, every: float = 0.5) -> None:
+    """In a worker: a thread that ends the process once its parent ``parent`` is gone (it is then re-parented)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="maturity-watch-parent", daemon=True).start()
 
 
 def workers(jobs: int, files: int, cached: int) -> int:
@@ -88,7 +109,7 @@ class Prefetch:
         self._done: dict[tuple[Path, str], tuple] = {}
         self._submitted = 0
         self._memo: dict = {}  # equal keys and short texts shared, as when read from the cache
-        self._pool: ProcessPoolExecutor | None = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
+        self._pool: ProcessPoolExecutor | None = pool(count)
 
     def take(self, path: Path, kind: str, store) -> tuple[Document | None, list[Diagnostic], bool] | None:
         """The file's document, findings and verdict, as :meth:`maturity.data.reading.FileReader.checked` makes

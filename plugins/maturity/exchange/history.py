@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 from collections import Counter, deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -248,7 +247,7 @@ def _read_version(blobs: gitrepo.BlobReader, path: str, record: str, scores: str
 def _score_in_pool(models, items: list, blobs: gitrepo.BlobReader, count: int) -> Iterator[tuple[str, Version]]:
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
     pending: deque[tuple[list[str], Future]] = deque()
-    with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with parallel.pool(count) as pool:
         for batch in batches:
             keys, versions = [], []
             for key, (path, record, scores) in batch:
