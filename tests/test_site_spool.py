@@ -67,3 +67,10 @@ def test_a_disk_that_fills_keeps_the_rest_in_memory(demo, in_memory, monkeypatch
     kinds = {type(p._html) for p in site.pages} | {type(a._packed) for a in site.assets}
     assert kinds == {Spooled, bytes} and len(written) == 25
     assert _contents(site) == in_memory
+
+
+def test_without_positional_file_io_the_site_stays_in_memory(demo, in_memory, monkeypatch):
+    monkeypatch.delattr(site_mod.os, "pwrite")  # as on Windows
+    site = _site(demo)
+    assert all(isinstance(p._html, bytes) for p in site.pages)
+    assert _contents(site) == in_memory

@@ -91,15 +91,17 @@ class Spool:
 
     A national site makes some 200 MB of packed HTML (N = 10,000) before the first page is written; kept in
     memory, that was a fifth of the build's peak (docs/performance.md#spool). The file has no name (it is
-    removed as it is made) and goes with the :class:`Site`. Where no temporary file can be made or written,
-    the contents simply stay in memory.
+    removed as it is made) and goes with the :class:`Site`. Where no temporary file can be made or written
+    (or the system has no ``pread``), the contents simply stay in memory.
     """
 
     def __init__(self) -> None:
-        try:
-            self._file = tempfile.TemporaryFile(prefix="maturity-site-")
-        except OSError:
-            self._file = None
+        self._file = None
+        if hasattr(os, "pwrite") and hasattr(os, "pread"):  # not on Windows: there the contents stay in memory
+            try:
+                self._file = tempfile.TemporaryFile(prefix="maturity-site-")
+            except OSError:
+                pass
         self._writable = self._file is not None
         self._end = 0
 
