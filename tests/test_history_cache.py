@@ -49,17 +49,29 @@ def _changes(history):
     return {aid: [(c.commit, c.before, c.after) for c in seq] for aid, seq in history.changes.items()}
 
 
-def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, monkeypatch):
+def _git_repo(tmp_path, monkeypatch):
+    """The demo in a git repository, with one more commit changing a score."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     root = git_workflow.init_repo(tmp_path / "repo")
     git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-01", "1", "0.8")
     git_workflow.commit(root, "调整 SS-DM-1-01")
-    models = load_registry(None)
+    return root
+
+
+def _scored(monkeypatch) -> list:
+    """The folders of the versions this process scores from now on."""
     calls = []
     real = history_mod._score
     monkeypatch.setattr(history_mod, "_score", lambda *args: calls.append(args[3]) or real(*args))
+    return calls
+
+
+def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, monkeypatch):
+    root = _git_repo(tmp_path, monkeypatch)
+    models = load_registry(None)
+    calls = _scored(monkeypatch)
 
     cold = load_history(root, models)
     versions = len(calls)
@@ -112,23 +124,11 @@ def test_history_cache_scores_each_version_once_and_detects_bad_files(tmp_path, 
 
 def _history_repo(tmp_path, monkeypatch):
     """A repository whose history holds several versions of one assessment, the newest of them uncommitted."""
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
-    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
-    root = git_workflow.init_repo(tmp_path / "repo")
-    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-01", "1", "0.8")
-    git_workflow.commit(root, "调整 SS-DM-1-01")
+    root = _git_repo(tmp_path, monkeypatch)
     git_workflow.set_score(root, git_workflow.ZIXUN_S, "SS-DM-1-01", "1", "0.5")
     git_workflow.commit(root, "调整咨询的 SS-DM-1-01")
     git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-02", "1", "0.5")  # not committed
     return root
-
-
-def _scored(monkeypatch) -> list:
-    calls = []
-    real = history_mod._score
-    monkeypatch.setattr(history_mod, "_score", lambda *args: calls.append(args[3]) or real(*args))
-    return calls
 
 
 def test_versions_the_build_has_just_scored_are_not_scored_again_and_give_the_same_history(tmp_path, monkeypatch):
@@ -190,16 +190,16 @@ def test_a_pool_that_breaks_leaves_the_history_to_this_process(tmp_path, monkeyp
     assert _changes(load_history(root, models, cached=False, jobs=2)) == _changes(alone) and calls
 
 
-def test_object_ids_asked_in_rounds_are_the_ids_asked_one_by_one(tmp_path, monkeypatch):
+def test_object_ids_asked_in_rounds_are_the_ids_git_gives(tmp_path, monkeypatch):
     root = _history_repo(tmp_path, monkeypatch)
     from maturity.exchange import gitrepo
 
     long_missing = "HEAD:" + "目录/" * 300 + "没有.yml"  # an answer that echoes a long question
-    specs = [f"HEAD:{git_workflow.ZIXUN_S}", "HEAD:assessments/none/scores.yml", long_missing, f"HEAD~1:{git_workflow.XINXI_S}"] * 40
-    with gitrepo.BlobReader(root) as blobs:
-        one_by_one = [blobs.object_id(*spec.split(":", 1)) for spec in specs]
+    broken = f"HEAD:{git_workflow.ZIXUN}\n/scores.yml"  # a line break would shift every later answer
+    specs = [f"HEAD:{git_workflow.ZIXUN_S}", "HEAD:assessments/none/scores.yml", long_missing, broken,
+             f"HEAD~1:{git_workflow.XINXI_S}"] * 40
+    expected = [git_workflow.git(root, "rev-parse", specs[0]).strip(), None, None, None,
+                git_workflow.git(root, "rev-parse", specs[4]).strip()] * 40
     monkeypatch.setattr(gitrepo, "ANSWER_BUDGET", 1500)  # many rounds
     with gitrepo.BlobReader(root) as blobs:
-        assert blobs.object_ids(specs) == one_by_one
-    assert one_by_one[0] == git_workflow.git(root, "rev-parse", f"HEAD:{git_workflow.ZIXUN_S}").strip()
-    assert one_by_one[1] is None and one_by_one[2] is None and one_by_one[3]
+        assert blobs.object_ids(specs) == expected

@@ -137,16 +137,19 @@ class BlobReader:
         self.proc.stdout.read(1)  # the newline after each blob
         return data if header[1] == "blob" else None
 
-    def object_id(self, revision: str, path: str) -> str | None:
-        """The id of the blob at ``revision:path`` without reading it (None: no such blob)."""
-        return self.object_ids([f"{revision}:{path}"])[0]
-
     def object_ids(self, specs: list[str]) -> list[str | None]:
-        """The id of the blob named by each ``revision:path`` (None: no such blob), asked for many at a time: one
-        round trip per chunk rather than per blob. A chunk's answers fit in the pipe, so writing never blocks."""
+        """The id of the blob named by each ``revision:path`` (None: no such blob), without reading it; asked for
+        many at a time: one round trip per chunk rather than per blob. A chunk's answers fit in the pipe, so
+        writing never blocks. A spec with a line break is not asked (None): git reads one question per line, and
+        such a spec would shift every answer after it."""
         if self.check is None:
             self.check = subprocess.Popen(["git", "-C", str(self.root), "cat-file", "--batch-check"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        asked = [spec for spec in specs if "\n" not in spec]
+        answers = iter(self._ask_all(asked))
+        return [None if "\n" in spec else next(answers) for spec in specs]
+
+    def _ask_all(self, specs: list[str]) -> list[str | None]:
         out: list[str | None] = []
         chunk: list[bytes] = []
         budget = 0
