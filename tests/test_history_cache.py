@@ -203,3 +203,24 @@ def test_object_ids_asked_in_rounds_are_the_ids_git_gives(tmp_path, monkeypatch)
     monkeypatch.setattr(gitrepo, "ANSWER_BUDGET", 1500)  # many rounds
     with gitrepo.BlobReader(root) as blobs:
         assert blobs.object_ids(specs) == expected
+
+
+def test_an_assessments_folder_named_in_chinese_has_the_same_history(tmp_path, monkeypatch):
+    """git quotes a non-ASCII name in what it logs unless told not to; the history must find the folder all the same."""
+    ascii_root = _git_repo(tmp_path / "ascii", monkeypatch)
+    chinese_root = tmp_path / "chinese"
+    chinese_root.mkdir()
+    shutil.copytree(ascii_root / "assessments", chinese_root / "评估")
+    shutil.copytree(ascii_root / "evidence", chinese_root / "evidence")
+    shutil.copy2(ascii_root / "assessors.yml", chinese_root / "assessors.yml")
+    git_workflow.set_score(chinese_root, f"评估/{git_workflow.XINXI_ID}/scores.yml", "SS-DM-1-01", "0.8", "1")
+    git_workflow.git(chinese_root, "init", "-q", "-b", "main")
+    git_workflow.commit(chinese_root, "初始数据：演示评估")
+    git_workflow.set_score(chinese_root, f"评估/{git_workflow.XINXI_ID}/scores.yml", "SS-DM-1-01", "1", "0.8")
+    git_workflow.commit(chinese_root, "调整 SS-DM-1-01")
+    models = load_registry(None)
+    chinese = load_history(chinese_root, models, "评估", cached=False)
+    ascii_ = load_history(ascii_root, models, cached=False)
+    assert chinese.available and chinese.changes.get(git_workflow.XINXI_ID)
+    assert ({aid: [(c.before, c.after) for c in seq] for aid, seq in chinese.changes.items()}
+            == {aid: [(c.before, c.after) for c in seq] for aid, seq in ascii_.changes.items()})

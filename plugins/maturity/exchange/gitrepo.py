@@ -17,9 +17,14 @@ class GitError(Exception):
     """git is missing, the folder is not a repository, or a revision does not exist."""
 
 
+# Paths as they are, in UTF-8: by default git writes a name with a byte above 0x7f as a quoted octal escape
+# ("\350\257\204…"), so a folder named in Chinese (``assessments_dir: 评估``) would match nothing it logs.
+UNQUOTED = ("-c", "core.quotePath=false")
+
+
 def _run(root: Path, *args: str, input: bytes | None = None) -> bytes:
     try:
-        proc = subprocess.run(["git", "-C", str(root), *args], input=input, capture_output=True, check=False)
+        proc = subprocess.run(["git", "-C", str(root), *UNQUOTED, *args], input=input, capture_output=True, check=False)
     except FileNotFoundError as exc:
         raise GitError("找不到 git 命令。git is not installed.") from exc
     if proc.returncode != 0:
