@@ -7,8 +7,9 @@ For each N of ``--sizes``, (a) this project's site for N synthetic assessments a
 MkDocs site with N one-line pages and the same theme — are built in turn, A B A B …, ``--repeat`` times,
 each build its own process; the project's builds are cold (``.cache`` deleted first). With ``--naive``,
 (c) the naive approach — the same report content as generated Markdown pages — is built too (slow at large N).
-Reported: median wall time, ratio of medians, peak memory (``ru_maxrss`` of the process), output size,
-and the largest listing page. Then, each optional:
+Reported: median wall time, ratio of medians, peak memory (``ru_maxrss``: the largest single process), the peak of
+all its processes together (the summed PSS of the process tree, sampled every 0.5 s: worker processes count),
+output size, and the largest listing page. Then, each optional:
 
 - ``--warm N``: after each cold build at N, one score of one ``scores.yml`` changes (and back, the next time)
   and the project is built again with the cache of the cold build: warm after one edit;
@@ -46,6 +47,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import history_repo  # noqa: E402
+from treemem import TreeMemory  # noqa: E402
 import payload  # noqa: E402
 import report  # noqa: E402
 
@@ -87,7 +89,9 @@ class Bench:
         with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
             start = time.perf_counter()
             proc = subprocess.Popen(cmd, cwd=cwd, stdout=stdout, stderr=stderr, env=self.env)
+            tree = TreeMemory(proc.pid)
             _, status, usage = os.wait4(proc.pid, 0)
+            tree_mb = tree.stop()
             seconds = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
             stdout.seek(0)
@@ -98,7 +102,7 @@ class Bench:
         if not ok:
             print(f"  exit {proc.returncode}: {' '.join(cmd)} in {cwd}\n{err[-2000:]}{lines[-1] if lines else ''}", file=sys.stderr)
         lines = lines or err.strip().splitlines()
-        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "ok": ok, "exit": proc.returncode,
+        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "tree_mb": tree_mb, "ok": ok, "exit": proc.returncode,
                 "last_line": lines[-1] if lines else ""}
 
     def build(self, site_root: Path, cold: bool = True) -> dict:
@@ -248,8 +252,10 @@ class Edit:
 
 
 def summary(runs: list[dict]) -> dict:
+    trees = [r["tree_mb"] for r in runs if r.get("tree_mb") is not None]
     return {"runs": runs, "median_s": round(statistics.median(r["s"] for r in runs), 3),
-            "peak_mb": max(r["peak_mb"] for r in runs), "ok": all(r["ok"] for r in runs)}
+            "peak_mb": max(r["peak_mb"] for r in runs), "tree_mb": max(trees) if trees else None,
+            "ok": all(r["ok"] for r in runs)}
 
 
 def folder_mb(path: Path) -> float:
