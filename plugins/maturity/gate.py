@@ -72,7 +72,7 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     found_history, commit = history(settings, repo.registry or repo.model,
                                     lambda algorithm: current_versions(repo.assessments, repo.results, algorithm),
                                     settings.jobs if parallel else 1)
-    site = build_site(repo, history=found_history, commit=commit)
+    site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))
 

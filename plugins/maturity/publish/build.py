@@ -10,9 +10,11 @@ the site).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
+from typing import Callable
 
 import jinja2
 from markupsafe import escape
@@ -21,7 +23,8 @@ from maturity import i18n
 from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
-from maturity.publish import badges, feed, outputs, pagefind, records, richtext, urls, viewer, views
+from maturity.data.parallel import cores
+from maturity.publish import badges, feed, forked, outputs, pagefind, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
 from maturity.publish.site import Asset, Copy, Page, Site, Spool
 from maturity.repository import Repository
@@ -145,8 +148,9 @@ def editions(settings: Settings) -> list[tuple[i18n.Translator, str]]:
     return out
 
 
-def build_site(repo: Repository, *, history=None, commit: str | None = None) -> Site:
-    """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None).
+def build_site(repo: Repository, *, history=None, commit: str | None = None, jobs: int = 1) -> Site:
+    """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None);
+    ``jobs``: processes that render the pages (the ``jobs`` option: 0 as many as cores; :mod:`.forked`).
 
     The pages are rendered once per edition (:func:`editions`) from the same templates; the data products
     (JSON, feed, badges, evidence and its viewer) are made once, from the Chinese pass, for both.
@@ -180,6 +184,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
     if with_pagefind:
         site.add(*static_assets((FIND_SCRIPT,)))
 
+    tasks: list[Callable[[], Page | Diagnostic]] = []  # every page, rendered once all are known
     for tr, prefix in editions(settings):
         primary = not prefix  # the Chinese pass also makes the files both editions share
         env = environment(settings, tr)
@@ -199,7 +204,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
 
         def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
                    hide: tuple[str, ...] = (), *, indexed: bool = False, unindexed: bool = False, wasm: bool = False, env=env, links=links, common=common, tr=tr, prefix=prefix,
-                   level_name=level_name, **context) -> None:
+                   level_name=level_name, **context) -> Page | Diagnostic:
             page_uri = prefix + src_uri
             links.current = page_uri
             values = {**common, **context}
@@ -210,9 +215,8 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                 html = env.get_template(template).render(values)
                 search_html = env.get_template(search_template).render(values) if search_template else None
             except Exception as exc:  # a template (the site's own, maybe) or data the checks missed: said, located, not a traceback
-                site.diagnostics.append(Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
-                                                        page=page_uri, error=f"{type(exc).__name__}: {exc}"))
-                return
+                return Diagnostic.make(source or settings.templates_dir, 0, 0, "MAT900", Severity.ERROR,
+                                       page=page_uri, error=f"{type(exc).__name__}: {exc}")
             if english:  # each page links its counterpart in the other edition, in that edition's language
                 html = edition_switch(links, tr, page_uri) + html
             search_exclude = False
@@ -220,20 +224,36 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
                 if indexed and search_html is not None:
                     html += pagefind.body(search_html)
                 search_html, search_exclude = None, True
-            site.add(Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm))
+            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm)
 
-        for a in concluded:
-            result = repo.results[a.id]
+        def later(*args, render=render, **kwargs) -> None:
+            """A page to render once every page is known (:func:`render_pages`)."""
+            tasks.append(functools.partial(render, *args, **kwargs))
+
+        def report(a: Assessment, render=render, tr=tr):
             register = repo.registers.get(a.organisation["id"])
-            render(urls.assessment_uri(a.id), "report.html", tr("page.report_title", name=a.organisation["name"]),
-                   _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, indexed=True, a=a, result=result,
-                   evidence=views.evidence_cited(a, register), rows=views.requirement_rows(a.model, a, tr),
-                   timeline=views.timeline(a, tr), charts=views.report_charts(a.model, a, result, tr),
-                   evidence_link=evidence_link)
-        for a in in_progress:
-            render(urls.assessment_uri(a.id), "progress.html", tr("page.progress_title", name=a.organisation["name"]),
-                   _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path, indexed=True, a=a,
-                   timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
+            result = repo.results[a.id]
+            return render(urls.assessment_uri(a.id), "report.html", tr("page.report_title", name=a.organisation["name"]),
+                          _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, indexed=True,
+                          a=a, result=result, evidence=views.evidence_cited(a, register),
+                          rows=views.requirement_rows(a.model, a, tr), timeline=views.timeline(a, tr),
+                          charts=views.report_charts(a.model, a, result, tr), evidence_link=evidence_link)
+
+        def progress(a: Assessment, render=render, tr=tr):
+            return render(urls.assessment_uri(a.id), "progress.html", tr("page.progress_title", name=a.organisation["name"]),
+                          _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path,
+                          indexed=True, a=a, timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
+
+        def certificate(r, render=render, tr=tr):
+            cert = r.standing.certificate
+            record = records.certificate_record(r, settings)
+            qr = badges.qr_svg(record.url, tr("page.qr_label", number=cert.number)) if site_settings.url else None
+            return render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
+                          search_template="certificate_search.html", indexed=True, r=r, a=r.assessment, cert=cert,
+                          result=r.result, qr=qr, page_url=record.url, json_path=urls.certificate_json_path(cert.number))
+
+        tasks.extend(functools.partial(report, a) for a in concluded)
+        tasks.extend(functools.partial(progress, a) for a in in_progress)
 
         # One list, results first, then the assessments in progress, cut into pages of list_page_size rows.
         size = settings.pages.list_page_size
@@ -241,9 +261,9 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         for pager, rows in paginate(urls.ASSESSMENTS_INDEX, concluded + in_progress, size):
             split = max(0, min(len(concluded) - pager.start, len(rows)))
             heading = paged_title(tr("page.index_title"), pager, tr)
-            render(pager.src_uri, "index.html", heading, search_template="index_search.html", hide=LIST_HIDE,
-                   heading=heading, pager=pager, concluded=rows[:split], in_progress=rows[split:],
-                   total=len(concluded), in_progress_total=len(in_progress), in_progress_page=in_progress_page)
+            later(pager.src_uri, "index.html", heading, search_template="index_search.html", hide=LIST_HIDE,
+                  heading=heading, pager=pager, concluded=rows[:split], in_progress=rows[split:],
+                  total=len(concluded), in_progress_total=len(in_progress), in_progress_page=in_progress_page)
 
         by_org: dict[str, list[Assessment]] = {}
         for a in concluded + in_progress:
@@ -255,36 +275,32 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
             if primary:
                 site.add(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
             current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
-            render(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
-                   indexed=True, organisation=items[-1].organisation, assessments=items, current=current)
+            later(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
+                  indexed=True, organisation=items[-1].organisation, assessments=items, current=current)
 
         sections = certificate_sections(public, certified)
-        render(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
-               hide=LIST_HIDE, unindexed=True, sections=sections, preview=min(SECTION_PREVIEW, size))
+        later(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
+              hide=LIST_HIDE, unindexed=True, sections=sections, preview=min(SECTION_PREVIEW, size))
         for section in sections:
             name = tr("page.pager.section_title", title=tr("page.certificates_title"), section=tr(f"page.section.{section.key}"))
             for pager, rows in paginate(section.uri, section.items, size):
                 heading = paged_title(name, pager, tr)
-                render(pager.src_uri, "certificate_section.html", heading, hide=LIST_HIDE, unindexed=True,
-                       heading=heading, pager=pager,
-                       section=section, rows=rows)
-        render(urls.VERIFY, "verify.html", tr("page.verify_title"), hide=LIST_HIDE,
-               level_names={m.id: {str(lv.level): views.localised(lv, tr) for lv in m.levels} for m in [model, *models]},
-               status_names=tr.labels("status"), verify_words=tr.labels("verify_js"), default_model=model.id,
-               pages=settings.pages)
+                later(pager.src_uri, "certificate_section.html", heading, hide=LIST_HIDE, unindexed=True,
+                      heading=heading, pager=pager, section=section, rows=rows)
+        later(urls.VERIFY, "verify.html", tr("page.verify_title"), hide=LIST_HIDE,
+              level_names={m.id: {str(lv.level): views.localised(lv, tr) for lv in m.levels} for m in [model, *models]},
+              status_names=tr.labels("status"), verify_words=tr.labels("verify_js"), default_model=model.id,
+              pages=settings.pages)
         for r in certified:
-            cert = r.standing.certificate
-            record = records.certificate_record(r, settings)
-            qr = badges.qr_svg(record.url, tr("page.qr_label", number=cert.number)) if site_settings.url else None
             if primary:
-                site.add(Asset(urls.certificate_json_path(cert.number), records.dumps(record.to_json())))
-            render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
-                   search_template="certificate_search.html", indexed=True, r=r, a=r.assessment, cert=cert, result=r.result, qr=qr, page_url=record.url,
-                   json_path=urls.certificate_json_path(cert.number))
+                cert = r.standing.certificate
+                site.add(Asset(urls.certificate_json_path(cert.number), records.dumps(records.certificate_record(r, settings).to_json())))
+            tasks.append(functools.partial(certificate, r))
         if with_pagefind:
-            render(urls.FIND, "find.html", tr("page.find_title"), hide=LIST_HIDE, wasm=True,
-                   find_words=tr.labels("find_ui"), find_script=f"{urls.ASSET_DIR}/{FIND_SCRIPT}")
+            later(urls.FIND, "find.html", tr("page.find_title"), hide=LIST_HIDE, wasm=True,
+                  find_words=tr.labels("find_ui"), find_script=f"{urls.ASSET_DIR}/{FIND_SCRIPT}")
         fragments[tr.lang] = (env, prefix)
+    render_pages(site, tasks, jobs)
 
     site.add(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
     site.add(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
@@ -315,6 +331,19 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None) -> 
         site.add(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
     site.diagnostics.extend(outputs.check(site, settings.templates_dir))
     return site
+
+
+def render_pages(site: Site, tasks: list, jobs: int) -> None:
+    """Render every page (on every core where :mod:`maturity.publish.forked` may), adding them in task order."""
+    def keep(item) -> None:  # spooled as it arrives: the pages wait on disk, not in memory, for the last one
+        if isinstance(item, Page) and site.spool is not None:
+            item.spill(site.spool)
+
+    for item in forked.run(tasks, cores() if jobs == 0 else jobs, receive=keep):
+        if isinstance(item, Page):
+            site.add(item)
+        else:
+            site.diagnostics.append(item)
 
 
 def english_sitemap(site: Site, site_settings, today: dt.date) -> str:

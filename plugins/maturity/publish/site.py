@@ -106,8 +106,9 @@ class Spool:
         self._end = 0
 
     def put(self, data: bytes) -> "bytes | Spooled":
-        """``data`` kept on disk (a :class:`Spooled` to read it back), or ``data`` itself if it cannot be."""
-        if not self._writable:
+        """``data`` kept on disk (a :class:`Spooled` to read it back), or ``data`` itself if it cannot be (or is
+        there already)."""
+        if not self._writable or isinstance(data, Spooled):
             return data
         try:
             if os.pwrite(self._file.fileno(), data, self._end) != len(data):

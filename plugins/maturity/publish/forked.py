@@ -1,0 +1,136 @@
+"""Pages rendered on every core: the site's render tasks shared among forked copies of the process.
+
+Rendering is the largest part of a build after the data are read (docs/performance.md), and every page is
+rendered from data already in memory. A forked child has all of it for free; a ``spawn`` worker would need the
+whole repository sent over (some 110 KB of objects per assessment). So :func:`run` forks ``count`` children,
+child ``w`` does tasks ``w``, ``w + count``, … and sends each result back pickled; the parent keeps them in
+task order, so the site is the same, page for page, as when rendered in one process.
+
+Forking is used only where it is safe: on Linux (macOS's system libraries may not survive a fork), and when the
+process runs no other thread — ``mkdocs serve`` builds beside its server's threads, and a forked copy of a
+threaded process can deadlock on a lock another thread held. Anything a child does not deliver (it failed to
+start, died or could not pickle a result) is done again in the parent, as without children.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import selectors
+import signal
+import struct
+import sys
+import threading
+from typing import Callable, TypeVar
+
+log = logging.getLogger("mkdocs.plugins.maturity")
+
+T = TypeVar("T")
+MIN_TASKS = 200  # fewer pages than this render faster than children start and hand them back
+_FRAME = struct.Struct("<Q")  # the length of each pickled (index, result) a child sends
+_NOTHING = object()
+
+
+def usable() -> bool:
+    """Whether this process may fork children to render: Linux, and no other thread running."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+
+
+def run(tasks: list[Callable[[], T]], count: int, receive: Callable[[T], None] = lambda result: None,
+        min_tasks: int | None = None) -> list[T]:
+    """Every task's result, in task order; ``receive`` is called in this process on each as it arrives (to spool
+    it, for one). With ``count`` ≥ 2, at least ``min_tasks`` tasks and :func:`usable`, children do the tasks."""
+    results: list = [_NOTHING] * len(tasks)
+    if count >= 2 and len(tasks) >= (MIN_TASKS if min_tasks is None else min_tasks) and usable():
+        _in_children(tasks, min(count, len(tasks)), results, receive)
+    missing = [i for i, r in enumerate(results) if r is _NOTHING]
+    if missing and len(missing) < len(tasks):
+        log.debug("maturity: %d of %d pages rendered again in the main process", len(missing), len(tasks))
+    for i in missing:
+        results[i] = tasks[i]()
+        receive(results[i])
+    return results
+
+
+def _in_children(tasks: list, count: int, results: list, receive) -> None:
+    readers: dict[int, tuple[int, bytearray]] = {}  # read end -> (child pid, bytes not yet a whole frame)
+    gc.freeze()  # the objects now alive stay out of the children's collections: fewer pages copied on write
+    try:
+        for w in range(count):
+            read, write = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(write)
+                break
+            if pid == 0:  # the child: never returns
+                os.close(read)
+                _child(tasks, w, count, write)
+            os.close(write)
+            readers[read] = (pid, bytearray())
+    finally:
+        gc.unfreeze()
+    finished = False
+    try:
+        _collect(readers, results, receive)
+        finished = True
+    finally:
+        for read, (pid, _) in readers.items():
+            _end(pid, stop=not finished)
+            os.close(read)
+
+
+def _child(tasks: list, w: int, count: int, fd: int) -> None:
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: the parent cleans up
+        with os.fdopen(fd, "wb", buffering=1 << 16) as out:
+            for i in range(w, len(tasks), count):
+                data = pickle.dumps((i, tasks[i]()), protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(_FRAME.pack(len(data)))
+                out.write(data)
+        code = 0
+    except BaseException:  # noqa: BLE001 — whatever it is, the parent does the rest itself
+        pass
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _collect(readers: dict, results: list, receive) -> None:
+    with selectors.DefaultSelector() as selector:
+        for read in readers:
+            selector.register(read, selectors.EVENT_READ)
+        open_ = len(readers)
+        while open_:
+            for key, _ in selector.select():
+                pid, pending = readers[key.fd]
+                chunk = os.read(key.fd, 1 << 20)
+                if not chunk:
+                    selector.unregister(key.fd)
+                    open_ -= 1
+                    continue
+                pending += chunk
+                start = 0
+                while len(pending) - start >= _FRAME.size:
+                    (size,) = _FRAME.unpack_from(pending, start)
+                    if len(pending) - start - _FRAME.size < size:
+                        break
+                    body = start + _FRAME.size
+                    i, result = pickle.loads(pending[body:body + size])
+                    results[i] = result
+                    receive(result)
+                    start = body + size
+                del pending[:start]
+
+
+def _end(pid: int, stop: bool) -> None:
+    """Wait for a child; when the parent stopped reading early (``stop``), end it first."""
+    try:
+        if stop:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
