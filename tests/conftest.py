@@ -275,3 +275,23 @@ def mini(tmp_path: Path, mini_model_path: Path) -> Mini:
     (root / "evidence" / "mini-org").mkdir(parents=True)
     (root / "evidence" / "mini-org" / "register.yml").write_text(MINI_REGISTER, encoding="utf-8")
     return Mini(root, mini_model_path)
+
+
+# --- a browser ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def driver(request, tmp_path_factory):
+    """Debian's chromium for one test module (:func:`site_helpers.chromium`), skipped where it is not installed.
+
+    A module's ``LISTENER`` script, when it has one, runs in every page before the page's own scripts (DevTools'
+    ``Page.addScriptToEvaluateOnNewDocument``): the CSP tests record violations with it."""
+    from site_helpers import chromium, have_browser
+
+    if not have_browser():
+        pytest.skip("browser tests need /usr/bin/chromium and /usr/bin/chromedriver")
+    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
+    listener = getattr(request.module, "LISTENER", None)
+    if listener:
+        d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": listener})
+    yield d
+    d.quit()

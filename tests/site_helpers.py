@@ -326,6 +326,7 @@ def chromium(profile: Path):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)  # axe-core's run over a long page
     return driver
 
 

@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, paged_demo_build, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, built_demo, have_browser, paged_demo_build, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -50,14 +50,6 @@ document.getAnimations().forEach(function (a) { a.finish(); });
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     yield from serve(built_demo(tmp_path_factory).site)
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    d.set_script_timeout(60)
-    yield d
-    d.quit()
 
 
 def violations(driver, url: str, scheme: str | None = None, size=(1366, 900)) -> list[str]:

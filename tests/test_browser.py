@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, paged_demo_build, read_yaml, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, built_demo, have_browser, paged_demo_build, read_yaml, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -45,13 +45,6 @@ def repo(built):
 @pytest.fixture(scope="module")
 def base_url(built):
     yield from serve(built.site)
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield d
-    d.quit()
 
 
 def open_page(driver, url: str) -> None:

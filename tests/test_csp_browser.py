@@ -25,7 +25,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, chromium, have_browser, parse_html, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, built_demo, have_browser, parse_html, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -72,14 +72,6 @@ def demo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_url(demo):
     yield from serve(demo.site)
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER})
-    yield d
-    d.quit()
 
 
 # --- reading the browser ----------------------------------------------------------------------------

@@ -207,18 +207,6 @@ def test_requirement_text_en_is_used_where_the_model_gives_it(repo):
 
 
 @pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    if not have_browser():
-        pytest.skip("browser tests need /usr/bin/chromium and /usr/bin/chromedriver")
-    pytest.importorskip("selenium")
-    from site_helpers import chromium
-
-    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield d
-    d.quit()
-
-
-@pytest.fixture(scope="module")
 def base_url(built):
     from site_helpers import serve
 

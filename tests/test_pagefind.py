@@ -207,14 +207,6 @@ def site_url(served):
     return served[0]
 
 
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory, site_url):
-    d = chromium(tmp_path_factory.mktemp("chromium-profile"))
-    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER})
-    yield d
-    d.quit()
-
-
 def find(driver, query: str, expected: str) -> list[tuple[str, str]]:
     """Type ``query`` into Pagefind's box; wait for a result containing ``expected``; (title, href) of each result."""
     box = WebDriverWait(driver, WAIT).until(lambda d: d.find_element(By.CSS_SELECTOR, ".pagefind-ui__search-input"))

@@ -21,7 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, chromium, have_browser, parse_html,  # noqa: E402
+from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, have_browser, parse_html,  # noqa: E402
                           read_yaml, serve, squash)
 
 if not have_browser():
@@ -48,14 +48,6 @@ def demo(tmp_path_factory):
 @pytest.fixture(scope="module")
 def url(demo):
     yield from serve(demo.site)
-
-
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory):
-    d = chromium(tmp_path_factory.mktemp("chromium-verify"))
-    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": LISTENER})
-    yield d
-    d.quit()
 
 
 @pytest.fixture(scope="module")
