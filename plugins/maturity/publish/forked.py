@@ -1,7 +1,7 @@
 """Pages rendered on every core: the site's render tasks shared among forked copies of the process.
 
-Rendering is the largest part of a build after the data are read (docs/performance.md), and every page is
-rendered from data already in memory. A forked child has all of it for free; a ``spawn`` worker would need the
+Rendering the pages is, after reading the data and MkDocs' own work, a large part of a build (docs/performance.md),
+and every page is rendered from data already in memory. A forked child has all of it for free; a ``spawn`` worker would need the
 whole repository sent over (some 110 KB of objects per assessment). So :func:`run` forks ``count`` children,
 child ``w`` does tasks ``w``, ``w + count``, … and sends each result back pickled; the parent keeps them in
 task order, so the site is the same, page for page, as when rendered in one process.
@@ -10,6 +10,9 @@ Forking is used only where it is safe: on Linux (macOS's system libraries may no
 process runs no other thread — ``mkdocs serve`` builds beside its server's threads, and a forked copy of a
 threaded process can deadlock on a lock another thread held. Anything a child does not deliver (it failed to
 start, died or could not pickle a result) is done again in the parent, as without children.
+
+A task must not log: a child's log lines would not reach the parent's handlers, where MkDocs counts the warnings
+that fail ``--strict``. What rendering finds travels in the results instead (a MAT900 diagnostic).
 """
 
 from __future__ import annotations
