@@ -68,6 +68,9 @@ def _pss_kb(pid: int) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if not argv:
+        print("usage: python3 bench/treemem.py COMMAND [ARG …]", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     proc = subprocess.Popen(argv)
     tree = TreeMemory(proc.pid)

@@ -63,11 +63,16 @@ def watch_parent(parent: int, every: float = 0.5) -> None:
     threading.Thread(target=watch, name="maturity-watch-parent", daemon=True).start()
 
 
+def processes(jobs: int) -> int:
+    """The processes the ``jobs`` option asks for: 0 for as many as there are cores, n for n (1: this one only)."""
+    return cores() if jobs == 0 else jobs
+
+
 def workers(jobs: int, files: int, cached: int) -> int:
     """How many worker processes to use (0: none) for ``files`` data files, ``cached`` of them likely in the cache.
 
     ``jobs``: the ``jobs`` option — 0 for as many as there are cores, 1 for none, n for n."""
-    count = cores() if jobs == 0 else jobs
+    count = processes(jobs)
     if count < 2 or files - cached < MIN_FILES:
         return 0
     return count

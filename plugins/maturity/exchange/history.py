@@ -225,7 +225,7 @@ def score_versions(models, todo: dict[str, tuple[str, str, str | None]], blobs: 
     ``blobs``; a version whose record cannot be read is left out. Worker processes score them when there are
     enough; anything the pool does not finish (it cannot start, a worker dies) is scored here."""
     items = list(todo.items())
-    count = parallel.cores() if jobs == 0 else jobs
+    count = parallel.processes(jobs)
     done: set[str] = set()
     if count >= 2 and len(items) >= MIN_VERSIONS:
         try:

@@ -23,7 +23,7 @@ from maturity import i18n
 from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
-from maturity.data.parallel import cores
+from maturity.data.parallel import processes
 from maturity.publish import badges, feed, forked, outputs, pagefind, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
 from maturity.publish.site import Asset, Copy, Page, Site, Spool
@@ -339,7 +339,7 @@ def render_pages(site: Site, tasks: list, jobs: int) -> None:
         if isinstance(item, Page) and site.spool is not None:
             item.spill(site.spool)
 
-    for item in forked.run(tasks, cores() if jobs == 0 else jobs, receive=keep):
+    for item in forked.run(tasks, processes(jobs), receive=keep):
         if isinstance(item, Page):
             site.add(item)
         else:
