@@ -349,7 +349,7 @@ def test_binary_register(demo):
 def site_text(demo) -> tuple[str, dict[str, str]]:
     publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=lambda *_: (None, None))
     assert publication.site is not None
-    pages = {p.src_uri: p.html + (p.search_html or "") for p in publication.site.pages}
+    pages = {p.src_uri: p.html + (p.search_html or "") + (p.find_html or "") for p in publication.site.pages}
     everything = "\n".join(pages.values()) + "\n".join(str(a.content) for a in publication.site.assets)
     return everything, pages
 

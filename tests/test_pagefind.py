@@ -4,7 +4,8 @@ A copy of the demo with ``search: pagefind`` is built by a real ``mkdocs build -
 used in Debian's chromium (served over http on 127.0.0.1, nothing fetched from elsewhere):
 
 * Pagefind's bundle is written into the site; the generated pages leave Material's index, hand-written ones stay;
-* only the short version of a generated page is indexed (no requirement table, evidence or history);
+* only the short version of a generated page is indexed (no requirement table, evidence or history), read back
+  from Pagefind's own fragments; the page itself carries no hidden copy of it;
 * a Chinese name fragment and a credit code find the organisation, results link to the right page (also under
   a base path), the English search page finds English pages, and nothing breaks the Content-Security-Policy;
 * what a first search downloads is reported and stays under 1 MB;
@@ -13,6 +14,7 @@ used in Debian's chromium (served over http on 127.0.0.1, nothing fetched from e
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -26,8 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from site_helpers import (BROWSER_MISSING, article, built_demo, chromium, copy_demo, have_browser,  # noqa: E402
                           mkdocs_build, parse_html, serve)
 
-from maturity import gate  # noqa: E402
-from maturity.publish import csp, pagefind  # noqa: E402
+from maturity import gate, i18n  # noqa: E402
+from maturity.publish import csp, pagefind, urls  # noqa: E402
+from maturity.publish.site import Page  # noqa: E402
 from maturity.settings import load_settings  # noqa: E402
 
 pytest.importorskip("pagefind_bin_extended", reason="search: pagefind needs pip install 'maturity[pagefind]'")
@@ -77,8 +80,8 @@ def test_pagefind_bundle_is_written(site):
         assert (bundle / name).is_file(), name
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert {"zh", "en"} <= set(entry["languages"]), entry["languages"]  # one index per <html lang>
-    # Only the generated pages: each report, organisation and certificate of both editions (the search page,
-    # the lists and the hand-written pages carry no data-pagefind-body, and the glob leaves evidence out).
+    # Only the generated pages: each report, organisation and certificate of both editions (Pagefind reads their
+    # short versions only: not the search page, the lists, the hand-written pages or the published evidence).
     pages = sum(lang["page_count"] for lang in entry["languages"].values())
     generated = [p for p in site.rglob("index.html") if GENERATED.match(p.relative_to(site).parent.as_posix() + "/")]
     assert pages == len(generated) > 20
@@ -94,22 +97,38 @@ def test_generated_pages_leave_materials_index_hand_written_pages_stay(site):
     assert "assessments/" in locations and "search/" in locations  # short pages of constant size stay
 
 
-def pagefind_bodies(doc):
-    return [n for n in doc.iter() if "data-pagefind-body" in n.attrs]
+def indexed(site: Path) -> dict[str, dict]:
+    """What Pagefind indexed, read back from its bundle: URL -> the page's fragment (content, title, anchors).
+
+    A fragment is gzip-compressed JSON after a signature (Pagefind's bundle format). Pagefind marks the word
+    breaks it found in Chinese with zero-width spaces; they are taken out of ``content`` here."""
+    out = {}
+    for f in (site / pagefind.BUNDLE / "fragment").iterdir():
+        raw = gzip.decompress(f.read_bytes())
+        assert raw.startswith(b"pagefind_dcd"), f
+        fragment = json.loads(raw[len(b"pagefind_dcd"):])
+        fragment["content"] = fragment["content"].replace("\u200b", "")
+        out[fragment["url"]] = fragment
+    return out
 
 
 def test_only_the_short_version_is_indexed(site):
+    pages = indexed(site)
+    report = pages["/assessments/2026-shili-zixun/"]
+    assert ZIXUN_NAME in report["content"] and ZIXUN_CODE in report["content"]
+    assert report["meta"]["title"] == i18n.translator("zh")("page.report_title", name=ZIXUN_NAME)
+    assert report["anchors"] == []  # the short version's headings are not the page's anchors
     doc = parse_html(site / "assessments" / "2026-shili-zixun" / "index.html")
-    bodies = pagefind_bodies(doc)
-    assert len(bodies) == 1 and "hidden" in bodies[0].attrs
-    text = bodies[0].text
-    assert ZIXUN_NAME in text and ZIXUN_CODE in text
-    assert bodies[0].find("table") is None
-    assert all("id" not in n.attrs for n in bodies[0].iter()), "the short version repeats the page's anchors"
     whole = article(doc).text
-    assert len(text) * 5 < len(whole)  # the requirement tables, evidence and history stay out
-    (cert,) = pagefind_bodies(parse_html(site / "certificates" / "ZXGJ-2023-0007" / "index.html"))
-    assert "ZXGJ-2023-0007" in cert.text and ZIXUN_CODE in cert.text
+    assert len(report["content"]) * 5 < len(whole)  # the requirement tables, evidence and history stay out
+    requirement = "建立战略决策机制，重大服务决策经管理层会议集体审议"  # SS-SDM-3-02, in the report's requirement table
+    assert requirement in whole and requirement not in report["content"]
+    assert "data-pagefind-body" not in (site / "assessments" / "2026-shili-zixun" / "index.html").read_text("utf-8")
+    cert = pages["/certificates/ZXGJ-2023-0007/"]
+    assert "ZXGJ-2023-0007" in cert["content"] and ZIXUN_CODE in cert["content"]
+    assert "/en/assessments/2026-shili-zixun/" in pages and set(pages) == {
+        "/" + p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html")
+        if GENERATED.match(p.relative_to(site).parent.as_posix() + "/")}
 
 
 def test_lists_link_the_search_page(site):
@@ -160,6 +179,43 @@ def test_a_missing_pagefind_stops_the_build_and_the_check(project, tmp_path, mon
     assert [d.code for d in publication.failures()] == ["MAT904"]
     monkeypatch.delenv(pagefind.ENV)
     assert gate.check(load_settings(project)).failures() == []
+
+
+def search_page(site: Path, src_uri: str, lang: str, directory_urls: bool = True) -> None:
+    """A built search page as a generator would write it (only its <html lang> matters here)."""
+    path = site / urls.built_path(src_uri, directory_urls)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<!doctype html>\n<html class="no-js" lang="{lang}"><head></head><body></body></html>\n', "utf-8")
+
+
+def test_documents_take_their_editions_language_and_their_pages_path(tmp_path):
+    site, folder = tmp_path / "site", tmp_path / "docs"
+    search_page(site, urls.FIND, "zh-Hant", directory_urls=False)
+    search_page(site, urls.ENGLISH + urls.FIND, "en", directory_urls=False)
+    pages = [Page("assessments/a-1/index.md", "t", "<p>whole</p>", find_html='<h1 id="x">A 公司</h1>'),
+             Page("en/assessments/a-1/index.md", "t", "<p>whole</p>", find_html="<h1>A Ltd</h1>"),
+             Page("assessments/index.md", "list", "<p>list</p>")]  # not indexed: no short version
+    assert pagefind.write_documents(folder, pages, site, directory_urls=False) == 2
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == [
+        "assessments/a-1/index.html", "en/assessments/a-1/index.html"]
+    zh = (folder / "assessments/a-1/index.html").read_text("utf-8")
+    assert '<html lang="zh-Hant">' in zh and "A 公司" in zh and 'id="x"' not in zh and "whole" not in zh
+    assert '<html lang="en">' in (folder / "en/assessments/a-1/index.html").read_text("utf-8")
+
+
+def test_a_site_with_nothing_to_index_still_gets_a_working_bundle(tmp_path):
+    """No assessment yet: each edition's index holds its search page's title only, so the search page loads
+    and finds nothing else, instead of Pagefind failing the build on an empty folder."""
+    site = tmp_path / "site"
+    search_page(site, urls.FIND, "zh")
+    search_page(site, urls.ENGLISH + urls.FIND, "en")
+    pages = [Page("assessments/index.md", "list", "<p>list</p>"), Page(urls.FIND, "查找机构和证书", "<div></div>"),
+             Page(urls.ENGLISH + urls.FIND, "Find organisations & certificates", "<div></div>")]
+    pagefind.run(site, pages)
+    entry = json.loads((site / pagefind.BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: v["page_count"] for lang, v in entry["languages"].items()} == {"zh": 1, "en": 1}
+    assert {url: f["meta"]["title"] for url, f in indexed(site).items()} == {
+        "/search/": "查找机构和证书", "/en/search/": "Find organisations & certificates"}
 
 
 def test_a_failing_pagefind_stops_the_build(project, tmp_path):
@@ -319,5 +375,4 @@ def test_render_site_indexes_a_zensical_build_with_pagefind(tmp_path):
     assert (bundle / "pagefind.js").is_file() and (bundle / "pagefind-ui.js").is_file()
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh"]["page_count"] > 0, entry
-    report = (tmp_path / "site" / "assessments" / "2026-shili-zixun" / "index.html").read_text(encoding="utf-8")
-    assert "data-pagefind-body" in report and ZIXUN_NAME in report
+    assert ZIXUN_NAME in indexed(tmp_path / "site")["/assessments/2026-shili-zixun/"]["content"]

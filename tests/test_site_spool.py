@@ -23,7 +23,7 @@ def _site(demo):
 
 
 def _contents(site) -> dict:
-    out = {p.src_uri: (p.title, p.html, p.search_html) for p in reversed(site.pages)}  # read back in reverse order
+    out = {p.src_uri: (p.title, p.html, p.search_html, p.find_html) for p in reversed(site.pages)}  # read back in reverse order
     out.update({a.path: a.content for a in reversed(site.assets)})
     return out
 

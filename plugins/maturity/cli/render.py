@@ -5,7 +5,7 @@ verdict as ``maturity check``; the site is written by :func:`maturity.publish.wr
 paths the plugin gives MkDocs, so every page has the same URL whichever generator builds it.
 ``--clean`` removes what an earlier render wrote (and nothing else); ``--site`` copies, after the
 build, the public evidence files whose names a generator would turn into pages, and with ``search: pagefind``
-builds the search index over the built site.
+builds the search index of the generated pages into the built site.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def _site(site, site_dir: Path, settings) -> int:
     print(i18n.t("render.site_copied", n=len(written), site=display_path(site_dir), unchanged=len(copies) - len(written)))
     if settings.search == "pagefind":
         try:
-            pagefind.run(site_dir, directory_urls=settings.site.directory_urls)
+            pagefind.run(site_dir, site.pages, directory_urls=settings.site.directory_urls)
         except pagefind.PagefindError as exc:
             print(f"{i18n.t('severity.error')}：{exc}", file=sys.stderr)
             return EXIT_INVALID

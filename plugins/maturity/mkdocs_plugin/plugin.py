@@ -196,9 +196,9 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not (self.config.enabled and self.settings is not None and self.settings.search == "pagefind"):
             return
-        # Pagefind reads the finished HTML: it runs once every page is written.
+        # Once every page is written: Pagefind's documents take the language of the built search pages.
         try:
-            pagefind.run(Path(config.site_dir), directory_urls=config.use_directory_urls)
+            pagefind.run(Path(config.site_dir), self.site.pages if self.site else [], directory_urls=config.use_directory_urls)
         except pagefind.PagefindError as exc:
             raise PluginError(f"maturity: {exc}") from None
         log.info(f"maturity: {i18n.t('build.pagefind_done', site=config.site_dir)}")

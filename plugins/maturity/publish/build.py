@@ -24,7 +24,7 @@ from maturity.data import classification
 from maturity.data.assessment import Assessment
 from maturity.diagnostics import Diagnostic, Severity
 from maturity.data.parallel import processes
-from maturity.publish import badges, feed, forked, outputs, pagefind, records, richtext, urls, viewer, views
+from maturity.publish import badges, feed, forked, outputs, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
 from maturity.publish.site import Asset, Copy, Page, Site, Spool
 from maturity.repository import Repository
@@ -178,7 +178,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     site.add(*static_assets())
     fragments = {}
     english = settings.english
-    # search: pagefind — the generated pages go to Pagefind (their short version, hidden) instead of the theme's
+    # search: pagefind — the generated pages go to Pagefind (their short version) instead of the theme's
     # index, and each edition gets a search page. The lists are left out of both: they grow with N.
     with_pagefind = settings.search == "pagefind"
     if with_pagefind:
@@ -219,12 +219,12 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                                        page=page_uri, error=f"{type(exc).__name__}: {exc}")
             if english:  # each page links its counterpart in the other edition, in that edition's language
                 html = edition_switch(links, tr, page_uri) + html
-            search_exclude = False
+            search_exclude, find_html = False, None
             if with_pagefind and (indexed or unindexed):
-                if indexed and search_html is not None:
-                    html += pagefind.body(search_html)
+                if indexed:
+                    find_html = search_html
                 search_html, search_exclude = None, True
-            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm)
+            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm, find_html)
 
         def later(*args, render=render, **kwargs) -> None:
             """A page to render once every page is known (:func:`render_pages`)."""

@@ -4,12 +4,14 @@ Material's search loads its whole index into the browser, linear in the number o
 Pagefind splits its index into chunks and a search downloads only the chunks its words need, so a
 visitor's first search stays small at national scale. With ``search: pagefind``:
 
-* each generated page carries its short version (the ``*_search.html`` templates: name, credit code,
-  level, conclusion, certificate number) in a hidden ``data-pagefind-body`` element (:func:`body`),
-  and only that is indexed: no requirement table, evidence or history;
-* after the site generator has written the HTML, :func:`run` runs the ``pagefind`` binary over the
-  built site, writing ``pagefind/`` beside the pages; it reads only the generated pages' folders
-  (:func:`glob`), so a published evidence file in HTML can never put itself into the search.
+* each generated page that is indexed carries its short version (the ``*_search.html`` templates: name,
+  credit code, level, conclusion, certificate number) as :attr:`maturity.publish.site.Page.find_html`;
+  the page itself does not carry it, and no requirement table, evidence or history is indexed;
+* once the site generator has written the site, :func:`run` writes each short version as a small HTML
+  document of its own, at the path of its page, into a temporary folder, and runs the ``pagefind`` binary
+  over that folder, writing the bundle to ``pagefind/`` in the built site. Pagefind never reads the built
+  pages (a report is some 60 KB of HTML; its short version under 1 KB), so it takes a fifth of the time, and
+  nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
 
 The binary comes from the ``pagefind-bin-extended`` package (the extended build segments Chinese),
 or from the file named by ``MATURITY_PAGEFIND``. This module knows nothing about MkDocs.
@@ -17,9 +19,11 @@ or from the file named by ``MATURITY_PAGEFIND``. This module knows nothing about
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +32,9 @@ from maturity.publish import urls
 
 ENV = "MATURITY_PAGEFIND"  # a pagefind binary to use instead of the package's (e.g. one installed with npm)
 BUNDLE = "pagefind"  # where the index and Pagefind's scripts go, relative to the built site
-TIMEOUT = 30 * 60  # seconds: ten thousand assessments index in well under a minute; a hang must still end
-# The folders of the pages Pagefind indexes, in both editions (evidence/ is left out on purpose).
-FOLDERS = ("assessments", "organisations", "certificates")
+TIMEOUT = 30 * 60  # seconds: ten thousand assessments index in about ten seconds; a hang must still end
 _ID = re.compile(r'\sid="[^"]*"')
+_LANG = re.compile(r'<html\b[^>]*?\slang="([^"]*)"', re.IGNORECASE)
 
 
 class PagefindError(RuntimeError):
@@ -59,30 +62,79 @@ def binary() -> Path:
         raise PagefindError(i18n.t("build.pagefind_missing")) from None
 
 
-def glob() -> str:
-    """Pagefind's --glob: the generated pages of both editions, nothing else."""
-    folders = [*FOLDERS, *(urls.ENGLISH + f for f in FOLDERS)]
-    return "{" + ",".join(folders) + "}/**/*.html"
+def document(find_html: str, lang: str) -> str:
+    """What Pagefind reads for one page: its short version, in the language of its edition (one index per
+    language), without ids (its headings are not the page's anchors)."""
+    return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8"></head>\n'
+            f'<body><main data-pagefind-body>\n{_ID.sub("", find_html)}\n</main></body></html>\n')
 
 
-def body(search_html: str) -> str:
-    """What Pagefind indexes of a page: its short version, hidden (the page shows the whole), without ids."""
-    return f'\n<div class="mt-find-body" data-pagefind-body hidden>\n{_ID.sub("", search_html)}\n</div>\n'
-
-
-def run(site_dir: Path, *, directory_urls: bool = True, executable: Path | None = None) -> Indexed:
-    """Index the built site in ``site_dir`` into ``site_dir/pagefind``; PagefindError when it cannot."""
-    executable = executable or binary()
-    cmd = [str(executable), "--site", str(site_dir), "--output-subdir", BUNDLE, "--glob", glob()]
-    if not directory_urls:
-        cmd.append("--keep-index-url")  # the pages are …/index.html: results must link there
+def edition_language(site_dir: Path, prefix: str, directory_urls: bool, default: str) -> str:
+    """The ``<html lang>`` of an edition's built search page (the generator decides it, e.g. Material's
+    ``theme.language``): Pagefind's script picks the index of the page's language, so the documents use it."""
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                              timeout=TIMEOUT, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        raise PagefindError(i18n.t("build.pagefind_failed", code="timeout", output="")) from None
-    except OSError as exc:
-        raise PagefindError(i18n.t("build.pagefind_failed", code=exc.strerror or str(exc), output="")) from None
+        with open(site_dir / urls.built_path(prefix + urls.FIND, directory_urls), "rb") as f:
+            head = f.read(8192).decode("utf-8", "replace")
+    except OSError:
+        return default
+    found = _LANG.search(head)
+    return found.group(1) if found else default
+
+
+def write_documents(folder: Path, pages, site_dir: Path, directory_urls: bool) -> int:
+    """Write each indexed page's document into ``folder`` at its page's path; how many were written.
+
+    An edition with no indexed page (a site with no assessment yet) gets one document at its search page,
+    holding only that page's title: Pagefind makes no index of nothing, and the search page needs one."""
+    editions = {"": edition_language(site_dir, "", directory_urls, "zh")}
+    if (site_dir / urls.built_path(urls.ENGLISH + urls.FIND, directory_urls)).is_file():
+        editions[urls.ENGLISH] = edition_language(site_dir, urls.ENGLISH, directory_urls, "en")
+    written, seen, titles = 0, set(), {}
+    for page in pages:
+        short = page.find_html
+        if short is None:
+            if page.src_uri.endswith(urls.FIND):
+                titles[page.src_uri[: -len(urls.FIND)]] = page.title
+            continue
+        prefix = urls.ENGLISH if page.src_uri.startswith(urls.ENGLISH) else ""
+        _write(folder, urls.built_path(page.src_uri, directory_urls), document(short, editions.get(prefix, "en")))
+        written += 1
+        seen.add(prefix)
+    for prefix, lang in editions.items():
+        if prefix not in seen:
+            title = html.escape(titles.get(prefix, "search"))
+            _write(folder, urls.built_path(prefix + urls.FIND, directory_urls), document(f"<h1>{title}</h1>", lang))
+            written += 1
+    return written
+
+
+def _write(folder: Path, rel: str, text: str) -> None:
+    if rel.startswith("/") or ".." in rel.split("/"):  # never reached from the checked ids; never outside ``folder``
+        raise OSError(22, f"not a page path: {rel!r}")
+    target = folder / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+
+
+def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path | None = None) -> Indexed:
+    """Index the short versions of ``pages`` (:class:`~maturity.publish.site.Page`) into ``site_dir/pagefind``,
+    once the generator has built the site in ``site_dir``; PagefindError when it cannot."""
+    executable = executable or binary()
+    with tempfile.TemporaryDirectory(prefix="maturity-find-") as tmp:
+        try:
+            write_documents(Path(tmp), pages, site_dir, directory_urls)
+        except OSError as exc:
+            raise PagefindError(i18n.t("build.pagefind_failed", code=exc.strerror or str(exc), output="")) from None
+        cmd = [str(executable), "--site", tmp, "--output-path", str((site_dir / BUNDLE).resolve())]
+        if not directory_urls:
+            cmd.append("--keep-index-url")  # the pages are …/index.html: results must link there
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                                  timeout=TIMEOUT, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            raise PagefindError(i18n.t("build.pagefind_failed", code="timeout", output="")) from None
+        except OSError as exc:
+            raise PagefindError(i18n.t("build.pagefind_failed", code=exc.strerror or str(exc), output="")) from None
     output = (proc.stdout + proc.stderr).strip()
     if proc.returncode != 0:
         tail = "\n".join(output.splitlines()[-10:])

@@ -23,11 +23,11 @@ class Page:
     of pages at once between making them and writing them (docs/performance.md).
     """
 
-    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "_html", "_search")
+    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "_html", "_search", "_find")
 
     def __init__(self, src_uri: str, title: str, html: str, toc: tuple[tuple[int, str, str], ...] = (),
                  search_html: str | None = None, hide: tuple[str, ...] = (), search_exclude: bool = False,
-                 wasm: bool = False) -> None:
+                 wasm: bool = False, find_html: str | None = None) -> None:
         self.src_uri = src_uri  # e.g. "assessments/2026-x/index.md"
         self.title = title
         self.toc = tuple(toc)  # (level, anchor, title)
@@ -43,6 +43,9 @@ class Page:
         # What the site's search index should see, when not the whole page: a report's requirement
         # tables would make the index huge and slow to build, while names and conclusions suffice.
         self._search = _pack(search_html) if search_html is not None else None
+        # What Pagefind indexes for this page (``search: pagefind``), None when it is not indexed: its short
+        # version, given to Pagefind as a document of its own (maturity.publish.pagefind), never put in the page.
+        self._find = _pack(find_html) if find_html is not None else None
 
     @property
     def html(self) -> str:
@@ -52,11 +55,17 @@ class Page:
     def search_html(self) -> str | None:
         return _unpack(self._search) if self._search is not None else None
 
+    @property
+    def find_html(self) -> str | None:
+        return _unpack(self._find) if self._find is not None else None
+
     def spill(self, spool: "Spool") -> None:
         """Keep the packed HTML in ``spool`` (on disk) instead of in memory."""
         self._html = spool.put(self._html)
         if self._search is not None:
             self._search = spool.put(self._search)
+        if self._find is not None:
+            self._find = spool.put(self._find)
 
     def __repr__(self) -> str:
         return f"Page({self.src_uri!r}, {self.title!r})"

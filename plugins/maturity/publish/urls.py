@@ -19,6 +19,14 @@ def url_of(src_uri: str, directory_urls: bool = True) -> str:
     return src_uri
 
 
+def built_path(src_uri: str, directory_urls: bool = True) -> str:
+    """The file a page built from ``src_uri`` is written to, relative to the site (MkDocs' rule)."""
+    stem = src_uri[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html" if directory_urls else stem + ".html"
+
+
 def assessment_uri(assessment_id: str) -> str:
     return f"assessments/{assessment_id}/index.md"
 
