@@ -1,6 +1,6 @@
 """Pages rendered in forked children (maturity.publish.forked): the same site as in one process, whatever goes wrong.
 
-The runner is tested on plain tasks (which process did each, a child that dies, a result that cannot be pickled,
+The runner is tested on plain tasks (which process did each — this one its share too —, a child that dies, a result that cannot be pickled,
 a task that fails, a running thread), then on the demo site: built with children and without, page for page and
 file for file the same, and a broken template of the site's own reported the same way.
 """
@@ -36,9 +36,22 @@ def test_children_do_the_tasks_and_the_results_keep_task_order(alone):
     received = []
     results = forked.run(tasks, 2, receive=received.append, min_tasks=1)
     assert [i for i, _ in results] == list(range(50))
-    pids = {pid for _, pid in results}
-    assert len(pids) == 2 and os.getpid() not in pids  # two children, the parent only collected
+    by_pid = {}
+    for i, pid in results:
+        by_pid.setdefault(pid, []).append(i)
+    # This process and one child, each its share (every other task): the parent's own first.
+    assert by_pid.pop(os.getpid()) == list(range(0, 50, 2))
+    assert list(by_pid.values()) == [list(range(1, 50, 2))]
     assert sorted(received) == sorted(results)  # each result handed to receive once, in this process
+
+
+def test_three_processes_share_the_tasks(alone):
+    results = forked.run([lambda i=i: _whose(i) for i in range(30)], 3, min_tasks=1)
+    assert [i for i, _ in results] == list(range(30))
+    share_of = {}
+    for i, pid in results:
+        share_of.setdefault(pid, set()).add(i % 3)
+    assert share_of.pop(os.getpid()) == {0} and sorted(share_of.values()) == [{1}, {2}]  # two children
 
 
 def test_a_child_that_dies_leaves_its_tasks_to_the_parent(alone):
@@ -52,8 +65,9 @@ def test_a_child_that_dies_leaves_its_tasks_to_the_parent(alone):
     results = forked.run(tasks, 2, receive=received.append, min_tasks=1)
     assert [i for i, _ in results] == list(range(40))
     by_parent = {i for i, pid in results if pid == os.getpid()}
+    rescued = by_parent - set(range(0, 40, 2))  # the parent's own share is the even tasks
     # The dead child's share, no more (what it had not yet sent, the results before 7 too, may be made again).
-    assert 7 in by_parent and by_parent <= set(range(1, 40, 2)) and set(range(9, 40, 2)) <= by_parent
+    assert set(range(0, 40, 2)) <= by_parent and 7 in rescued and set(range(9, 40, 2)) <= rescued
     assert sorted(received) == sorted(results)
 
 
@@ -107,7 +121,7 @@ def _published(root, monkeypatch, jobs: int):
     if os.getpid() != PARENT:  # pragma: no cover — a child that got here would be a runner bug
         os._exit(1)
     site = publication.site
-    pages = [(p.src_uri, p.title, p.html, p.search_html, p.toc, p.hide, p.search_exclude, p.wasm) for p in site.pages]
+    pages = [(p.src_uri, p.title, p.html, p.search_html, p.find_html, p.toc, p.hide, p.search_exclude, p.wasm) for p in site.pages]
     assets = [(a.path, a.content) for a in site.assets]
     return pages, assets, [d.as_dict() for d in publication.diagnostics], len(forks)
 
@@ -115,7 +129,7 @@ def _published(root, monkeypatch, jobs: int):
 def test_the_demo_site_rendered_by_children_is_the_one_rendered_alone(demo, monkeypatch, alone):
     pages, assets, diagnostics, forks = _published(demo.root, monkeypatch, 2)
     alone_pages, alone_assets, alone_diagnostics, none = _published(demo.root, monkeypatch, 1)
-    assert forks == 2 and none == 0
+    assert forks == 1 and none == 0  # jobs 2: this process and one child
     assert len(pages) > 20
     assert pages == alone_pages
     assert assets == alone_assets
@@ -129,6 +143,6 @@ def test_a_broken_site_template_is_reported_the_same_by_children(tmp_path, monke
     (site_copy / "templates" / "report.html").write_text("{{ no_such_thing.attribute }}", encoding="utf-8")
     _, _, diagnostics, forks = _published(site_copy, monkeypatch, 2)
     _, _, alone_diagnostics, _ = _published(site_copy, monkeypatch, 1)
-    assert forks == 2
+    assert forks == 1
     assert [d["code"] for d in diagnostics].count("MAT900") >= 2
     assert diagnostics == alone_diagnostics

@@ -2,9 +2,12 @@
 
 Rendering the pages is, after reading the data and MkDocs' own work, a large part of a build (docs/performance.md),
 and every page is rendered from data already in memory. A forked child has all of it for free; a ``spawn`` worker would need the
-whole repository sent over (some 110 KB of objects per assessment). So :func:`run` forks ``count`` children,
-child ``w`` does tasks ``w``, ``w + count``, … and sends each result back pickled; the parent keeps them in
-task order, so the site is the same, page for page, as when rendered in one process.
+whole repository sent over (some 110 KB of objects per assessment). So :func:`run` shares the tasks among
+``count`` processes: this one and ``count - 1`` forked children. Process ``w`` does tasks ``w``, ``w + count``, …;
+a child sends each result back pickled, and this process takes them in between its own tasks and keeps them in
+task order, so the site is the same, page for page, as when rendered in one process. This process works too,
+rather than only collect: each child copies much of the data it touches (CPython writes reference counts into
+the objects), so one child fewer is some 570 MiB less at N = 10,000 (docs/performance.md#render-share).
 
 Forking is used only where it is safe: on Linux (macOS's system libraries may not survive a fork), and when the
 process runs no other thread — ``mkdocs serve`` builds beside its server's threads, and a forked copy of a
@@ -61,7 +64,7 @@ def _in_children(tasks: list, count: int, results: list, receive) -> None:
     readers: dict[int, tuple[int, bytearray]] = {}  # read end -> (child pid, bytes not yet a whole frame)
     gc.freeze()  # the objects now alive stay out of the children's collections: fewer pages copied on write
     try:
-        for w in range(count):
+        for w in range(1, count):  # share 0 is this process's own
             read, write = os.pipe()
             try:
                 pid = os.fork()
@@ -78,7 +81,15 @@ def _in_children(tasks: list, count: int, results: list, receive) -> None:
         gc.unfreeze()
     finished = False
     try:
-        _collect(readers, results, receive)
+        with selectors.DefaultSelector() as selector:
+            for read in readers:
+                selector.register(read, selectors.EVENT_READ)
+            for i in range(0, len(tasks), count):  # this process's share, taking in what has arrived after each task
+                results[i] = tasks[i]()
+                receive(results[i])
+                _take(selector, readers, results, receive, timeout=0)
+            while selector.get_map():
+                _take(selector, readers, results, receive, timeout=None)
         finished = True
     finally:
         for read, (pid, _) in readers.items():
@@ -102,31 +113,26 @@ def _child(tasks: list, w: int, count: int, fd: int) -> None:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
 
-def _collect(readers: dict, results: list, receive) -> None:
-    with selectors.DefaultSelector() as selector:
-        for read in readers:
-            selector.register(read, selectors.EVENT_READ)
-        open_ = len(readers)
-        while open_:
-            for key, _ in selector.select():
-                pid, pending = readers[key.fd]
-                chunk = os.read(key.fd, 1 << 20)
-                if not chunk:
-                    selector.unregister(key.fd)
-                    open_ -= 1
-                    continue
-                pending += chunk
-                start = 0
-                while len(pending) - start >= _FRAME.size:
-                    (size,) = _FRAME.unpack_from(pending, start)
-                    if len(pending) - start - _FRAME.size < size:
-                        break
-                    body = start + _FRAME.size
-                    i, result = pickle.loads(pending[body:body + size])
-                    results[i] = result
-                    receive(result)
-                    start = body + size
-                del pending[:start]
+def _take(selector: selectors.BaseSelector, readers: dict, results: list, receive, timeout: float | None) -> None:
+    """Take in the whole results the children have sent (waiting up to ``timeout`` for the first; None: until one)."""
+    for key, _ in selector.select(timeout):
+        pending = readers[key.fd][1]
+        chunk = os.read(key.fd, 1 << 20)
+        if not chunk:  # the child is done (or gone): what it did not send is done again by the caller
+            selector.unregister(key.fd)
+            continue
+        pending += chunk
+        start = 0
+        while len(pending) - start >= _FRAME.size:
+            (size,) = _FRAME.unpack_from(pending, start)
+            if len(pending) - start - _FRAME.size < size:
+                break
+            body = start + _FRAME.size
+            i, result = pickle.loads(pending[body:body + size])
+            results[i] = result
+            receive(result)
+            start = body + size
+        del pending[:start]
 
 
 def _end(pid: int, stop: bool) -> None:
