@@ -277,6 +277,22 @@ def mini(tmp_path: Path, mini_model_path: Path) -> Mini:
     return Mini(root, mini_model_path)
 
 
+# --- the demo site, built ------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The demo site built by a real ``mkdocs build --strict`` (once per session: :func:`site_helpers.built_demo`)."""
+    from site_helpers import built_demo
+
+    return built_demo(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def repo(built):
+    """The built demo's repository, loaded and checked as the build loaded it."""
+    return load_repository(built.root, display_base=built.root)
+
+
 # --- a browser ----------------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, have_browser, paged_demo_build, read_yaml, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, have_browser, paged_demo_build, read_yaml, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -26,20 +26,9 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from browser_helpers import search  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-from maturity.repository import load_repository  # noqa: E402
 from maturity.scoring import display  # noqa: E402
 
 WAIT = 20  # seconds, at most, for anything to happen in the page
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def repo(built):
-    return load_repository(built.root, display_base=built.root)
 
 
 @pytest.fixture(scope="module")

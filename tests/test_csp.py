@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import PROJECT, built_demo, copy_demo, mkdocs_build, parse_html  # noqa: E402
+from site_helpers import PROJECT, copy_demo, mkdocs_build, parse_html  # noqa: E402
 
 from maturity.mkdocs_plugin.plugin import MaturityPlugin  # noqa: E402
 from maturity.publish import csp  # noqa: E402
@@ -281,11 +281,6 @@ def test_csp_option_is_checked():
 
 
 # --- the built demo site -----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
-
 
 def inline_scripts(doc) -> list[tuple[str, bool]]:
     """(text, inside the article) of every inline script a browser runs, read with the tests' own parser."""

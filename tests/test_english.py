@@ -17,26 +17,15 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import (GENERATED_DIRS, article, built_demo, copy_demo, have_browser, mkdocs_build,  # noqa: E402
+from site_helpers import (GENERATED_DIRS, article, copy_demo, have_browser, mkdocs_build,  # noqa: E402
                           parse_html, squash)
 
 from maturity import i18n  # noqa: E402
 from maturity.publish import views  # noqa: E402
-from maturity.repository import load_repository  # noqa: E402
 from maturity.scoring import display  # noqa: E402
 
 REPORT = "2026-shili-zixun"
 CERTIFICATE = "ZXGJ-2026-0012"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def repo(built):
-    return load_repository(built.root, display_base=built.root)
 
 
 def page(built, path: str):

@@ -28,7 +28,7 @@ import jsonschema
 import pytest
 
 from conftest import P, PROJECT, ZIXUN, expect, find, listing
-from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, built_demo, chromium, copy_demo, have_browser,
+from site_helpers import (BROWSER_MISSING, BUILD_DATE, article, chromium, copy_demo, have_browser,
                           mkdocs_build, parse_html, read_yaml, serve, squash)
 
 from maturity.settings import PublicationSettings, SettingsError, from_options, load_settings
@@ -546,11 +546,6 @@ def test_in_git_mat610_names_the_change_and_a_reissue_clears_it(demo):
 # =============================================================================================
 # The published site (the real `mkdocs build --strict`, build date 2026-11-21)
 # =============================================================================================
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
-
 
 @pytest.fixture(scope="module")
 def certificates(built):

@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from site_helpers import BROWSER_MISSING, built_demo, have_browser, read_yaml, serve  # noqa: E402
+from site_helpers import BROWSER_MISSING, have_browser, read_yaml, serve  # noqa: E402
 
 if not have_browser():
     pytest.skip(BROWSER_MISSING, allow_module_level=True)
@@ -37,11 +37,6 @@ PHONE, LAPTOP = (390, 844), (1366, 900)
 LIST_PAGES = ("assessments/", "certificates/", "organisations/shili-zixun/")
 BIG_REPORT = "assessments/2026-shili-danbao/"  # five stars, 217 requirements
 A4 = {"paperWidth": 8.27, "paperHeight": 11.69}  # inches; Chrome's default margins
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ from site_helpers import (  # noqa: E402
     INTERNAL_MARK,
     PROJECT,
     article,
-    built_demo,
     copy_demo,
     truncated,
     mkdocs_build,
@@ -40,11 +39,6 @@ SECTIONS = ("conclusion", "objectives", "scope", "participants", "dates", "crite
 
 
 # --- fixtures -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return built_demo(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
