@@ -104,11 +104,13 @@ class Build:
         return self.root / "site"
 
 
-def mkdocs_build(root: Path, *, strict: bool = True, timeout: float = 120, env: dict[str, str] | None = None) -> Build:
-    """``mkdocs build`` in ``root``; ``env``: more environment variables for the build."""
+def mkdocs_build(root: Path, *, strict: bool = True, timeout: float = 120, env: dict[str, str] | None = None,
+                 dirty: bool = False) -> Build:
+    """``mkdocs build`` in ``root``; ``env``: more environment variables for the build; ``dirty``: ``--dirty``
+    instead of ``--clean`` (MkDocs warns of a dirty build: not with ``strict``)."""
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", PYTHONIOENCODING="utf-8", NO_COLOR="1",
                **(env or {}))
-    cmd = [str(MKDOCS), "build", "--clean"] + (["--strict"] if strict else [])
+    cmd = [str(MKDOCS), "build", "--dirty" if dirty else "--clean"] + (["--strict"] if strict else [])
     proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout)
     return Build(root, proc.returncode, proc.stdout + proc.stderr)
 

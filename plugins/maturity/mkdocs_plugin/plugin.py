@@ -8,7 +8,6 @@ HTML page to :mod:`maturity.publish.csp` for its Content-Security-Policy.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import re
@@ -18,22 +17,27 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.toc import get_toc
 
 from maturity import i18n
+from maturity.cache import cache_folder
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Severity
 from maturity.exchange import gitrepo
 from maturity.gate import git_history, prepare
+from maturity.mkdocs_plugin.dirty import FOLDER as DIRTY_FOLDER, Sources
+from maturity.mkdocs_plugin.dirty import forget as forget_sources
 from maturity.mkdocs_plugin.config import MaturityConfig
+from maturity.mkdocs_plugin.files import site_files
 from maturity.publish import Page, Site, csp, pagefind
 from maturity.publish.urls import ASSET_DIR, ENGLISH
 from maturity.publish.views import footer_values
-from maturity.publish.writer import RENDERED_OVERVIEW, front_matter, rendered_paths
+from maturity.publish.writer import RENDERED_OVERVIEW, rendered_paths
 from maturity.settings import OPTION_NAMES, Settings, SettingsError, SiteSettings, from_options
 
 log = logging.getLogger("mkdocs.plugins.maturity")
+
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
@@ -45,6 +49,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         self.cache: FileCache | None = None  # kept across `mkdocs serve` rebuilds
         self.history_cache: tuple[str | None, object] | None = None  # (HEAD, History)
         self.serving = False
+        self.dirty = False  # `--dirty`: unchanged generated pages are not rebuilt (maturity.mkdocs_plugin.dirty)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance for every rebuild of `mkdocs serve`:
@@ -53,6 +58,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         # `mkdocs serve` adds an inline live-reload script to every page, different on each request: no
         # hash can allow it, so the preview goes without the Content-Security-Policy (`mkdocs build` adds it).
         self.serving = command == "serve"
+        self.dirty = dirty
         if self.serving:
             log.info("maturity: 预览（mkdocs serve）不加内容安全策略，以便自动刷新；mkdocs build 生成的页面都带有它。")
 
@@ -113,18 +119,28 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         # are never in memory together (the build's peak is here: docs/performance.md#pool).
         del publication
         self.pages = {p.src_uri: p for p in site.pages}
-        for asset in site.assets:
-            files.append(File.generated(config, asset.path, content=asset.content))
-        for p in site.pages:
-            # MkDocs' theme templates print the title unescaped (<title>, header): it must be HTML already.
-            stub = front_matter(html.escape(p.title), p.hide, p.search_exclude)
-            files.append(File.generated(config, p.src_uri, content=stub, inclusion=InclusionLevel.NOT_IN_NAV))
-        for copy in site.copies:
-            # Evidence is copied as it is, whatever its name: a public "x.md" must not become a page.
-            evidence = File.generated(config, copy.path + ".evidence", abs_src_path=str(copy.source))
-            evidence.dest_uri = copy.path
-            files.append(evidence)
+        sources = self._dirty_sources(settings)
+        for file in site_files(config, site, sources):
+            files.append(file)
+        if sources:
+            sources.close()
+            log.info(i18n.t("build.dirty_sources", written=sources.written, total=len(site.pages) + len(site.assets)))
         return files
+
+    def _dirty_sources(self, settings: Settings) -> Sources | None:
+        """In a ``--dirty`` build with the cache on: where the generated pages' and files' sources are kept."""
+        folder = cache_folder(settings.root) if settings.cache else None
+        if folder is None:
+            return None
+        folder = folder / DIRTY_FOLDER
+        if not self.dirty:
+            forget_sources(folder)
+            return None
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError:
+            return None
+        return None if folder.is_symlink() else Sources(folder)
 
     def _history(self, settings: Settings, model, current=None, jobs: int = 1):
         """The git history, read again only when HEAD moves (mkdocs serve rebuilds often)."""

@@ -83,6 +83,14 @@ def _bytes(data: "bytes | Spooled") -> bytes:
     return data.read() if isinstance(data, Spooled) else data
 
 
+def packed(item: "Page | Asset") -> list[bytes]:
+    """The contents of a page (HTML, search and Pagefind versions) or file as kept, compressed: equal exactly when
+    the contents are equal (the same compression of the same text), and far shorter to compare or hash."""
+    if isinstance(item, Page):
+        return [_bytes(x) if x is not None else b"" for x in (item._html, item._search, item._find)]
+    return [_bytes(item._packed)]
+
+
 class Spooled:
     """Where a packed content stands in a :class:`Spool`."""
 
