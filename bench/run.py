@@ -12,7 +12,9 @@ all its processes together (the summed PSS of the process tree, sampled every 0.
 output size, and the largest listing page. Then, each optional:
 
 - ``--warm N``: after each cold build at N, one score of one ``scores.yml`` changes (and back, the next time)
-  and the project is built again with the cache of the cold build: warm after one edit;
+  and the project is built again with the cache of the cold build: warm after one edit; then, keeping that
+  site, ``mkdocs build --dirty`` once (its generated pages get their sources: not measured), one score changes
+  again and ``mkdocs build --dirty`` is measured: a dirty build after one edit (what ``mkdocs serve --dirty`` does);
 - ``--check N``: ``maturity validate`` and ``maturity check``, cold and warm after one edit, alternately;
 - ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
   builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
@@ -112,6 +114,10 @@ class Bench:
         shutil.rmtree(site_root / "site", ignore_errors=True)
         return self.run([str(BIN / "mkdocs"), "build", "-q"], site_root)
 
+    def dirty_build(self, site_root: Path) -> dict:
+        """``mkdocs build --dirty``: the cache and the last site kept."""
+        return self.run([str(BIN / "mkdocs"), "build", "--dirty", "-q"], site_root)
+
     # -- data -------------------------------------------------------------------------------------------------
     def project(self, n: int) -> Path:
         project = self.out / f"n{n}" / "project"
@@ -139,7 +145,7 @@ class Bench:
     def sizes(self, n: int, naive: bool, warm: bool) -> dict:
         project, floor = self.project(n), self.floor(n)
         naive_site = self.naive(n) if naive else None
-        runs: dict[str, list] = {"project": [], "floor": [], "warm": [], "naive": []}
+        runs: dict[str, list] = {"project": [], "floor": [], "warm": [], "dirty": [], "naive": []}
         edit = Edit(project)
         try:
             for i in range(self.repeat):
@@ -147,6 +153,9 @@ class Bench:
                 if warm:
                     edit.toggle()
                     runs["warm"].append(self.build(project, cold=False))
+                    self.dirty_build(project)  # after a clean build every source is written again: not measured
+                    edit.toggle()
+                    runs["dirty"].append(self.dirty_build(project))
                 runs["floor"].append(self.build(floor))
                 if naive_site:
                     runs["naive"].append(self.build(naive_site))
@@ -346,7 +355,7 @@ def main() -> int:
     if args.write_docs:
         report.write_docs(args.docs, text)
         log(f"wrote the results into {args.docs}")
-    failed = [s["n"] for s in results["sizes"] if not all(s[k]["ok"] for k in ("project", "floor", "warm", "naive") if k in s)]
+    failed = [s["n"] for s in results["sizes"] if not all(s[k]["ok"] for k in ("project", "floor", "warm", "dirty", "naive") if k in s)]
     return 1 if failed else 0
 
 

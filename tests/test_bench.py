@@ -30,11 +30,12 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
         assert section in text, section
     assert "| 3 |" in text  # the row of the per-N table
     targets = text.split("### 目标")[1]
-    assert targets.count("\n| ") == 1 + 12, targets  # the header and one row per target
+    assert targets.count("\n| ") == 1 + 13, targets  # the header and one row per target
+    assert "| `mkdocs build --dirty` | 3 |" in text  # the dirty build after one edit
     assert "本次未测量（`--payload`）" in text and "本次未测量（`--serve`）" in text
     # the figures as JSON, and the report in the docs page, between the markers and nowhere else
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
-    assert results["sizes"][0]["n"] == 3 and results["history"]["commits"] == 3 and len(results["targets"]) == 12
+    assert results["sizes"][0]["n"] == 3 and results["history"]["commits"] == 3 and len(results["targets"]) == 13
     page = docs.read_text(encoding="utf-8")
     assert "旧的结果" not in page and "## 方法\n\n保留。" in page and page.endswith(f"{report.END}\n\n## 之后\n")
     assert page.count("### 目标") == 1
