@@ -56,7 +56,7 @@ def targets(results: dict) -> list[dict]:
     dirty = next((s for s in sizes if "dirty" in s), None)
     value = dirty["dirty"]["median_s"] / dirty["project"]["median_s"] if dirty else None
     measured, status = _judge(value, 0.3, dirty and dirty["n"], 1000, lambda v: f"{v:.2f} × 冷构建（{dirty['dirty']['median_s']:.1f} s）")
-    rows.append({"target": "同上，`mkdocs build --dirty`（预览用，见 #dirty），≤ 0.3 × 冷构建", "measured": measured, "status": status})
+    rows.append({"target": "同上，`mkdocs build --dirty`（[预览用](#dirty)），≤ 0.3 × 冷构建", "measured": measured, "status": status})
 
     c = results.get("commands")
     for command in ("validate", "check"):
@@ -201,7 +201,11 @@ def markdown(r: dict) -> str:
     sv = r.get("serve")
     out += ["### `mkdocs serve`", ""]
     if sv:
-        out.append(f"N = {sv['n']:,}，修改一个得分后到重新构建完成（浏览器收到刷新通知）：" + (f"{sv['s']:.1f} s。" if sv["s"] else "未测得。"))
+        def seconds(value) -> str:
+            return f"{value:.1f} s" if value else "未测得"
+
+        out.append(f"N = {sv['n']:,}，修改一个得分后到重新构建完成（浏览器收到刷新通知）：{seconds(sv['s'])}；"
+                   f"`mkdocs serve --dirty`（[只重建改动了的页面](#dirty)）：{seconds(sv.get('dirty_s'))}。")
     else:
         out.append("本次未测量（`--serve`）。")
     out.append("")

@@ -19,7 +19,8 @@ output size, and the largest listing page. Then, each optional:
 - ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
   builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
 - ``--payload N``: the bytes a visitor's first search downloads from the built site (``bench/payload.py``);
-- ``--serve N``: seconds from changing one score to ``mkdocs serve`` having rebuilt the site.
+- ``--serve N``: seconds from changing one score to ``mkdocs serve`` having rebuilt the site; the same for
+  ``mkdocs serve --dirty``.
 
 The report (Markdown) goes to standard output and ``OUT/report.md``, the raw figures to ``OUT/results.json``;
 ``--write-docs`` puts the report between the markers of ``docs/performance.md``.
@@ -217,12 +218,17 @@ class Bench:
         return {"n": n, **payload.measure(project / "site", self.search)}
 
     def serve(self, n: int) -> dict:
+        """`mkdocs serve` and `mkdocs serve --dirty`: seconds from changing one score to the site rebuilt."""
+        return {"n": n, "s": self.rebuild_seconds(n), "dirty_s": self.rebuild_seconds(n, dirty=True)}
+
+    def rebuild_seconds(self, n: int, dirty: bool = False) -> float | None:
         """Seconds from changing one score to `mkdocs serve` having rebuilt the site (browsers told to reload)."""
         project = self.project(n)
         with socket.socket() as probe:  # a free port
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+        cmd = [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"] + (["--dirty"] if dirty else [])
+        proc = subprocess.Popen(cmd, cwd=project,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=self.env)
         edit = Edit(project)
         seconds = None
@@ -231,7 +237,7 @@ class Bench:
                 if "Serving on" in line:
                     break
             else:
-                return {"n": n, "s": None}
+                return None
             start = time.perf_counter()
             edit.toggle()
             for line in proc.stderr:
@@ -242,7 +248,7 @@ class Bench:
             edit.restore()
             proc.terminate()
             proc.wait(timeout=60)
-        return {"n": n, "s": seconds}
+        return seconds
 
 
 class Edit:

@@ -93,7 +93,7 @@ def write_documents(folder: Path, pages, site_dir: Path, directory_urls: bool) -
     for page in pages:
         short = page.find_html
         if short is None:
-            if page.src_uri.endswith(urls.FIND):
+            if page.src_uri in (urls.FIND, urls.ENGLISH + urls.FIND):  # an edition's search page
                 titles[page.src_uri[: -len(urls.FIND)]] = page.title
             continue
         prefix = urls.ENGLISH if page.src_uri.startswith(urls.ENGLISH) else ""
