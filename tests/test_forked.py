@@ -1,8 +1,8 @@
 """Pages rendered in forked children (maturity.publish.forked): the same site as in one process, whatever goes wrong.
 
-The runner is tested on plain tasks (which process did each — this one its share too —, a child that dies, a result that cannot be pickled,
-a task that fails, a running thread), then on the demo site: built with children and without, page for page and
-file for file the same, and a broken template of the site's own reported the same way.
+The runner is tested on plain tasks (which process did each, this one doing its share too; a child that dies, a
+result that cannot be pickled, a task that fails, a running thread), then on the demo site: built with children and
+without, page for page and file for file the same, and a broken template of the site's own reported the same way.
 """
 
 from __future__ import annotations
