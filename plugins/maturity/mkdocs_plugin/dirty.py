@@ -34,9 +34,10 @@ _MANIFEST = "manifest.json"
 
 
 def page_digest(page: Page, stub: str) -> str:
-    """A digest of all that MkDocs makes of ``page`` (``stub``: its front matter)."""
+    """A digest of all that MkDocs makes of ``page`` (``stub``: its front matter, which holds its title, what the
+    theme hides and whether the theme's search leaves it out)."""
     h = hashlib.sha256()
-    for part in (stub, repr(page.toc), repr(page.hide), repr((page.search_exclude, page.wasm))):
+    for part in (stub, repr(page.toc), repr(page.wasm)):
         h.update(part.encode("utf-8", "surrogatepass") + b"\0")
     for data in packed(page):
         h.update(data + b"\0")

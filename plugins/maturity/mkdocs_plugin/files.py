@@ -18,9 +18,9 @@ def site_files(config: MkDocsConfig, site: Site, sources: Sources | None = None)
     build, where pages and files get sources that change only when they do (:mod:`.dirty`)."""
     out = []
     for asset in site.assets:
-        source = sources.put(asset.path, asset_digest(asset), lambda a=asset: _bytes(a.content)) if sources else None
+        source = sources.put(asset.path, asset_digest(asset), lambda a=asset: a.data) if sources else None
         out.append(File.generated(config, asset.path, abs_src_path=source) if source
-                   else File.generated(config, asset.path, content=asset.content))
+                   else File.generated(config, asset.path, content=asset.data))
     for p in site.pages:
         # MkDocs' theme templates print the title unescaped (<title>, header): it must be HTML already.
         stub = front_matter(html.escape(p.title), p.hide, p.search_exclude)
@@ -36,7 +36,3 @@ def site_files(config: MkDocsConfig, site: Site, sources: Sources | None = None)
         evidence.dest_uri = copy.path
         out.append(evidence)
     return out
-
-
-def _bytes(content: str | bytes) -> bytes:
-    return content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content

@@ -10,8 +10,10 @@ visitor's first search stays small at national scale. With ``search: pagefind``:
 * once the site generator has written the site, :func:`run` writes each short version as a small HTML
   document of its own, at the path of its page, into a temporary folder, and runs the ``pagefind`` binary
   over that folder, writing the bundle to ``pagefind/`` in the built site. Pagefind never reads the built
-  pages (a report is some 60 KB of HTML; its short version under 1 KB), so it takes a fifth of the time, and
-  nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
+  pages (a report is some 60 KB of HTML; its short version under 1 KB), so Pagefind itself takes a fifth of the
+  time, and nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
+  Writing the documents costs a folder and a file per page: on a disk slow to create files that eats much of
+  the gain (docs/performance.md#render-share).
 
 The binary comes from the ``pagefind-bin-extended`` package (the extended build segments Chinese),
 or from the file named by ``MATURITY_PAGEFIND``. This module knows nothing about MkDocs.

@@ -158,8 +158,13 @@ class Asset:
 
     @property
     def content(self) -> str | bytes:
-        raw = zlib.decompress(_bytes(self._packed))
+        raw = self.data
         return raw.decode("utf-8", "surrogatepass") if self._text else raw
+
+    @property
+    def data(self) -> bytes:
+        """The content as the bytes of the file (text in UTF-8): what a writer writes, without decoding it first."""
+        return zlib.decompress(_bytes(self._packed))
 
     def spill(self, spool: Spool) -> None:
         """Keep the packed content in ``spool`` (on disk) instead of in memory."""

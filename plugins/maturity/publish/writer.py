@@ -95,7 +95,7 @@ def write_site(site: Site, out: Path) -> list[Path]:
     for page in site.pages:
         put(page.src_uri, page_file(page))
     for asset in site.assets:
-        put(asset.path, asset.content)
+        put(asset.path, asset.data)
     for copy in site.copies:
         target = out / copy.path
         if target.is_file() and target.stat().st_size == copy.source.stat().st_size and target.read_bytes() == copy.source.read_bytes():
@@ -212,7 +212,7 @@ def plan(site: Site, fragments: dict[str, str]) -> tuple[dict[str, bytes | Path]
     for page in site.pages:
         files[page.src_uri] = page_file(page).encode("utf-8")
     for asset in site.assets:
-        files[asset.path] = asset.content.encode("utf-8") if isinstance(asset.content, str) else asset.content
+        files[asset.path] = asset.data
     for copy in site.copies:
         if is_page_name(copy.path):
             deferred.append(copy)
