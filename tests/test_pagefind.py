@@ -219,16 +219,6 @@ def test_a_site_with_nothing_to_index_still_gets_a_working_bundle(tmp_path):
         "/search/": "查找机构和证书", "/en/search/": "Find organisations & certificates"}
 
 
-def test_documents_go_to_a_memory_file_system_only_with_room_and_no_tmpdir(tmp_path, monkeypatch):
-    monkeypatch.delenv("TMPDIR", raising=False)
-    free = os.statvfs(tmp_path).f_bavail
-    assert pagefind.scratch(10, str(tmp_path)) == str(tmp_path)
-    assert pagefind.scratch(free, str(tmp_path)) is None  # no room for that many documents twice over
-    assert pagefind.scratch(10, str(tmp_path / "missing")) is None
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
-    assert pagefind.scratch(10, str(tmp_path)) is None  # the user's choice of temporary folder stands
-
-
 def test_a_failing_pagefind_stops_the_build(project, tmp_path):
     project = own_copy(project, tmp_path)
     fake = tmp_path / "pagefind"

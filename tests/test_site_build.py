@@ -700,6 +700,21 @@ def test_folder_writer_writes_what_the_page_hides(repo, tmp_path):
     assert "evidence/shili-zixun/files/E001.md.html" in viewers, "the folder writer gets the evidence viewers too"
 
 
+def test_footprint_covers_what_the_folder_writer_writes(repo, tmp_path):
+    from maturity.publish import build_site
+    from maturity.publish.writer import footprint, write_site
+
+    site = build_site(repo)
+    size, count = footprint(site)
+    write_site(site, tmp_path)
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    written = sum(p.stat().st_size for p in files)
+    entries = sum(1 for _ in tmp_path.rglob("*"))
+    # An estimate for choosing where to write (maturity.publish.scratch): never short, not far over.
+    assert written <= size <= 1.5 * written
+    assert entries <= count
+
+
 def read_yaml_text(text: str):
     import yaml
 

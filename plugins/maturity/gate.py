@@ -18,8 +18,8 @@ from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, current_versions, load_history
-from maturity.publish import Site, build_site, outputs, pagefind
-from maturity.publish.writer import rendered_paths, write_site
+from maturity.publish import Site, build_site, outputs, pagefind, scratch
+from maturity.publish.writer import footprint, rendered_paths, write_site
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
 
@@ -131,7 +131,9 @@ def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str
             config = settings.config_file.name if settings.config_file else "mkdocs.yml"
             publication.diagnostics.append(Diagnostic.make(config, 0, 0, "MAT904", Severity.ERROR, error=str(exc)))
     if publication.site is not None:
-        with tempfile.TemporaryDirectory(prefix="maturity-check-") as tmp:
+        # In memory where there is room: the disk's cost per file made was most of a warm check (docs/performance.md#scratch).
+        room = scratch.folder(*footprint(publication.site))
+        with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
             try:
                 write_site(publication.site, Path(tmp))
             except OSError as exc:  # e.g. an evidence file that cannot be read at copy time

@@ -13,7 +13,7 @@ visitor's first search stays small at national scale. With ``search: pagefind``:
   pages (a report is some 60 KB of HTML; its short version under 1 KB), so Pagefind itself takes a fifth of the
   time, and nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
   Writing the documents costs a folder and a file per page, which on a disk can eat the gain: they go to a
-  memory file system where there is room (:func:`scratch`; docs/performance.md#render-share).
+  memory file system where there is room (:mod:`maturity.publish.scratch`; docs/performance.md#render-share).
 
 The binary comes from the ``pagefind-bin-extended`` package (the extended build segments Chinese),
 or from the file named by ``MATURITY_PAGEFIND``. This module knows nothing about MkDocs.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maturity import i18n
-from maturity.publish import urls
+from maturity.publish import scratch, urls
 
 ENV = "MATURITY_PAGEFIND"  # a pagefind binary to use instead of the package's (e.g. one installed with npm)
 BUNDLE = "pagefind"  # where the index and Pagefind's scripts go, relative to the built site
@@ -118,34 +118,14 @@ def _write(folder: Path, rel: str, text: str) -> None:
     target.write_text(text, encoding="utf-8")
 
 
-MEMORY_FS = "/dev/shm"  # Linux's memory file system, where making thousands of small files costs next to nothing
-_PER_PAGE = 3  # blocks (and inodes) a document may take: its folder, its file, and room to spare
-
-
-def scratch(pages: int, candidate: str = MEMORY_FS) -> str | None:
-    """Where to write the documents: ``candidate`` (a memory file system) when ``TMPDIR`` does not say otherwise
-    and it has room for ``pages`` documents twice over; else None, the system's temporary folder.
-
-    Creating a file or folder on a disk can cost near a millisecond each (measured: 2,000 documents 2.4 s on
-    disk, 0.09 s in memory), as much as Pagefind saves by not reading the pages. A container's ``/dev/shm`` is
-    often 64 MB, too small for a national site: then the disk it is."""
-    if os.environ.get("TMPDIR"):
-        return None
-    try:
-        st = os.statvfs(candidate)
-    except (OSError, AttributeError):  # no such folder, or not a POSIX system
-        return None
-    need = 2 * _PER_PAGE * pages
-    if not os.access(candidate, os.W_OK | os.X_OK) or st.f_bavail < need or (st.f_files and st.f_favail < need):
-        return None
-    return candidate
+DOCUMENT_BYTES = 2048  # what a document and its folder may take: a short version is under 1 KB
 
 
 def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path | None = None) -> Indexed:
     """Index the short versions of ``pages`` (:class:`~maturity.publish.site.Page`) into ``site_dir/pagefind``,
     once the generator has built the site in ``site_dir``; PagefindError when it cannot."""
     executable = executable or binary()
-    with tempfile.TemporaryDirectory(prefix="maturity-find-", dir=scratch(len(pages))) as tmp:
+    with tempfile.TemporaryDirectory(prefix="maturity-find-", dir=scratch.folder(DOCUMENT_BYTES * len(pages), 2 * len(pages))) as tmp:
         try:
             write_documents(Path(tmp), pages, site_dir, directory_urls)
         except OSError as exc:

@@ -23,7 +23,7 @@ class Page:
     of pages at once between making them and writing them (docs/performance.md).
     """
 
-    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "_html", "_search", "_find")
+    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "size", "_html", "_search", "_find")
 
     def __init__(self, src_uri: str, title: str, html: str, toc: tuple[tuple[int, str, str], ...] = (),
                  search_html: str | None = None, hide: tuple[str, ...] = (), search_exclude: bool = False,
@@ -39,10 +39,13 @@ class Page:
         self.search_exclude = search_exclude
         # Runs WebAssembly (Pagefind's search page): its Content-Security-Policy allows 'wasm-unsafe-eval'.
         self.wasm = wasm
-        self._html = _pack(html)
+        raw = html.encode("utf-8", "surrogatepass")
+        self._html = zlib.compress(raw, 1)
         # What the site's search index should see, when not the whole page: a report's requirement
         # tables would make the index huge and slow to build, while names and conclusions suffice.
         self._search = _pack(search_html) if search_html is not None else None
+        # Bytes of HTML, the page's and its short version's: what writing it takes (maturity.publish.writer.footprint).
+        self.size = len(raw) + (len(search_html.encode("utf-8", "surrogatepass")) if search_html is not None else 0)
         # What Pagefind indexes for this page (``search: pagefind``), None when it is not indexed: its short
         # version, given to Pagefind as a document of its own (maturity.publish.pagefind), never put in the page.
         self._find = _pack(find_html) if find_html is not None else None
@@ -149,12 +152,14 @@ class Asset:
     tens of thousands of them (badges, certificate records, viewers) before any is written.
     """
 
-    __slots__ = ("path", "_packed", "_text")
+    __slots__ = ("path", "size", "_packed", "_text")
 
     def __init__(self, path: str, content: str | bytes) -> None:
         self.path = path
         self._text = isinstance(content, str)
-        self._packed = zlib.compress(content.encode("utf-8", "surrogatepass") if self._text else content, 1)
+        raw = content.encode("utf-8", "surrogatepass") if self._text else content
+        self.size = len(raw)  # bytes of the file
+        self._packed = zlib.compress(raw, 1)
 
     @property
     def content(self) -> str | bytes:

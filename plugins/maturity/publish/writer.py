@@ -77,6 +77,21 @@ def page_file(page: Page) -> str:
     return page_markdown(page.title, page.html, page.hide, page.search_html, page.search_exclude)
 
 
+def footprint(site: Site) -> tuple[int, int]:
+    """What :func:`write_site` writes: (bytes, files and folders), reckoned high (a folder for every file)."""
+    copied = 0
+    for copy in site.copies:
+        try:
+            copied += copy.source.stat().st_size
+        except OSError:  # write_site reports it when it comes to copy it
+            pass
+    pages = sum(page.size + _PAGE_WRAPPING for page in site.pages)
+    return pages + sum(asset.size for asset in site.assets) + copied, 2 * (len(site.pages) + len(site.assets) + len(site.copies))
+
+
+_PAGE_WRAPPING = 512  # bytes a page file holds besides its HTML: front matter and the wrapping elements
+
+
 def write_site(site: Site, out: Path) -> list[Path]:
     """Write every page, generated file and copy under ``out`` (``maturity check``'s scratch folder); return the
     files that changed. Plain writes: a scratch folder needs no atomic, synced replacement (an fsync per file
