@@ -20,7 +20,7 @@ import pytest
 
 import maturity.data.parallel as parallel
 import maturity.data.reading as reading
-from conftest import OLD_ZIXUN_P, PROJECT, P, S, Repo, listing
+from conftest import OLD_ZIXUN_P, PROJECT, P, R, S, Repo, listing
 from maturity.data.yamlfile import parse_yaml
 from maturity.repository import load_repository
 from maturity.settings import SettingsError, from_options, load_settings
@@ -53,7 +53,8 @@ def _summary(repo):
     return ([str(d) for d in repo.diagnostics],
             {aid: (r.applied_level, r.applied.score if r.applied else None, r.unscored) for aid, r in repo.results.items()},
             sorted(repo.unread), {a.id: a.record for a in repo.assessments},
-            {a.id: (a.scores, a.findings) for a in repo.assessments})
+            {a.id: (a.scores, a.findings) for a in repo.assessments},
+            {org: (r.path, r.items) for org, r in repo.registers.items()})
 
 
 def test_workers_read_the_demo_and_say_what_the_main_process_says(demo, pooled):
@@ -61,7 +62,23 @@ def test_workers_read_the_demo_and_say_what_the_main_process_says(demo, pooled):
     assert pooled == []
     parallel_run = _load(demo, 2)
     assert len(pooled) >= 2 * len(parallel_run.assessments)  # every record and scores file came from a worker
+    # and every register, read by the worker that read a record of its organisation (each once in this process)
+    registers = {f"evidence/{a.organisation['id']}/register.yml" for a in parallel_run.assessments}
+    assert registers <= set(pooled) and len([p for p in pooled if p in registers]) == len(registers)
     assert _summary(parallel_run) == _summary(serial)
+
+
+def test_a_register_with_a_problem_is_read_and_reported_by_the_main_process(demo, pooled):
+    demo.write(R, demo.read(R).replace("items:", "unknown_field: 1\nitems:", 1))  # a schema error: the worker leaves it
+    kechuang = "evidence/shili-kechuang/register.yml"
+    target = demo.path("outside-register.yml")
+    target.write_text(demo.read(kechuang), encoding="utf-8")
+    demo.path(kechuang).unlink()
+    os.symlink(target, demo.path(kechuang))  # refused (MAT017) by whichever process reads it
+    serial = _load(demo, 1)
+    assert {(d.path, d.code) for d in serial.diagnostics} >= {(R, "MAT021"), (kechuang, "MAT017")}, listing(serial.diagnostics)
+    assert _summary(_load(demo, 2)) == _summary(serial)
+    assert R not in pooled and kechuang not in pooled
 
 
 def test_mkdocs_serve_keeps_what_the_workers_read_and_rebuilds_without_them(demo, pooled, monkeypatch):
@@ -116,7 +133,7 @@ def test_what_the_workers_checked_fills_the_cache_and_a_warm_run_agrees(demo, po
     parses: list[str] = []
     monkeypatch.setattr(reading, "parse_yaml", lambda text, shown: parses.append(shown) or parse_yaml(text, shown))
     warm = _load(demo, 1, cache=True)
-    assert not [p for p in parses if p.endswith(("assessment.yml", "scores.yml"))]
+    assert not [p for p in parses if p.endswith(("assessment.yml", "scores.yml", "register.yml"))]
     assert _summary(warm) == _summary(cold) == _summary(_load(demo, 1))
 
 

@@ -198,7 +198,7 @@ def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> pa
              for name, kind in ((RECORD, "assessment"), (SCORES, "scores"), (PUBLICATION, "publication"))]
     cached = max(reader.store.size() if reader.store is not None else 0, len(reader.cache) if reader.cache is not None else 0)
     count = parallel.workers(settings.jobs, len(files), cached)
-    return parallel.Prefetch(files, reader.display, settings.max_file_size, count) if count else None
+    return parallel.Prefetch(files, reader.display, settings.max_file_size, count, settings.evidence_path) if count else None
 
 
 def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, registry, assessors_shown: str,

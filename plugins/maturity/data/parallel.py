@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 import threading
 import time
 import zlib
@@ -27,6 +28,7 @@ from pathlib import Path
 from maturity.cache import decode, pack, text_digest
 from maturity.diagnostics import Collector, Diagnostic
 from maturity.data import schema
+from maturity.data.evidence import REGISTER
 from maturity.data.yamlfile import Document, parse_yaml, read_text
 
 log = logging.getLogger("mkdocs.plugins.maturity")
@@ -78,35 +80,62 @@ def workers(jobs: int, files: int, cached: int) -> int:
     return count
 
 
-def check_batch(batch: list[tuple[str, str, str, int]]) -> list[tuple | None]:
+def check_batch(batch: list[tuple[str, str, str, int]], evidence_root: str | None = None) -> tuple[list, list]:
     """In a worker: for each (path, shown, kind, max_bytes) its (text, findings, passed, digest, packed data), or
-    None for a file to be read in the main process."""
+    None for a file to be read in the main process; and, with ``evidence_root``, the registers of the organisations
+    whose records passed, as (path, result) for those that are clean (the main process reads the others itself)."""
     done: list[tuple | None] = []
+    registers: list[tuple[str, tuple]] = []
+    seen: set[str] = set()
     for path, shown, kind, max_bytes in batch:
-        text, diags = read_text(Path(path), shown, max_bytes)
-        if text is None or diags:
-            done.append(None)
-            continue
-        doc, diags = parse_yaml(text, shown)
-        packed = pack(doc.data) if doc is not None else None
-        if packed is None:
-            done.append(None)
-            continue
-        found = Collector()
-        found.extend(diags)
-        ok = schema.check(doc, kind, found)
-        done.append((text, found.items, ok, text_digest(text), packed))
-    return done
+        result, data = _check_file(path, shown, kind, max_bytes)
+        done.append(result)
+        org = _organisation(data) if kind == "assessment" and evidence_root and result is not None and result[2] else None
+        if org is not None and org not in seen:
+            seen.add(org)
+            register = os.path.join(evidence_root, org, REGISTER)
+            found, _ = _check_file(register, register, "evidence", max_bytes) if os.path.isfile(register) else (None, None)
+            if found is not None and found[2] and not found[1]:
+                registers.append((register, found))
+    return done, registers
+
+
+def _check_file(path: str, shown: str, kind: str, max_bytes: int) -> tuple[tuple | None, object]:
+    """One file read and checked: ((text, findings, passed, digest, packed data), its data), or (None, None)."""
+    text, diags = read_text(Path(path), shown, max_bytes)
+    if text is None or diags:
+        return None, None
+    doc, diags = parse_yaml(text, shown)
+    packed = pack(doc.data) if doc is not None else None
+    if packed is None:
+        return None, None
+    found = Collector()
+    found.extend(diags)
+    ok = schema.check(doc, kind, found)
+    return (text, found.items, ok, text_digest(text), packed), doc.data
+
+
+def _organisation(data) -> str | None:
+    """The organisation id of a record that passed its schema, when it can only name a folder of its own."""
+    org = data.get("organisation", {}).get("id") if isinstance(data, dict) else None
+    return org if isinstance(org, str) and _FOLDER_NAME.fullmatch(org) else None
+
+
+_FOLDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")  # the schema's pattern for an id: never "..", never a path
 
 
 class Prefetch:
     """The data files of a run's folders, read and checked ahead by worker processes, handed out in order."""
 
-    def __init__(self, files: list[tuple[Path, str]], display, max_bytes: int, count: int) -> None:
+    def __init__(self, files: list[tuple[Path, str]], display, max_bytes: int, count: int,
+                 evidence_root: Path | None = None) -> None:
         self._batches = [files[i:i + BATCH] for i in range(0, len(files), BATCH)]
         self._where = {(path, kind): n for n, batch in enumerate(self._batches) for path, kind in batch}
         self._display = display
         self._max_bytes = max_bytes
+        # Each record's register is read by the worker that read the record: the main process asks for it next.
+        self._evidence_root = str(evidence_root) if evidence_root is not None else None
+        self._registers_taken: set[Path] = set()  # an organisation's register may come from several workers
         self._ahead = AHEAD * count
         self._futures: dict[int, Future] = {}
         self._shown: dict[int, list[str]] = {}
@@ -119,15 +148,20 @@ class Prefetch:
     def take(self, path: Path, kind: str, store) -> tuple[Document | None, list[Diagnostic], bool] | None:
         """The file's document, findings and verdict, as :meth:`maturity.data.reading.FileReader.checked` makes
         them; None when the file is to be read in the main process."""
-        n = self._where.pop((path, kind), None)
-        if n is None or self._pool is None:
-            return None
-        if n not in self._collected and not self._collect(n):
-            return None
         found = self._done.pop((path, kind), None)
         if found is None:
-            return None
+            n = self._where.pop((path, kind), None)
+            if n is None or self._pool is None:
+                return None
+            if n not in self._collected and not self._collect(n):
+                return None
+            found = self._done.pop((path, kind), None)
+            if found is None:
+                return None
+        elif kind == "evidence":
+            self._registers_taken.add(path)
         shown, (text, items, ok, digest, packed) = found
+        shown = shown if shown is not None else self._display(path)
         clean = ok and not items
         if clean and store is not None and store.enabled:
             store.put_packed(kind, digest, packed)
@@ -140,10 +174,10 @@ class Prefetch:
                 batch = self._batches[self._submitted]
                 shown = [self._display(path) for path, _ in batch]
                 args = [(str(path), s, kind, self._max_bytes) for (path, kind), s in zip(batch, shown)]
-                self._futures[self._submitted] = self._pool.submit(check_batch, args)
+                self._futures[self._submitted] = self._pool.submit(check_batch, args, self._evidence_root)
                 self._shown[self._submitted] = shown
                 self._submitted += 1
-            results = self._futures.pop(n).result()
+            results, registers = self._futures.pop(n).result()
         except Exception as exc:  # noqa: BLE001 — a broken pool (killed worker, no processes allowed): read serially
             log.debug("maturity: parallel reading stopped (%s); reading in the main process", exc)
             self.close()
@@ -152,6 +186,10 @@ class Prefetch:
         for (path, kind), shown, result in zip(self._batches[n], self._shown.pop(n), results):
             if result is not None:
                 self._done[(path, kind)] = (shown, result)
+        for register, result in registers:
+            key = (Path(register), "evidence")
+            if key[0] not in self._registers_taken:
+                self._done[key] = (None, result)  # shown: made in this process, where display is
         return True
 
     def close(self) -> None:
