@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,25 @@ def test_a_source_is_written_only_when_its_digest_changes(tmp_path):
     assert again.written == 0 and path.read_bytes() == b"one" and path.stat().st_mtime_ns == before
     again.put("assessments/a/index.md", "d2", lambda: b"two")
     assert again.written == 1 and path.read_bytes() == b"two"
+
+
+def test_a_rewritten_source_is_dated_past_an_output_as_new_as_itself(tmp_path):
+    sources = _sources(tmp_path)
+    kept = Path(sources.put("a.svg", "x", lambda: b"<svg/>"))
+    sources.close()
+    output = tmp_path / "site-a.svg"
+    output.write_bytes(b"<svg/>")
+    ahead = kept.stat().st_mtime_ns + 5_000_000_000  # the last build's output, dated at or after the new source
+    os.utime(output, ns=(ahead, ahead))
+    again = Sources(sources.folder)
+    fresh = again.put("b.svg", "y", lambda: b"<svg/>")
+    assert again.put("a.svg", "x", lambda: b"never read") == str(kept)
+    os.utime(fresh, ns=(ahead, ahead))
+    again.newer_than(str(kept), str(output))  # not written by this build: left as it is
+    again.newer_than(fresh, str(output))
+    assert kept.stat().st_mtime_ns < ahead < Path(fresh).stat().st_mtime_ns
+    # MkDocs compares times in float seconds (File.is_modified): the source must win there too
+    assert os.path.getmtime(fresh) > os.path.getmtime(output)
 
 
 def test_what_a_build_no_longer_makes_is_removed(tmp_path):
@@ -139,6 +159,12 @@ def rebuilt(tmp_path_factory):
     text = scores.read_text(encoding="utf-8")
     assert SCORE[0] in text
     scores.write_text(text.replace(SCORE[0], SCORE[1], 1), encoding="utf-8")
+    # The edited report's output dated ahead of the clock, as when its new source is written within the same
+    # coarse time (1–2 s on some file systems): the source must still count as newer (Sources.newer_than).
+    report = first.site / "assessments" / EDITED / "index.html"
+    ahead = time.time_ns() + 30_000_000_000
+    os.utime(report, ns=(ahead, ahead))
+    before[f"assessments/{EDITED}/index.html"] = ahead
     second = mkdocs_build(root, strict=False, dirty=True)
     assert second.returncode == 0 and "Traceback" not in second.output, second.output
     assert re.search(r"--dirty 构建：生成的 \d+ 个页面和文件中，\d+ 个与上次不同", second.output), second.output

@@ -11,6 +11,9 @@ as a real source under ``.cache/maturity/dirty/``, rewritten only when it change
   them changed (the HTML itself still comes from the site, as in any build);
 * a generated file's source is its content.
 
+A source rewritten by this build is dated after its output (:meth:`Sources.newer_than`): on a file system with
+coarse times, or after the clock was set back, it could otherwise look no newer than the stale page.
+
 MkDocs' own limits of ``--dirty`` stay: an unchanged page keeps what it showed of the rest of the site (the
 navigation, the home page's overview of counts), and the output of a page that is no longer made (an
 assessment removed) stays in the site folder until a clean build. A ``--dirty`` build is for previews; the
@@ -31,6 +34,7 @@ from maturity.publish.site import Asset, Page, packed
 FOLDER = "dirty"  # under the build cache (maturity.cache.cache_folder)
 _FILES = "files"
 _MANIFEST = "manifest.json"
+_STEP_NS = 2_000_000_000  # how far past its output a source is dated: FAT's 2 s, the coarsest time kept
 
 
 def page_digest(page: Page, stub: str) -> str:
@@ -62,6 +66,7 @@ class Sources:
         self._old = self._recorded()
         self._new: dict[str, str] = {}
         self._real: dict[Path, bool] = {}  # folder -> it is a real folder inside root
+        self._fresh: set[str] = set()  # the sources written by this build
         self.written = 0
 
     def _recorded(self) -> dict[str, str]:
@@ -92,8 +97,25 @@ class Sources:
             except OSError:
                 return None
             self.written += 1
+            self._fresh.add(str(path))
         self._new[rel] = digest
         return str(path)
+
+    def newer_than(self, source: str, output: str) -> None:
+        """Make a source this build wrote newer than its ``output``, which MkDocs compares it with.
+
+        A file system with coarse times (1 or 2 s) can give a source rewritten now the same time as the output the
+        last build wrote from its old content, and a clock set back can give it an earlier one: MkDocs would then
+        keep the stale page. Only sources written by this build are touched, and never through a link."""
+        if source not in self._fresh:
+            return
+        try:
+            made = os.stat(output).st_mtime_ns
+            st = os.lstat(source)
+            if st.st_mtime_ns <= made:
+                os.utime(source, ns=(st.st_atime_ns, made + _STEP_NS), follow_symlinks=False)
+        except (OSError, NotImplementedError):  # no output yet, or a system that cannot set a link's time
+            pass
 
     def _inside(self, folder: Path) -> bool:
         """Whether ``folder`` is (made, if needed) a real folder under the root: no part of it a link."""
