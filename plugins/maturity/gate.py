@@ -131,7 +131,7 @@ def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str
             config = settings.config_file.name if settings.config_file else "mkdocs.yml"
             publication.diagnostics.append(Diagnostic.make(config, 0, 0, "MAT904", Severity.ERROR, error=str(exc)))
     if publication.site is not None:
-        # In memory where there is room: the disk's cost per file made was most of a warm check (docs/performance.md#scratch).
+        # In memory where there is room: making ninety thousand files on a disk was a large part of a check (docs/performance.md#scratch).
         room = scratch.folder(*footprint(publication.site))
         with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
             try:

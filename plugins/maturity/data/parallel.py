@@ -8,6 +8,10 @@ reading it there would have made. Anything a worker does not handle in full (a f
 read, a BOM, data the packing does not carry) is read again in the main process, as without a pool,
 and so is everything when the pool cannot start or breaks.
 
+An organisation's evidence register is not in the list of files (which register a folder needs is known only
+once its record is read): the worker that reads a record that passed its schema reads the register of its
+organisation too, and hands it back only when it is clean; the main process asks for it next.
+
 The pool pays for itself only when many files are not in the cache (a cold run): :func:`workers`
 decides. Processes are started with ``spawn``: ``mkdocs serve`` runs builds beside its server's
 threads, and a forked copy of a threaded process can deadlock.
