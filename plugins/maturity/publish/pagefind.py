@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from maturity import i18n
+from maturity import heap, i18n
 from maturity.publish import scratch, urls
 
 ENV = "MATURITY_PAGEFIND"  # a pagefind binary to use instead of the package's (e.g. one installed with npm)
@@ -133,6 +133,7 @@ def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path 
         cmd = [str(executable), "--site", tmp, "--output-path", str((site_dir / BUNDLE).resolve())]
         if not directory_urls:
             cmd.append("--keep-index-url")  # the pages are …/index.html: results must link there
+        heap.give_back()  # Pagefind holds its whole index in memory while this process waits (maturity.heap)
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", errors="replace",
                                   timeout=TIMEOUT, stdin=subprocess.DEVNULL)
