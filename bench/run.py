@@ -33,7 +33,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shlex
 import shutil
 import socket

@@ -39,13 +39,12 @@ class Page:
         self.search_exclude = search_exclude
         # Runs WebAssembly (Pagefind's search page): its Content-Security-Policy allows 'wasm-unsafe-eval'.
         self.wasm = wasm
-        raw = html.encode("utf-8", "surrogatepass")
-        self._html = zlib.compress(raw, 1)
+        self._html, size = _pack_sized(html)
         # What the site's search index should see, when not the whole page: a report's requirement
         # tables would make the index huge and slow to build, while names and conclusions suffice.
-        self._search = _pack(search_html) if search_html is not None else None
+        self._search, search_size = _pack_sized(search_html) if search_html is not None else (None, 0)
         # Bytes of HTML, the page's and its short version's: what writing it takes (maturity.publish.writer.footprint).
-        self.size = len(raw) + (len(search_html.encode("utf-8", "surrogatepass")) if search_html is not None else 0)
+        self.size = size + search_size
         # What Pagefind indexes for this page (``search: pagefind``), None when it is not indexed: its short
         # version, given to Pagefind as a document of its own (maturity.publish.pagefind), never put in the page.
         self._find = _pack(find_html) if find_html is not None else None
@@ -76,6 +75,12 @@ class Page:
 
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _pack_sized(text: str) -> tuple[bytes, int]:
+    """``text`` packed, and its length in UTF-8 bytes."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return zlib.compress(raw, 1), len(raw)
 
 
 def _unpack(data: "bytes | Spooled") -> str:
