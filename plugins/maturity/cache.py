@@ -103,27 +103,10 @@ class CheckedFiles:
         if folder is None:
             return cls(None)
         path = folder / f"checked-{tool_fingerprint()}.sqlite"
-        for _ in range(2):  # a corrupt file is deleted and made again, once
-            try:
-                if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
-                    return cls(None)
-                db = sqlite3.connect(path, timeout=5, isolation_level=None)
-                db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-                db.execute("CREATE TABLE IF NOT EXISTS checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS hashes (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, data TEXT NOT NULL)")
-                found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-                if found is None:
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(cls.FORMAT),))
-                elif found[0] != str(cls.FORMAT):
-                    db.close()
-                    raise sqlite3.DatabaseError("another format")
-                return cls(db, path)
-            except sqlite3.Error:
-                _remove(path)
-            except OSError:
-                return cls(None)
-        return cls(None)
+        db = connect(path, cls.FORMAT, ("checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)",
+                                        "hashes (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)",
+                                        "verdicts (key TEXT PRIMARY KEY, data TEXT NOT NULL)"))
+        return cls(db, path if db is not None else None)
 
     @property
     def enabled(self) -> bool:
@@ -256,6 +239,32 @@ class CheckedFiles:
         self._new.clear()
         self._new_hashes.clear()
         self._new_verdicts.clear()
+
+
+def connect(path: Path, version: int, tables: tuple[str, ...]) -> sqlite3.Connection | None:
+    """The store at ``path`` (an SQLite file of the given format ``version`` with ``tables``: "name (columns)"),
+    made if needed; None when it cannot be used. A corrupt file, or one of another format, is deleted and made
+    again, once; a symbolic link or anything but a regular file there is left alone and not used."""
+    for _ in range(2):
+        try:
+            if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
+                return None
+            db = sqlite3.connect(path, timeout=5, isolation_level=None)
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            for table in tables:
+                db.execute(f"CREATE TABLE IF NOT EXISTS {table}")
+            found = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            if found is None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (str(version),))
+            elif found[0] != str(version):
+                db.close()
+                raise sqlite3.DatabaseError("another format")
+            return db
+        except sqlite3.Error:
+            _remove(path)
+        except OSError:
+            return None
+    return None
 
 
 def _storable(rows):
