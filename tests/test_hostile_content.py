@@ -303,7 +303,7 @@ def test_no_template_or_payload_outside_the_site_folder(hostile):
     assert {p.name for p in root.iterdir()} <= allowed
     # the build cache holds its own files only, named by the tool, never by the data
     cached = {p.relative_to(root).as_posix() for p in (root / ".cache").rglob("*")}
-    assert all(re.fullmatch(r"\.cache/maturity(/(\.gitignore|checked-[0-9a-f]{16}\.sqlite|history-[0-9a-f]{16}\.json))?", p)
+    assert all(re.fullmatch(r"\.cache/maturity(/(\.gitignore|checked-[0-9a-f]{16}\.sqlite|rendered-[0-9a-f]{16}\.sqlite|history-[0-9a-f]{16}\.json))?", p)
                for p in cached), cached
 
 

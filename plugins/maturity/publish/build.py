@@ -9,6 +9,7 @@ the site).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from collections import Counter
@@ -26,7 +27,8 @@ from maturity.diagnostics import Diagnostic, Severity
 from maturity.data.parallel import processes
 from maturity.publish import badges, feed, forked, outputs, records, richtext, urls, viewer, views
 from maturity.publish.paging import Pager, paginate
-from maturity.publish.site import Asset, Copy, Page, Site, Spool
+from maturity.publish.rendered import RenderedPages
+from maturity.publish.site import Asset, Copy, Packed, Page, Site, Spool
 from maturity.repository import Repository
 from maturity.scoring import display, exact
 from maturity.settings import Settings
@@ -41,6 +43,9 @@ CERTIFICATE_SECTIONS = (("valid", ("valid",), "certificates"),
                         ("surveillance_overdue", ("surveillance_overdue",), "certificates_why"),
                         ("suspended", ("suspended",), "certificates_why"), ("announced", ("announced",), "announced"),
                         ("pending", ("pending",), "pending"), ("history", ("expired", "revoked"), "certificates_why"))
+# What the pages of one assessment (report, progress, certificate) do not see: the site-wide lists and the commit
+# the site is built from (their tail instead). What they see is their own: :mod:`maturity.publish.rendered`.
+SITE_WIDE = ("models", "results", "records", "by_assessment", "certified", "history", "commit")
 # Rows of each section on the certificates page itself (at most a list page's): six sections of at most 20
 # rows keep that page small at any N; a longer section links its own paged list.
 SECTION_PREVIEW = 20
@@ -185,6 +190,16 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
         site.add(*static_assets((FIND_SCRIPT,)))
 
     tasks: list[Callable[[], Page | Diagnostic]] = []  # every page, rendered once all are known
+    keys: dict[int, str] = {}  # task -> the key its page is remembered under (pages of one assessment)
+    remembered = RenderedPages.open(settings)
+
+    def report_evidence(a: Assessment) -> dict:
+        return views.evidence_cited(a, repo.registers.get(a.organisation["id"]))
+
+    def own_history(a: Assessment):
+        """The history as a page of ``a`` sees it: only its own changes."""
+        return None if history is None else dataclasses.replace(history, changes={a.id: history.changes.get(a.id, [])})
+
     for tr, prefix in editions(settings):
         primary = not prefix  # the Chinese pass also makes the files both editions share
         env = environment(settings, tr)
@@ -201,13 +216,18 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                       build_date=today, settings=settings.publication, history=history, commit=commit,
                       site_url=site_settings.url, absolute=lambda path: urls.absolute(site_settings.url, path),
                       find_page=urls.FIND if with_pagefind else None)
+        own_common = {k: v for k, v in common.items() if k not in SITE_WIDE}
+        tail = env.get_template("_built_from.html").render(common) if commit else ""
 
         def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
-                   hide: tuple[str, ...] = (), *, indexed: bool = False, unindexed: bool = False, wasm: bool = False, env=env, links=links, common=common, tr=tr, prefix=prefix,
-                   level_name=level_name, **context) -> Page | Diagnostic:
+                   hide: tuple[str, ...] = (), *, indexed: bool = False, unindexed: bool = False, wasm: bool = False,
+                   own_only: bool = False, cached: Packed | None = None, env=env, links=links, common=common,
+                   own_common=own_common, tail=tail, tr=tr, prefix=prefix, level_name=level_name, **context) -> Page | Diagnostic:
             page_uri = prefix + src_uri
+            if cached is not None:  # remembered from an earlier build: made from exactly what this page shows now
+                return Page.restored(page_uri, title, cached, toc, hide, bool(with_pagefind and (indexed or unindexed)), wasm, tail)
             links.current = page_uri
-            values = {**common, **context}
+            values = {**(own_common if own_only else common), **context}
             own = context.get("a")
             if own is not None and own.model is not None:  # a page of one assessment speaks in its model's words
                 values.update(model=own.model, level_name=lambda level, of=None: level_name(level, of or own))
@@ -224,36 +244,59 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                 if indexed:
                     find_html = search_html
                 search_html, search_exclude = None, True
-            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm, find_html)
+            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm, find_html,
+                        tail if own_only else "")
 
         def later(*args, render=render, **kwargs) -> None:
             """A page to render once every page is known (:func:`render_pages`)."""
             tasks.append(functools.partial(render, *args, **kwargs))
 
-        def report(a: Assessment, render=render, tr=tr):
-            register = repo.registers.get(a.organisation["id"])
-            result = repo.results[a.id]
-            return render(urls.assessment_uri(a.id), "report.html", tr("page.report_title", name=a.organisation["name"]),
-                          _toc(REPORT_TOC, tr), search_template="report_search.html", source=a.record_doc.path, indexed=True,
-                          a=a, result=result, evidence=views.evidence_cited(a, register),
+        def report(a: Assessment, cached: Packed | None = None, render=render, tr=tr):
+            title = tr("page.report_title", name=a.organisation["name"])
+            frame = dict(toc=_toc(REPORT_TOC, tr), search_template="report_search.html", indexed=True, own_only=True)
+            if cached is not None:
+                return render(urls.assessment_uri(a.id), "report.html", title, cached=cached, **frame)
+            result, r = repo.results[a.id], by_assessment.get(a.id)
+            return render(urls.assessment_uri(a.id), "report.html", title, source=a.record_doc.path, **frame,
+                          a=a, result=result, r=r, by_assessment={a.id: r} if r else {}, results={a.id: result},
+                          history=own_history(a), evidence=report_evidence(a),
                           rows=views.requirement_rows(a.model, a, tr), timeline=views.timeline(a, tr),
                           charts=views.report_charts(a.model, a, result, tr), evidence_link=evidence_link)
 
-        def progress(a: Assessment, render=render, tr=tr):
-            return render(urls.assessment_uri(a.id), "progress.html", tr("page.progress_title", name=a.organisation["name"]),
-                          _toc(PROGRESS_TOC, tr), search_template="progress_search.html", source=a.record_doc.path,
-                          indexed=True, a=a, timeline=views.timeline(a, tr), reviews=a.record.get("document_reviews", []))
+        def progress(a: Assessment, cached: Packed | None = None, render=render, tr=tr):
+            title = tr("page.progress_title", name=a.organisation["name"])
+            frame = dict(toc=_toc(PROGRESS_TOC, tr), search_template="progress_search.html", indexed=True, own_only=True)
+            if cached is not None:
+                return render(urls.assessment_uri(a.id), "progress.html", title, cached=cached, **frame)
+            return render(urls.assessment_uri(a.id), "progress.html", title, source=a.record_doc.path, **frame,
+                          a=a, history=own_history(a), timeline=views.timeline(a, tr),
+                          reviews=a.record.get("document_reviews", []))
 
-        def certificate(r, render=render, tr=tr):
+        def certificate(r, cached: Packed | None = None, render=render, tr=tr):
             cert = r.standing.certificate
+            title = tr("page.certificate_title", number=cert.number)
+            frame = dict(search_template="certificate_search.html", indexed=True, own_only=True)
+            if cached is not None:
+                return render(urls.certificate_uri(cert.number), "certificate.html", title, cached=cached, **frame)
             record = records.certificate_record(r, settings)
             qr = badges.qr_svg(record.url, tr("page.qr_label", number=cert.number)) if site_settings.url else None
-            return render(urls.certificate_uri(cert.number), "certificate.html", tr("page.certificate_title", number=cert.number),
-                          search_template="certificate_search.html", indexed=True, r=r, a=r.assessment, cert=cert,
-                          result=r.result, qr=qr, page_url=record.url, json_path=urls.certificate_json_path(cert.number))
+            return render(urls.certificate_uri(cert.number), "certificate.html", title, **frame, r=r, a=r.assessment,
+                          cert=cert, result=r.result, qr=qr, page_url=record.url, json_path=urls.certificate_json_path(cert.number))
 
-        tasks.extend(functools.partial(report, a) for a in concluded)
-        tasks.extend(functools.partial(progress, a) for a in in_progress)
+        def remembered_as(template: str, src_uri: str, a: Assessment, *shown, prefix=prefix, tr=tr) -> None:
+            """The next task's page is one of ``a``'s: remembered under the digest of what it shows."""
+            key = remembered.key(f"{tr.lang}:{prefix}", template, prefix + src_uri, a, *shown)
+            if key is not None:
+                keys[len(tasks)] = key
+
+        for a in concluded:
+            r = by_assessment.get(a.id)
+            remembered_as("report.html", urls.assessment_uri(a.id), a, report_evidence(a), r.standing if r else None,
+                          own_history(a))
+            tasks.append(functools.partial(report, a))
+        for a in in_progress:
+            remembered_as("progress.html", urls.assessment_uri(a.id), a, own_history(a))
+            tasks.append(functools.partial(progress, a))
 
         # One list, results first, then the assessments in progress, cut into pages of list_page_size rows.
         size = settings.pages.list_page_size
@@ -295,12 +338,23 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
             if primary:
                 cert = r.standing.certificate
                 site.add(Asset(urls.certificate_json_path(cert.number), records.dumps(records.certificate_record(r, settings).to_json())))
+            remembered_as("certificate.html", urls.certificate_uri(r.standing.certificate.number), r.assessment, r.standing)
             tasks.append(functools.partial(certificate, r))
         if with_pagefind:
             later(urls.FIND, "find.html", tr("page.find_title"), hide=LIST_HIDE, wasm=True,
                   find_words=tr.labels("find_ui"), find_script=f"{urls.ASSET_DIR}/{FIND_SCRIPT}")
         fragments[tr.lang] = (env, prefix)
-    render_pages(site, tasks, jobs)
+    # A page the store holds is restored here, as its turn comes (not shared out to the processes that render);
+    # one that turns out unreadable then is rendered here instead, and stored again.
+    present = remembered.present(keys.values())
+    ready = {i for i, key in keys.items() if key in present}
+    for i in ready:
+        tasks[i] = functools.partial(_restore, tasks[i], keys[i], remembered)
+    results = render_pages(site, tasks, jobs, ready)
+    for i, key in keys.items():
+        if isinstance(results[i], Page):
+            remembered.keep(key, results[i])
+    remembered.close(prune=True)
 
     site.add(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
     site.add(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
@@ -333,17 +387,34 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     return site
 
 
-def render_pages(site: Site, tasks: list, jobs: int) -> None:
-    """Render every page (on every core where :mod:`maturity.publish.forked` may), adding them in task order."""
+def _restore(task: Callable, key: str, remembered: RenderedPages) -> Page | Diagnostic:
+    """The page of ``task`` from the store, or rendered when the stored one cannot be read."""
+    contents = remembered.get(key)
+    return task(cached=contents) if contents is not None else task()
+
+
+def render_pages(site: Site, tasks: list, jobs: int, ready: set[int] = frozenset()) -> list:
+    """Render every page (on every core where :mod:`maturity.publish.forked` may), adding them in task order; the
+    results, in task order. The tasks in ``ready`` only restore a remembered page: done here, not shared out."""
     def keep(item) -> None:  # spooled as it arrives: the pages wait on disk, not in memory, for the last one
         if isinstance(item, Page) and site.spool is not None:
             item.spill(site.spool)
 
-    for item in forked.run(tasks, processes(jobs), receive=keep):
+    rendered = iter(forked.run([t for i, t in enumerate(tasks) if i not in ready], processes(jobs), receive=keep))
+    results = []
+    for i, task in enumerate(tasks):
+        if i in ready:
+            item = task()
+            tasks[i] = None  # what it restored is in the page now (and in the spool), not twice in memory
+            keep(item)
+        else:
+            item = next(rendered)
+        results.append(item)
         if isinstance(item, Page):
             site.add(item)
         else:
             site.diagnostics.append(item)
+    return results
 
 
 def english_sitemap(site: Site, site_settings, today: dt.date) -> str:

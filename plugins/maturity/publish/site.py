@@ -23,11 +23,12 @@ class Page:
     of pages at once between making them and writing them (docs/performance.md).
     """
 
-    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "size", "_html", "_search", "_find")
+    __slots__ = ("src_uri", "title", "toc", "hide", "search_exclude", "wasm", "size", "tail", "_html", "_search",
+                 "_find")
 
     def __init__(self, src_uri: str, title: str, html: str, toc: tuple[tuple[int, str, str], ...] = (),
                  search_html: str | None = None, hide: tuple[str, ...] = (), search_exclude: bool = False,
-                 wasm: bool = False, find_html: str | None = None) -> None:
+                 wasm: bool = False, find_html: str | None = None, tail: str = "") -> None:
         self.src_uri = src_uri  # e.g. "assessments/2026-x/index.md"
         self.title = title
         self.toc = tuple(toc)  # (level, anchor, title)
@@ -48,10 +49,31 @@ class Page:
         # What Pagefind indexes for this page (``search: pagefind``), None when it is not indexed: its short
         # version, given to Pagefind as a document of its own (maturity.publish.pagefind), never put in the page.
         self._find = _pack(find_html) if find_html is not None else None
+        # What follows the HTML and changes more often than it (the commit the site was built from): kept apart so
+        # the HTML above can be remembered between builds (maturity.publish.rendered).
+        self.tail = tail
+        self.size += len(tail.encode("utf-8", "surrogatepass"))
+
+    @classmethod
+    def restored(cls, src_uri: str, title: str, contents: "Packed", toc: tuple[tuple[int, str, str], ...] = (),
+                 hide: tuple[str, ...] = (), search_exclude: bool = False, wasm: bool = False,
+                 tail: str = "") -> "Page":
+        """A page whose contents were packed before (:meth:`contents`, kept by :mod:`maturity.publish.rendered`)."""
+        page = cls.__new__(cls)
+        page.src_uri, page.title, page.toc, page.hide = src_uri, title, tuple(toc), tuple(hide)
+        page.search_exclude, page.wasm, page.tail = search_exclude, wasm, tail
+        page._html, page._search, page._find = contents.html, contents.search, contents.find
+        page.size = contents.size + len(tail.encode("utf-8", "surrogatepass"))
+        return page
+
+    def contents(self) -> "Packed":
+        """The page's HTML, short version and Pagefind document, packed as kept, without the tail."""
+        return Packed(_bytes(self._html), _bytes(self._search) if self._search is not None else None,
+                      _bytes(self._find) if self._find is not None else None, self.size - len(self.tail.encode("utf-8", "surrogatepass")))
 
     @property
     def html(self) -> str:
-        return _unpack(self._html)
+        return _unpack(self._html) + self.tail
 
     @property
     def search_html(self) -> str | None:
@@ -71,6 +93,17 @@ class Page:
 
     def __repr__(self) -> str:
         return f"Page({self.src_uri!r}, {self.title!r})"
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A page's contents as kept: HTML, short version (or None) and Pagefind document (or None), each packed
+    (zlib of UTF-8), and ``size``: the bytes of HTML and short version unpacked."""
+
+    html: bytes
+    search: bytes | None
+    find: bytes | None
+    size: int
 
 
 def _pack(text: str) -> bytes:
@@ -95,7 +128,8 @@ def packed(item: "Page | Asset") -> list[bytes]:
     """The contents of a page (HTML, search and Pagefind versions) or file as kept, compressed: equal exactly when
     the contents are equal (the same compression of the same text), and far shorter to compare or hash."""
     if isinstance(item, Page):
-        return [_bytes(x) if x is not None else b"" for x in (item._html, item._search, item._find)]
+        return [_bytes(x) if x is not None else b"" for x in (item._html, item._search, item._find)] + [
+            item.tail.encode("utf-8", "surrogatepass")]
     return [_bytes(item._packed)]
 
 

@@ -1,0 +1,254 @@
+"""Rendered pages remembered between builds: a page of one assessment is rendered again only when what it shows changed.
+
+A report, a progress page or a certificate page shows one assessment and nothing else: its templates see that
+assessment's files, its result, its public record, the evidence it cites and its own history
+(``maturity.publish.build``: the site-wide lists are not in their context, and the commit the site was built from
+is the page's tail, added after). Such a page is kept in ``.cache/maturity/rendered-<fingerprint>.sqlite`` under a
+digest of all of that:
+
+- the build's context (:meth:`RenderedPages.open`): this tool (the cache's fingerprint: code, templates, words,
+  models), the libraries that turn data into HTML, every file of the site's ``templates_dir``, the settings and the
+  date the site describes;
+- the page: its edition, template and address;
+- its assessment: the text of its three files, its model, its team as resolved from the register of assessors;
+- the evidence it cites (each item as registered and as found), its public record's standing, its history.
+
+Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
+page is used only if it unpacks whole to the size it was stored with; anything unreadable is rendered again.
+A ``templates_dir`` holding a symbolic link turns the store off (what a link points to may change unseen).
+A build that rendered every page forgets the pages it did not use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sqlite3
+import struct
+import sys
+import zlib
+from importlib import metadata
+from pathlib import Path
+
+from maturity.cache import cache_folder, connect, encode, tool_fingerprint
+from maturity.publish.site import Packed, Page
+from maturity.settings import Settings
+
+FORMAT = 1
+# The libraries whose versions change the HTML made from the same data (templates, Markdown, sanitising, QR, calendar).
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "segno", "chinesecalendar")
+_SIZES = struct.Struct("<QQQQ")  # the page's size, then each part's packed length (0 for a part it has not)
+
+
+class RenderedPages:
+    """The store of one build (``db`` None: nothing is kept or found). ``context``: the digest of the build's context."""
+
+    def __init__(self, db: sqlite3.Connection | None, context: str = "") -> None:
+        self._db = db
+        self.context = context
+        self._used: set[str] = set()
+        self._taken: set[str] = set()  # keys whose page this build took from the store
+        self._models: dict[int, str] = {}
+        self._assessments: dict[int, str | None] = {}
+
+    @classmethod
+    def open(cls, settings: Settings) -> "RenderedPages":
+        """The store of ``settings.root``'s build cache; a store that keeps nothing when the cache is off or unusable."""
+        if not settings.cache:
+            return cls(None)
+        templates = templates_digest(settings.templates_path)
+        folder = cache_folder(settings.root) if templates is not None else None
+        if folder is None:
+            return cls(None)
+        db = connect(folder / f"rendered-{tool_fingerprint()}.sqlite", FORMAT, ("pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)",))
+        if db is None:
+            return cls(None)
+        versions = [(name, _version(name)) for name in LIBRARIES]
+        # What does not change a page is left out, so `maturity check` and the build share their pages.
+        shown = dataclasses.replace(settings, strict=False, jobs=0, cache=True)
+        context = _digest(FORMAT, tool_fingerprint(), sys.version, versions, templates, repr(shown), settings.today().isoformat())
+        return cls(db, context)
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    # --- keys ----------------------------------------------------------------------------------------------------
+
+    def key(self, edition: str, template: str, src_uri: str, a, *shown) -> str | None:
+        """The key of the page ``src_uri`` of ``edition`` made with ``template`` for assessment ``a`` and what else
+        it ``shown`` (objects whose ``repr`` says all they hold: the evidence, the standing, the history);
+        None when the page cannot be kept."""
+        if self._db is None:
+            return None
+        own = self._assessments.get(id(a), False)
+        if own is False:  # once per assessment, whatever the number of its pages and editions
+            own = self._assessments[id(a)] = assessment_digest(a, self._model_digest(a.model))
+        if own is None:
+            return None
+        return _digest(self.context, edition, template, src_uri, own, *(repr(x) for x in shown))
+
+    def _model_digest(self, model) -> str:
+        found = self._models.get(id(model))
+        if found is None:
+            found = self._models[id(model)] = _digest(repr(model))
+        return found
+
+    # --- pages ---------------------------------------------------------------------------------------------------
+
+    def present(self, keys) -> set[str]:
+        """The keys among ``keys`` the store holds a page for (read with :meth:`get` when the page is made)."""
+        keys = list(keys)
+        found: set[str] = set()
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(keys), 500):  # SQLite's limit on parameters
+                chunk = keys[start:start + 500]
+                found.update(k for (k,) in self._db.execute(f"SELECT key FROM pages WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        except sqlite3.Error:
+            return set()
+        return found
+
+    def get(self, key: str) -> Packed | None:
+        """The page stored under ``key`` if it unpacks whole; None otherwise (it is rendered again and replaced)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data FROM pages WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        contents = _unpacked(row[0]) if row is not None else None
+        if contents is not None:
+            self._used.add(key)
+            self._taken.add(key)
+        return contents
+
+    def keep(self, key: str, page: Page) -> None:
+        """Remember a page just rendered under ``key`` (nothing to do for a page taken from the store).
+
+        Written at once, in the build's one transaction: the pages do not wait in memory for the end of the build."""
+        if self._db is None or key in self._taken:
+            return
+        c = page.contents()
+        parts = (c.html, c.search or b"", c.find or b"")
+        flags = bytes([c.search is not None, c.find is not None])
+        try:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            self._db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)",
+                             (key, _SIZES.pack(c.size, *(len(p) for p in parts)) + flags + b"".join(parts)))
+        except sqlite3.Error:  # another build holds the file, or the disk is full: this build keeps nothing more
+            self._abandon()
+            return
+        self._used.add(key)
+
+    def close(self, prune: bool) -> None:
+        """Commit the pages this build rendered; after a build that made every page (``prune``), forget the rest."""
+        db = self._db
+        if db is None:
+            return
+        try:
+            if not db.in_transaction:
+                db.execute("BEGIN")
+            if prune:
+                db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
+                db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                db.execute("DROP TABLE used")
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            self._abandon()
+        finally:
+            self._db = None
+            db.close()
+
+    def _abandon(self) -> None:
+        db, self._db = self._db, None
+        try:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+        db.close()
+
+
+def assessment_digest(a, model: str) -> str | None:
+    """A digest of what an assessment's pages are made from: its files' texts, its model and its team."""
+    parts = []
+    for doc in (a.record_doc, a.scores_doc, a.publication_doc):
+        if doc is None:
+            parts.append("-")
+        elif doc.text is not None:
+            parts.append(doc.text)
+        else:  # data recalled without its text: its exact encoding stands for it
+            encoded = encode(doc.data)
+            if encoded is None:
+                return None
+            parts.append(encoded.decode("utf-8", "surrogatepass"))
+    return _digest(model, *parts, repr(a.team))
+
+
+def templates_digest(folder: Path) -> str | None:
+    """A digest of every file under the site's templates folder ("" when there is none); None when it holds a
+    symbolic link or cannot be read."""
+    if not folder.is_dir():
+        return "" if not folder.is_symlink() else None
+    if folder.is_symlink():
+        return None
+    h = hashlib.sha256()
+    try:
+        for root, dirs, files in os.walk(folder, onerror=_raise):
+            dirs.sort()
+            for name in sorted(dirs + files):
+                path = os.path.join(root, name)
+                if os.path.islink(path):
+                    return None
+                if name in files:
+                    with open(path, "rb") as f:
+                        h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0" + f.read() + b"\0")
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _unpacked(data) -> Packed | None:
+    if type(data) is not bytes or len(data) < _SIZES.size + 2:
+        return None
+    size, *lengths = _SIZES.unpack_from(data)
+    flags = data[_SIZES.size:_SIZES.size + 2]
+    start = _SIZES.size + 2
+    if start + sum(lengths) != len(data) or any(f > 1 for f in flags):
+        return None
+    parts = []
+    for length in lengths:
+        parts.append(data[start:start + length])
+        start += length
+    html, search, find = parts[0], parts[1] if flags[0] else None, parts[2] if flags[1] else None
+    try:  # whole, and of the size it was kept with (a damaged entry is rendered again, never published)
+        unpacked = sum(len(zlib.decompress(p)) for p in (html, search) if p is not None)
+        if find is not None:
+            zlib.decompress(find)
+    except zlib.error:
+        return None
+    return Packed(html, search, find, size) if unpacked == size else None
+
+
+def _digest(*parts) -> str:
+    h = hashlib.sha256()
+    for part in parts:  # each with its length first: no two lists of parts read the same
+        raw = str(part).encode("utf-8", "surrogatepass")
+        h.update(len(raw).to_bytes(8, "little") + raw)
+    return h.hexdigest()
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"

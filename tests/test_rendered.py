@@ -1,0 +1,173 @@
+"""Rendered pages remembered between builds (maturity.publish.rendered): never a stale page.
+
+Each case builds the demo once to fill the store, changes one thing a page of an assessment shows, then builds
+again with the store and without it: the two sites must be the same page for page, and the pages of assessments
+the change did not touch must come from the store. A damaged store is ignored; a templates folder with a symbolic
+link turns it off; the pages of one assessment see nothing of the others.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from conftest import ASSESSORS, PROJECT, R, S, Repo
+from maturity.cache import CACHE_DIR
+from maturity.publish import build_site
+from maturity.publish.site import Page
+from maturity.repository import load_repository
+from maturity.settings import load_settings
+
+DANBAO = "assessments/2026-shili-danbao"
+ZIXUN_REPORT = "assessments/2026-shili-zixun/index.md"
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _site(demo: Repo, cache: bool = True, commit: str | None = None):
+    settings = load_settings(demo.root).with_overrides(cache=cache)
+    return build_site(load_repository(settings, display_base=demo.root), commit=commit)
+
+
+def _pages(site) -> dict:
+    return {p.src_uri: (p.title, p.toc, p.hide, p.search_exclude, p.wasm, p.html, p.search_html, p.find_html, p.size)
+            for p in site.pages}
+
+
+@pytest.fixture
+def restored(monkeypatch) -> list[str]:
+    """The pages the next builds take from the store (``Page.restored`` still runs)."""
+    taken: list[str] = []
+    real = Page.restored.__func__
+
+    def spy(cls, src_uri, *args, **kwargs):
+        taken.append(src_uri)
+        return real(cls, src_uri, *args, **kwargs)
+
+    monkeypatch.setattr(Page, "restored", classmethod(spy))
+    return taken
+
+
+def test_a_second_build_takes_every_page_of_an_assessment_from_the_store_and_is_the_same(demo, restored):
+    cold = _site(demo)
+    assert restored == []
+    warm = _site(demo)
+    own = {p.src_uri for p in warm.pages if p.src_uri.startswith("assessments/2") or p.src_uri.startswith("certificates/")
+           and p.src_uri.count("/") == 2 and not p.src_uri.startswith("certificates/page")}
+    assert own and set(restored) >= {u for u in own if u.startswith("assessments/2")}
+    assert any(u.startswith("certificates/") for u in restored), "certificate pages are kept too"
+    assert _pages(warm) == _pages(cold) == _pages(_site(demo, cache=False))
+
+
+@pytest.mark.parametrize("change", ["score", "evidence title", "assessor name", "template override", "site setting",
+                                    "build date", "certificate suspended"])
+def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restored, change):
+    _site(demo)
+    touched = "2026-shili-zixun"
+    if change == "score":
+        _change_one_score(demo)
+    elif change == "evidence title":
+        _change_evidence_title(demo)
+    elif change == "assessor name":
+        demo.replace(ASSESSORS, "name: 王评审", "name: 王评审员")
+        touched = "2026-shili-danbao"
+    elif change == "template override":
+        demo.write("templates/_evidence.html", (PROJECT / "plugins/maturity/publish/templates/_evidence.html").read_text(
+            encoding="utf-8") + "<p>本站补充说明</p>\n")
+        touched = None
+    elif change == "site setting":
+        demo.write("mkdocs.yml", "site_name: 示例\nplugins:\n  - maturity:\n      authority_name: 另一个评估管理机构\n")
+        touched = None
+    elif change == "build date":
+        demo.write("mkdocs.yml", "site_name: 示例\nplugins:\n  - maturity:\n      build_date: 2031-01-01\n")
+        touched = None
+    else:  # danbao's certificate, suspended in the demo, is reinstated
+        demo.replace(f"{DANBAO}/publication.yml", "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n",
+                     "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n"
+                     "    - {kind: restored, date: 2026-11-10, reason: 核查完毕，投诉不成立}\n")
+        touched = "2026-shili-danbao"
+    restored.clear()
+    warm = _site(demo)
+    assert _pages(warm) == _pages(_site(demo, cache=False))
+    if touched is None:  # a change every page shows: nothing is taken from the store
+        assert not [u for u in restored if u.startswith("assessments/2")], restored
+    else:
+        assert f"assessments/{touched}/index.md" not in restored
+        assert any(u.startswith("assessments/2") and touched not in u for u in restored), "the others are kept"
+
+
+def _change_one_score(demo: Repo) -> None:
+    lines = demo.read(S).split("\n")
+    for i, line in enumerate(lines):
+        if "score: 1," in line or "score: 1}" in line:
+            lines[i] = line.replace("score: 1", "score: 0.5", 1)
+            break
+    else:
+        raise AssertionError("no score of 1 in " + S)
+    demo.write(S, "\n".join(lines))
+
+
+def _change_evidence_title(demo: Repo) -> None:
+    """The title of E024, which the report of 2026-shili-zixun cites."""
+    lines = demo.read(R).split("\n")
+    start = lines.index("  - id: E024")
+    i = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("title:"))
+    lines[i] = lines[i] + "（修订）"
+    demo.write(R, "\n".join(lines))
+
+
+def test_a_new_commit_changes_only_the_tail_and_the_pages_are_still_taken(demo, restored):
+    _site(demo, commit=COMMIT)
+    restored.clear()
+    other = "f" * 40
+    warm = _site(demo, commit=other)
+    report = next(p for p in warm.pages if p.src_uri == ZIXUN_REPORT)
+    assert ZIXUN_REPORT in restored
+    assert other[:12] in report.html and COMMIT[:12] not in report.html
+    assert _pages(warm) == _pages(_site(demo, cache=False, commit=other))
+
+
+@pytest.mark.parametrize("damage", ["flipped", "truncated", "garbage", "another format"])
+def test_a_damaged_store_is_ignored(demo, restored, damage):
+    cold = _site(demo)
+    [path] = demo.path(CACHE_DIR).glob("rendered-*.sqlite")
+    with sqlite3.connect(path) as db:
+        if damage == "flipped":  # one byte inside the packed HTML of every page: it no longer unpacks whole
+            for key, data in db.execute("SELECT key, data FROM pages").fetchall():
+                middle = len(data) // 2
+                db.execute("UPDATE pages SET data = ? WHERE key = ?", (data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:], key))
+        elif damage == "truncated":
+            db.execute("UPDATE pages SET data = substr(data, 1, length(data) - 7)")
+        elif damage == "garbage":
+            db.execute("UPDATE pages SET data = 'not a page'")
+        else:
+            db.execute("UPDATE meta SET value = '999' WHERE key = 'format'")
+    warm = _site(demo)
+    assert _pages(warm) == _pages(cold)
+    assert restored == []
+
+
+def test_a_templates_folder_with_a_link_turns_the_store_off(demo, restored, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "_evidence.html").write_text("<p>外部模板</p>\n", encoding="utf-8")
+    demo.path("templates").mkdir()
+    (demo.path("templates") / "_evidence.html").symlink_to(outside / "_evidence.html")
+    _site(demo)
+    _site(demo)
+    assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
+
+
+def test_the_pages_of_an_assessment_see_only_their_own(demo):
+    original = (PROJECT / "plugins/maturity/publish/templates/report.html").read_text(encoding="utf-8")
+    demo.write("templates/report.html", original + "<p id=\"seen\">[{{ commit }}|{{ certified | length }}|{{ records | length }}|"
+               "{{ results | length }}|{{ by_assessment | length }}|{{ history.changes | length if history else 0 }}]</p>\n")
+    site = _site(demo, commit=COMMIT)
+    report = next(p for p in site.pages if p.src_uri == ZIXUN_REPORT)
+    assert '<p id="seen">[|0|0|1|1|0]</p>' in report.html
+    assert COMMIT[:12] in report.tail, "the commit is said after the page"
+
+
+def test_cache_false_keeps_no_page(demo, restored):
+    _site(demo, cache=False)
+    _site(demo, cache=False)
+    assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
