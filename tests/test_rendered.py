@@ -15,7 +15,7 @@ import pytest
 from conftest import ASSESSORS, PROJECT, R, S, Repo
 from maturity.cache import CACHE_DIR
 from maturity.publish import build_site
-from maturity.publish.site import Page
+from maturity.publish.site import Asset, Page
 from maturity.repository import load_repository
 from maturity.settings import load_settings
 
@@ -30,21 +30,24 @@ def _site(demo: Repo, cache: bool = True, commit: str | None = None):
 
 
 def _pages(site) -> dict:
-    return {p.src_uri: (p.title, p.toc, p.hide, p.search_exclude, p.wasm, p.html, p.search_html, p.find_html, p.size)
-            for p in site.pages}
+    """Every page and generated file, all of it."""
+    pages = {p.src_uri: (p.title, p.toc, p.hide, p.search_exclude, p.wasm, p.html, p.search_html, p.find_html, p.size)
+             for p in site.pages}
+    return pages | {f"file:{a.path}": (a.content, a.size) for a in site.assets}
 
 
 @pytest.fixture
 def restored(monkeypatch) -> list[str]:
-    """The pages the next builds take from the store (``Page.restored`` still runs)."""
+    """The pages and files the next builds take from the store (``Page.restored``, ``Asset.restored`` still run)."""
     taken: list[str] = []
-    real = Page.restored.__func__
+    for cls in (Page, Asset):
+        real = cls.restored.__func__
 
-    def spy(cls, src_uri, *args, **kwargs):
-        taken.append(src_uri)
-        return real(cls, src_uri, *args, **kwargs)
+        def spy(cls, where, *args, real=real, **kwargs):
+            taken.append(where)
+            return real(cls, where, *args, **kwargs)
 
-    monkeypatch.setattr(Page, "restored", classmethod(spy))
+        monkeypatch.setattr(cls, "restored", classmethod(spy))
     return taken
 
 
@@ -56,11 +59,13 @@ def test_a_second_build_takes_every_page_of_an_assessment_from_the_store_and_is_
            and p.src_uri.count("/") == 2 and not p.src_uri.startswith("certificates/page")}
     assert own and set(restored) >= {u for u in own if u.startswith("assessments/2")}
     assert any(u.startswith("certificates/") for u in restored), "certificate pages are kept too"
+    viewers = {a.path for a in warm.assets if a.path.endswith(".md.html")}
+    assert viewers and viewers <= set(restored), "and the viewers of text evidence"
     assert _pages(warm) == _pages(cold) == _pages(_site(demo, cache=False))
 
 
-@pytest.mark.parametrize("change", ["score", "evidence title", "assessor name", "template override", "site setting",
-                                    "build date", "certificate suspended"])
+@pytest.mark.parametrize("change", ["score", "evidence title", "evidence file", "assessor name", "template override",
+                                    "site setting", "build date", "certificate suspended"])
 def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restored, change):
     _site(demo)
     touched = "2026-shili-zixun"
@@ -68,6 +73,9 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
         _change_one_score(demo)
     elif change == "evidence title":
         _change_evidence_title(demo)
+    elif change == "evidence file":  # its viewer shows the new text
+        _change_evidence_file(demo)
+        touched = "2026-shili-kechuang"
     elif change == "assessor name":
         demo.replace(ASSESSORS, "name: 王评审", "name: 王评审员")
         touched = "2026-shili-danbao"
@@ -89,6 +97,8 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
     restored.clear()
     warm = _site(demo)
     assert _pages(warm) == _pages(_site(demo, cache=False))
+    if change == "evidence file":
+        assert any("补充记录" in a.content for a in warm.assets if a.path.endswith(".md.html"))
     if touched is None:  # a change every page shows: nothing is taken from the store
         assert not [u for u in restored if u.startswith("assessments/2")], restored
     else:
@@ -114,6 +124,21 @@ def _change_evidence_title(demo: Repo) -> None:
     i = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("title:"))
     lines[i] = lines[i] + "（修订）"
     demo.write(R, "\n".join(lines))
+
+
+def _change_evidence_file(demo: Repo) -> None:
+    """E001 of kechuang (public, cited, no certificate whose recorded digest would then fail): new text, new SHA-256."""
+    import hashlib
+
+    register = "evidence/shili-kechuang/register.yml"
+    lines = demo.read(register).split("\n")
+    start = lines.index("  - id: E001")
+    assert "    class: public" in lines[start:start + 9], "E001 is public: it has a viewer"
+    file = next(line for line in lines[start:] if line.strip().startswith("file:")).split(":", 1)[1].strip()
+    path = demo.path(f"evidence/shili-kechuang/{file}")
+    old = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_bytes(path.read_bytes() + "\n补充记录。\n".encode("utf-8"))
+    demo.replace(register, old, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def test_a_new_commit_changes_only_the_tail_and_the_pages_are_still_taken(demo, restored):

@@ -354,14 +354,14 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     for i, key in keys.items():
         if isinstance(results[i], Page):
             remembered.keep(key, results[i])
-    remembered.close(prune=True)
 
     site.add(Asset(urls.CERTIFICATES_JSON, records.certificate_register(public, settings, today).dumps()))
     site.add(Asset(urls.FEED, feed.atom_feed(public, today, site_settings)))
     evidence = public_evidence(repo, concluded)
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
     zh_env = fragments["zh"][0]
-    site.add(*viewer.viewer_assets(zh_env, evidence))
+    site.add(*viewer.viewer_assets(zh_env, evidence, remembered))
+    remembered.close(prune=True)
 
     # The counts only: the fragment lives as long as the site, the repository's data need not.
     counts = overview_counts(repo, concluded, in_progress, public)

@@ -32,7 +32,7 @@ from importlib import metadata
 from pathlib import Path
 
 from maturity.cache import cache_folder, connect, encode, tool_fingerprint
-from maturity.publish.site import Packed, Page
+from maturity.publish.site import Asset, Packed, Page
 from maturity.settings import Settings
 
 FORMAT = 1
@@ -89,6 +89,13 @@ class RenderedPages:
             return None
         return _digest(self.context, edition, template, src_uri, own, *(repr(x) for x in shown))
 
+    def file_key(self, kind: str, path: str, *shown) -> str | None:
+        """The key of a generated file other than a page (``kind``: what makes it) at ``path``, made from what it
+        ``shown`` (objects whose ``repr`` says all they hold); None when nothing is kept."""
+        if self._db is None:
+            return None
+        return _digest(self.context, kind, path, *(repr(x) for x in shown))
+
     def _model_digest(self, model) -> str:
         found = self._models.get(id(model))
         if found is None:
@@ -125,8 +132,8 @@ class RenderedPages:
             self._taken.add(key)
         return contents
 
-    def keep(self, key: str, page: Page) -> None:
-        """Remember a page just rendered under ``key`` (nothing to do for a page taken from the store).
+    def keep(self, key: str, page: Page | Asset) -> None:
+        """Remember a page (or file) just made under ``key`` (nothing to do for one taken from the store).
 
         Written at once, in the build's one transaction: the pages do not wait in memory for the end of the build."""
         if self._db is None or key in self._taken:

@@ -200,6 +200,17 @@ class Asset:
         self.size = len(raw)  # bytes of the file
         self._packed = zlib.compress(raw, 1)
 
+    @classmethod
+    def restored(cls, path: str, contents: Packed, text: bool = True) -> "Asset":
+        """A file whose content was packed before (:meth:`contents`, kept by :mod:`maturity.publish.rendered`)."""
+        asset = cls.__new__(cls)
+        asset.path, asset._text, asset.size, asset._packed = path, text, contents.size, contents.html
+        return asset
+
+    def contents(self) -> Packed:
+        """The content as kept (in :attr:`Packed.html`; no short version)."""
+        return Packed(_bytes(self._packed), None, None, self.size)
+
     @property
     def content(self) -> str | bytes:
         raw = self.data

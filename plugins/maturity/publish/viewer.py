@@ -56,10 +56,23 @@ def viewer_page(env: jinja2.Environment, site_path: str, item, organisation: str
     return csp.with_policy(html, untrusted=str(escape(text)))
 
 
-def viewer_assets(env: jinja2.Environment, evidence: dict[str, tuple]) -> list[Asset]:
-    """A viewer for each public text file; ``evidence`` maps site path -> (item, organisation name)."""
+def viewer_assets(env: jinja2.Environment, evidence: dict[str, tuple], remembered=None) -> list[Asset]:
+    """A viewer for each public text file; ``evidence`` maps site path -> (item, organisation name).
+
+    ``remembered`` (a :class:`maturity.publish.rendered.RenderedPages`): a viewer made before from the same file
+    (by the SHA-256 of its bytes when checked) and the same words is taken from it, not made again."""
     out = []
     for site_path, (item, organisation) in sorted(evidence.items()):
-        if is_text(item.file):
-            out.append(Asset(viewer_path(site_path), viewer_page(env, site_path, item, organisation, item.path.read_bytes())))
+        if not is_text(item.file):
+            continue
+        path = viewer_path(site_path)
+        key = remembered.file_key(TEMPLATE, path, item, organisation) if remembered is not None and item.actual_sha256 else None
+        contents = remembered.get(key) if key is not None else None
+        if contents is not None:
+            out.append(Asset.restored(path, contents))
+            continue
+        asset = Asset(path, viewer_page(env, site_path, item, organisation, item.path.read_bytes()))
+        if key is not None:
+            remembered.keep(key, asset)
+        out.append(asset)
     return out
