@@ -51,14 +51,14 @@ def restored(monkeypatch) -> list[str]:
     return taken
 
 
-def test_a_second_build_takes_every_page_of_an_assessment_from_the_store_and_is_the_same(demo, restored):
+def test_a_second_build_takes_the_pages_of_assessments_and_organisations_from_the_store_and_is_the_same(demo, restored):
     cold = _site(demo)
     assert restored == []
     warm = _site(demo)
-    own = {p.src_uri for p in warm.pages if p.src_uri.startswith("assessments/2") or p.src_uri.startswith("certificates/")
-           and p.src_uri.count("/") == 2 and not p.src_uri.startswith("certificates/page")}
-    assert own and set(restored) >= {u for u in own if u.startswith("assessments/2")}
+    reports = {p.src_uri for p in warm.pages if p.src_uri.startswith("assessments/2")}
+    assert reports and reports <= set(restored), "every report and progress page"
     assert any(u.startswith("certificates/") for u in restored), "certificate pages are kept too"
+    assert {p.src_uri for p in warm.pages if p.src_uri.startswith("organisations/")} <= set(restored), "and organisation pages"
     viewers = {a.path for a in warm.assets if a.path.endswith(".md.html")}
     assert viewers and viewers <= set(restored), "and the viewers of text evidence"
     assert _pages(warm) == _pages(cold) == _pages(_site(demo, cache=False))
@@ -103,6 +103,11 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
         assert not [u for u in restored if u.startswith("assessments/2")], restored
     else:
         assert f"assessments/{touched}/index.md" not in restored
+        organisation = f"organisations/{touched.split('-', 1)[1]}/index.md"
+        if change in ("score", "certificate suspended"):  # what its organisation's page shows too
+            assert organisation not in restored
+        elif change.startswith("evidence"):  # what it does not
+            assert organisation in restored
         assert any(u.startswith("assessments/2") and touched not in u for u in restored), "the others are kept"
 
 
@@ -180,6 +185,15 @@ def test_a_templates_folder_with_a_link_turns_the_store_off(demo, restored, tmp_
     _site(demo)
     _site(demo)
     assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
+
+
+def test_an_organisation_page_sees_only_its_own(demo):
+    original = (PROJECT / "plugins/maturity/publish/templates/organisation.html").read_text(encoding="utf-8")
+    demo.write("templates/organisation.html", original + "<p id=\"seen\">[{{ commit }}|{{ certified | length }}|"
+               "{{ records | length }}|{{ results | length }}|{{ by_assessment | length }}|{{ assessments | length }}]</p>\n")
+    site = _site(demo, commit=COMMIT)
+    page = next(p for p in site.pages if p.src_uri == "organisations/shili-zixun/index.md")
+    assert '<p id="seen">[|0|0|2|2|2]</p>' in page.html and not page.tail, "its two assessments, both certified"
 
 
 def test_the_pages_of_an_assessment_see_only_their_own(demo):

@@ -221,11 +221,12 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
 
         def render(src_uri: str, template: str, title: str, toc=(), search_template: str | None = None, source: str = "",
                    hide: tuple[str, ...] = (), *, indexed: bool = False, unindexed: bool = False, wasm: bool = False,
-                   own_only: bool = False, cached: Packed | None = None, env=env, links=links, common=common,
+                   own_only: bool = False, signed: bool = False, cached: Packed | None = None, env=env, links=links, common=common,
                    own_common=own_common, tail=tail, tr=tr, prefix=prefix, level_name=level_name, **context) -> Page | Diagnostic:
             page_uri = prefix + src_uri
             if cached is not None:  # remembered from an earlier build: made from exactly what this page shows now
-                return Page.restored(page_uri, title, cached, toc, hide, bool(with_pagefind and (indexed or unindexed)), wasm, tail)
+                return Page.restored(page_uri, title, cached, toc, hide, bool(with_pagefind and (indexed or unindexed)), wasm,
+                                     tail if signed else "")
             links.current = page_uri
             values = {**(own_common if own_only else common), **context}
             own = context.get("a")
@@ -245,7 +246,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                     find_html = search_html
                 search_html, search_exclude = None, True
             return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm, find_html,
-                        tail if own_only else "")
+                        tail if signed else "")
 
         def later(*args, render=render, **kwargs) -> None:
             """A page to render once every page is known (:func:`render_pages`)."""
@@ -253,7 +254,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
 
         def report(a: Assessment, cached: Packed | None = None, render=render, tr=tr):
             title = tr("page.report_title", name=a.organisation["name"])
-            frame = dict(toc=_toc(REPORT_TOC, tr), search_template="report_search.html", indexed=True, own_only=True)
+            frame = dict(toc=_toc(REPORT_TOC, tr), search_template="report_search.html", indexed=True, own_only=True, signed=True)
             if cached is not None:
                 return render(urls.assessment_uri(a.id), "report.html", title, cached=cached, **frame)
             result, r = repo.results[a.id], by_assessment.get(a.id)
@@ -265,7 +266,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
 
         def progress(a: Assessment, cached: Packed | None = None, render=render, tr=tr):
             title = tr("page.progress_title", name=a.organisation["name"])
-            frame = dict(toc=_toc(PROGRESS_TOC, tr), search_template="progress_search.html", indexed=True, own_only=True)
+            frame = dict(toc=_toc(PROGRESS_TOC, tr), search_template="progress_search.html", indexed=True, own_only=True, signed=True)
             if cached is not None:
                 return render(urls.assessment_uri(a.id), "progress.html", title, cached=cached, **frame)
             return render(urls.assessment_uri(a.id), "progress.html", title, source=a.record_doc.path, **frame,
@@ -275,7 +276,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
         def certificate(r, cached: Packed | None = None, render=render, tr=tr):
             cert = r.standing.certificate
             title = tr("page.certificate_title", number=cert.number)
-            frame = dict(search_template="certificate_search.html", indexed=True, own_only=True)
+            frame = dict(search_template="certificate_search.html", indexed=True, own_only=True, signed=True)
             if cached is not None:
                 return render(urls.certificate_uri(cert.number), "certificate.html", title, cached=cached, **frame)
             record = records.certificate_record(r, settings)
@@ -283,19 +284,20 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
             return render(urls.certificate_uri(cert.number), "certificate.html", title, **frame, r=r, a=r.assessment,
                           cert=cert, result=r.result, qr=qr, page_url=record.url, json_path=urls.certificate_json_path(cert.number))
 
-        def remembered_as(template: str, src_uri: str, a: Assessment, *shown, prefix=prefix, tr=tr) -> None:
-            """The next task's page is one of ``a``'s: remembered under the digest of what it shows."""
-            key = remembered.key(f"{tr.lang}:{prefix}", template, prefix + src_uri, a, *shown)
+        def remembered_as(template: str, src_uri: str, assessments: list[Assessment], *shown, prefix=prefix, tr=tr) -> None:
+            """The next task's page shows ``assessments`` (one, or an organisation's) and nothing else: remembered under
+            the digest of what it shows."""
+            key = remembered.key(f"{tr.lang}:{prefix}", template, prefix + src_uri, assessments, *shown)
             if key is not None:
                 keys[len(tasks)] = key
 
         for a in concluded:
             r = by_assessment.get(a.id)
-            remembered_as("report.html", urls.assessment_uri(a.id), a, report_evidence(a), r.standing if r else None,
+            remembered_as("report.html", urls.assessment_uri(a.id), [a], report_evidence(a), r.standing if r else None,
                           own_history(a))
             tasks.append(functools.partial(report, a))
         for a in in_progress:
-            remembered_as("progress.html", urls.assessment_uri(a.id), a, own_history(a))
+            remembered_as("progress.html", urls.assessment_uri(a.id), [a], own_history(a))
             tasks.append(functools.partial(progress, a))
 
         # One list, results first, then the assessments in progress, cut into pages of list_page_size rows.
@@ -318,8 +320,10 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
             if primary:
                 site.add(Asset(urls.badge_path(org_id), badges.organisation_badge(own, name)))
             current = sorted((r for r in own if r.standing.is_current), key=lambda r: r.standing.certificate.issued, reverse=True)
+            remembered_as("organisation.html", urls.organisation_uri(org_id), items, [r.standing for r in own])
             later(urls.organisation_uri(org_id), "organisation.html", name, search_template="organisation_search.html",
-                  indexed=True, organisation=items[-1].organisation, assessments=items, current=current)
+                  indexed=True, own_only=True, organisation=items[-1].organisation, assessments=items, current=current,
+                  results={a.id: repo.results[a.id] for a in items}, by_assessment={r.assessment.id: r for r in own})
 
         sections = certificate_sections(public, certified)
         later(urls.CERTIFICATES_INDEX, "certificates.html", tr("page.certificates_title"), toc=_certificates_toc(public, tr),
@@ -338,7 +342,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
             if primary:
                 cert = r.standing.certificate
                 site.add(Asset(urls.certificate_json_path(cert.number), records.dumps(records.certificate_record(r, settings).to_json())))
-            remembered_as("certificate.html", urls.certificate_uri(r.standing.certificate.number), r.assessment, r.standing)
+            remembered_as("certificate.html", urls.certificate_uri(r.standing.certificate.number), [r.assessment], r.standing)
             tasks.append(functools.partial(certificate, r))
         if with_pagefind:
             later(urls.FIND, "find.html", tr("page.find_title"), hide=LIST_HIDE, wasm=True,

@@ -76,18 +76,21 @@ class RenderedPages:
 
     # --- keys ----------------------------------------------------------------------------------------------------
 
-    def key(self, edition: str, template: str, src_uri: str, a, *shown) -> str | None:
-        """The key of the page ``src_uri`` of ``edition`` made with ``template`` for assessment ``a`` and what else
-        it ``shown`` (objects whose ``repr`` says all they hold: the evidence, the standing, the history);
-        None when the page cannot be kept."""
+    def key(self, edition: str, template: str, src_uri: str, assessments: list, *shown) -> str | None:
+        """The key of the page ``src_uri`` of ``edition`` made with ``template`` for ``assessments`` (one, or an
+        organisation's) and what else it ``shown`` (objects whose ``repr`` says all they hold: the evidence, the
+        standings, the history); None when the page cannot be kept."""
         if self._db is None:
             return None
-        own = self._assessments.get(id(a), False)
-        if own is False:  # once per assessment, whatever the number of its pages and editions
-            own = self._assessments[id(a)] = assessment_digest(a, self._model_digest(a.model))
-        if own is None:
-            return None
-        return _digest(self.context, edition, template, src_uri, own, *(repr(x) for x in shown))
+        digests = []
+        for a in assessments:
+            own = self._assessments.get(id(a), False)
+            if own is False:  # once per assessment, whatever the number of its pages and editions
+                own = self._assessments[id(a)] = assessment_digest(a, self._model_digest(a.model))
+            if own is None:
+                return None
+            digests.append(own)
+        return _digest(self.context, edition, template, src_uri, *digests, *(repr(x) for x in shown))
 
     def file_key(self, kind: str, path: str, *shown) -> str | None:
         """The key of a generated file other than a page (``kind``: what makes it) at ``path``, made from what it
