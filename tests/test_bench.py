@@ -59,3 +59,25 @@ def test_a_score_edit_is_valid_and_undone_by_the_next():
     text = "    A-1: {score: 0, evidence: []}\n    A-2: {score: 1, evidence: [E001]}\n"
     once = toggle_score(text)
     assert once == text.replace("{score: 1,", "{score: 0.8,") and toggle_score(once) == text
+
+
+def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
+    """bench/pair.py at a tiny N, the same version on both sides: a table of medians; the data as it was."""
+    import run
+
+    project = tmp_path / "project"
+    subprocess.run([sys.executable, str(PROJECT / "bench" / "synth.py"), str(project), "--count", "3", "--seed", "1"], check=True)
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# 评估结果公示\n", encoding="utf-8")
+    (project / "mkdocs.yml").write_text(run.project_mkdocs("material"), encoding="utf-8")
+    before = {p: p.read_bytes() for p in project.glob("assessments/*/*.yml")}
+    plugins = str(PROJECT / "plugins")
+    proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "pair.py"), str(project), "--old", plugins, "--new", plugins,
+                           "--rounds", "2", "--only", "check-cold", "check", "dirty"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ") and not line.startswith("| measure")]
+    assert [r.split(" | ")[0] for r in rows] == ["| check-cold", "| check", "| dirty"]
+    assert all(len(r.split(" | ")[1].split(", ")) == 2 for r in rows), "two runs of each version"
+    assert proc.stderr.splitlines()[0].startswith("old") and proc.stderr.splitlines()[1].startswith("new")
+    assert proc.stderr.splitlines()[2].startswith("new"), "the second round starts with the other version"
+    assert {p: p.read_bytes() for p in project.glob("assessments/*/*.yml")} == before

@@ -3,8 +3,8 @@
 A report, a progress page or a certificate page shows one assessment and nothing else: its templates see that
 assessment's files, its result, its public record, the evidence it cites and its own history
 (``maturity.publish.build``: the site-wide lists are not in their context, and the commit the site was built from
-is the page's tail, added after). Such a page is kept in ``.cache/maturity/rendered-<fingerprint>.sqlite`` under a
-digest of all of that:
+is the page's tail, added after); an organisation page shows its assessments and nothing else. Such a page is kept
+in ``.cache/maturity/rendered-<fingerprint>.sqlite`` under a digest of all of that:
 
 - the build's context (:meth:`RenderedPages.open`): this tool (the cache's fingerprint: code, templates, words,
   models), the libraries that turn data into HTML, every file of the site's ``templates_dir``, the settings and the
@@ -12,6 +12,9 @@ digest of all of that:
 - the page: its edition, template and address;
 - its assessment: the text of its three files, its model, its team as resolved from the register of assessors;
 - the evidence it cites (each item as registered and as found), its public record's standing, its history.
+
+The viewers of public text evidence are kept there too (:meth:`RenderedPages.file_key`: by the file's SHA-256 when
+it was checked, its register entry and the organisation's name).
 
 Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
 page is used only if it unpacks whole to the size it was stored with; anything unreadable is rendered again.

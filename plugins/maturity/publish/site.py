@@ -52,7 +52,7 @@ class Page:
         # What follows the HTML and changes more often than it (the commit the site was built from): kept apart so
         # the HTML above can be remembered between builds (maturity.publish.rendered).
         self.tail = tail
-        self.size += len(tail.encode("utf-8", "surrogatepass"))
+        self.size += _utf8_size(tail)
 
     @classmethod
     def restored(cls, src_uri: str, title: str, contents: "Packed", toc: tuple[tuple[int, str, str], ...] = (),
@@ -63,13 +63,13 @@ class Page:
         page.src_uri, page.title, page.toc, page.hide = src_uri, title, tuple(toc), tuple(hide)
         page.search_exclude, page.wasm, page.tail = search_exclude, wasm, tail
         page._html, page._search, page._find = contents.html, contents.search, contents.find
-        page.size = contents.size + len(tail.encode("utf-8", "surrogatepass"))
+        page.size = contents.size + _utf8_size(tail)
         return page
 
     def contents(self) -> "Packed":
         """The page's HTML, short version and Pagefind document, packed as kept, without the tail."""
         return Packed(_bytes(self._html), _bytes(self._search) if self._search is not None else None,
-                      _bytes(self._find) if self._find is not None else None, self.size - len(self.tail.encode("utf-8", "surrogatepass")))
+                      _bytes(self._find) if self._find is not None else None, self.size - _utf8_size(self.tail))
 
     @property
     def html(self) -> str:
@@ -104,6 +104,10 @@ class Packed:
     search: bytes | None
     find: bytes | None
     size: int
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _pack(text: str) -> bytes:
