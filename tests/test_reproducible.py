@@ -110,3 +110,20 @@ def test_no_absolute_build_path_in_the_output(sites):
         root = str(site.parent)
         leaks = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and root.encode() in p.read_bytes()]
         assert not leaks, f"the build folder {root} appears in {leaks}"
+
+
+def test_a_second_build_from_the_build_cache_gives_the_same_bytes(sites):
+    """The first build's folder built again, its cache kept: pages taken from the store (maturity.publish.rendered)
+    and every output file the same, byte for byte."""
+    first = sites[0]
+    root = first.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONHASHSEED"))}
+    env.update(SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", NO_COLOR="1", LANG="C.UTF-8", LC_ALL="C.UTF-8",
+               PYTHONHASHSEED="0")
+    proc = subprocess.run([str(MKDOCS), "build", "--strict", "--clean", "-d", "site-warm"], cwd=root, env=env,
+                          capture_output=True, timeout=180)
+    output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+    assert proc.returncode == 0, output
+    taken = re.search(r"生成的 (\d+) 个页面和文件中，(\d+) 个取自构建缓存", output)
+    assert taken and int(taken.group(2)) > 20, output
+    assert differences(first, root / "site-warm") == []

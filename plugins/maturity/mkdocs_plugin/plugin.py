@@ -119,6 +119,8 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         # are never in memory together (the build's peak is here: docs/performance.md#pool).
         del publication
         self.pages = {p.src_uri: p for p in site.pages}
+        if site.restored:
+            log.info(f"maturity: {i18n.t('build.rendered_restored', restored=site.restored, total=len(site.pages) + len(site.assets))}")
         sources = self._dirty_sources(settings)
         for file in site_files(config, site, sources):
             files.append(file)

@@ -365,6 +365,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
     zh_env = fragments["zh"][0]
     site.add(*viewer.viewer_assets(zh_env, evidence, remembered))
+    site.restored = remembered.taken
     remembered.close(prune=True)
 
     # The counts only: the fragment lives as long as the site, the repository's data need not.

@@ -77,6 +77,11 @@ class RenderedPages:
     def enabled(self) -> bool:
         return self._db is not None
 
+    @property
+    def taken(self) -> int:
+        """How many pages and files this build took from the store."""
+        return len(self._taken)
+
     # --- keys ----------------------------------------------------------------------------------------------------
 
     def key(self, edition: str, template: str, src_uri: str, assessments: list, *shown) -> str | None:

@@ -254,6 +254,7 @@ class Site:
     diagnostics: list = field(default_factory=list)  # what went wrong making the site (MAT900–MAT902)
     # Where :meth:`add` keeps the packed pages and files until a writer asks for them (None: in memory).
     spool: Spool | None = None
+    restored: int = 0  # pages and files taken from the build cache, not made again (maturity.publish.rendered)
 
     def add(self, *items: "Page | Asset") -> None:
         """Add pages and files, their contents kept in the spool when there is one."""
