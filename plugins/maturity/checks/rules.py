@@ -236,7 +236,8 @@ def check_concluded(a: Assessment, model: Model, result, out: Collector) -> None
     if not (rec.get("conclusion") or {}).get("summary"):
         out.error(doc.at("stage"), "MAT411.conclusion", stage=stage)
     for d in (a.record_doc, a.scores_doc):
-        if d is not None and d.text is not None and PLACEHOLDER not in d.text and "\\" not in d.text:
+        text = d.text if d is not None else None  # once: the text is kept compressed, each read unpacks it
+        if text is not None and PLACEHOLDER not in text and "\\" not in text:
             continue  # not in the text, and no escape sequence that could spell it: no value holds it
         for pointer in _placeholders(d.data if d is not None else None):
             out.error(d.at(*pointer), "MAT412", field="/".join(map(str, pointer)), stage=stage, placeholder=PLACEHOLDER)
