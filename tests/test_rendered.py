@@ -12,7 +12,7 @@ import sqlite3
 
 import pytest
 
-from conftest import ASSESSORS, PROJECT, R, S, Repo
+from conftest import ASSESSORS, MODEL_FILE, PROJECT, Repo
 from maturity.cache import CACHE_DIR
 from maturity.publish import build_site
 from maturity.publish.site import Asset, Page
@@ -20,6 +20,11 @@ from maturity.repository import load_repository
 from maturity.settings import load_settings
 
 DANBAO = "assessments/2026-shili-danbao"
+# Published without a certificate: a change to its scores or evidence is not refused as a change to certified data
+# (MAT610), which would leave it off the site and make any comparison of its pages vacuous.
+KECHUANG = "2026-shili-kechuang"
+KECHUANG_S = f"assessments/{KECHUANG}/scores.yml"
+KECHUANG_R = "evidence/shili-kechuang/register.yml"
 ZIXUN_REPORT = "assessments/2026-shili-zixun/index.md"
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -65,17 +70,21 @@ def test_a_second_build_takes_the_pages_of_assessments_and_organisations_from_th
 
 
 @pytest.mark.parametrize("change", ["score", "evidence title", "evidence file", "assessor name", "template override",
-                                    "site setting", "build date", "certificate suspended"])
+                                    "site setting", "build date", "certificate suspended", "model text"])
 def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restored, change):
+    if change == "model text":  # the site's own copy of the model, named in mkdocs.yml
+        demo.write("model.yml", MODEL_FILE.read_text(encoding="utf-8"))
+        demo.write("mkdocs.yml", "site_name: 示例\nplugins:\n  - maturity:\n      model: model.yml\n")
     _site(demo)
-    touched = "2026-shili-zixun"
-    if change == "score":
+    touched = KECHUANG
+    if change == "model text":  # a requirement's wording, shown in every report's table
+        demo.replace("model.yml", "text: 建立服务需求收集渠道，", "text: 建立并公布服务需求收集渠道，")
+    elif change == "score":
         _change_one_score(demo)
     elif change == "evidence title":
         _change_evidence_title(demo)
     elif change == "evidence file":  # its viewer shows the new text
         _change_evidence_file(demo)
-        touched = "2026-shili-kechuang"
     elif change == "assessor name":
         demo.replace(ASSESSORS, "name: 王评审", "name: 王评审员")
         touched = "2026-shili-danbao"
@@ -97,11 +106,15 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
     restored.clear()
     warm = _site(demo)
     assert _pages(warm) == _pages(_site(demo, cache=False))
+    if change == "model text":  # every report against that model shows it; zonghe's, against another model, is kept
+        assert "建立并公布服务需求收集渠道" in next(p.html for p in warm.pages if p.src_uri == f"assessments/{KECHUANG}/index.md")
+        assert "assessments/2026-shili-zonghe/index.md" in restored
     if change == "evidence file":
         assert any("补充记录" in a.content for a in warm.assets if a.path.endswith(".md.html"))
     if touched is None:  # a change every page shows: nothing is taken from the store
         assert not [u for u in restored if u.startswith("assessments/2")], restored
     else:
+        assert f"assessments/{touched}/index.md" in {p.src_uri for p in warm.pages}, "still published"
         assert f"assessments/{touched}/index.md" not in restored
         organisation = f"organisations/{touched.split('-', 1)[1]}/index.md"
         if change in ("score", "certificate suspended"):  # what its organisation's page shows too
@@ -112,30 +125,19 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
 
 
 def _change_one_score(demo: Repo) -> None:
-    lines = demo.read(S).split("\n")
-    for i, line in enumerate(lines):
-        if "score: 1," in line or "score: 1}" in line:
-            lines[i] = line.replace("score: 1", "score: 0.5", 1)
-            break
-    else:
-        raise AssertionError("no score of 1 in " + S)
-    demo.write(S, "\n".join(lines))
+    demo.replace(KECHUANG_S, "SS-SI-2-02: {score: 1,", "SS-SI-2-02: {score: 0.5,")
 
 
 def _change_evidence_title(demo: Repo) -> None:
-    """The title of E024, which the report of 2026-shili-zixun cites."""
-    lines = demo.read(R).split("\n")
-    start = lines.index("  - id: E024")
-    i = next(i for i in range(start, len(lines)) if lines[i].strip().startswith("title:"))
-    lines[i] = lines[i] + "（修订）"
-    demo.write(R, "\n".join(lines))
+    """The title of E001, which the report of 2026-shili-kechuang cites."""
+    demo.replace(KECHUANG_R, "  - id: E001\n    title: 服务目录及服务产品说明\n", "  - id: E001\n    title: 服务目录及服务产品说明（修订）\n")
 
 
 def _change_evidence_file(demo: Repo) -> None:
     """E001 of kechuang (public, cited, no certificate whose recorded digest would then fail): new text, new SHA-256."""
     import hashlib
 
-    register = "evidence/shili-kechuang/register.yml"
+    register = KECHUANG_R
     lines = demo.read(register).split("\n")
     start = lines.index("  - id: E001")
     assert "    class: public" in lines[start:start + 9], "E001 is public: it has a viewer"
