@@ -88,6 +88,14 @@ class Document:
             self.text, _ = read_text(Path(self._source), self.path)
         return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
 
+    @property
+    def packed_text(self) -> bytes | None:
+        """The text as kept (compressed): the same text gives the same bytes with the same zlib, a different text never
+        does, so a digest of these stands for the text without unpacking it (maturity.publish.rendered)."""
+        if self._text is None and self._source is not None:
+            self.text, _ = read_text(Path(self._source), self.path)
+        return self._text
+
     @text.setter
     def text(self, value: str | None) -> None:
         self._text = zlib.compress(value.encode("utf-8", "surrogatepass"), 1) if value is not None else None

@@ -17,7 +17,7 @@ The viewers of public text evidence are kept there too (:meth:`RenderedPages.fil
 it was checked, its register entry and the organisation's name).
 
 Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
-page is used only if it unpacks whole to the size it was stored with; anything unreadable is rendered again.
+page is used only if its lengths and its CRC-32 agree with what the entry holds; anything else is rendered again.
 A ``templates_dir`` holding a symbolic link turns the store off (what a link points to may change unseen).
 A build that rendered every page forgets the pages it did not use.
 """
@@ -38,10 +38,11 @@ from maturity.cache import cache_folder, connect, encode, tool_fingerprint
 from maturity.publish.site import Asset, Packed, Page
 from maturity.settings import Settings
 
-FORMAT = 1
+FORMAT = 2  # 2: a CRC-32 of the packed contents in each entry
 # The libraries whose versions change the HTML made from the same data (templates, Markdown, sanitising, QR, calendar).
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "segno", "chinesecalendar")
-_SIZES = struct.Struct("<QQQQ")  # the page's size, then each part's packed length (0 for a part it has not)
+# The page's size, each part's packed length (0 for a part it has not), the CRC-32 of the parts as stored.
+_HEADER = struct.Struct("<QQQQI")
 
 
 class RenderedPages:
@@ -152,11 +153,12 @@ class RenderedPages:
         c = page.contents()
         parts = (c.html, c.search or b"", c.find or b"")
         flags = bytes([c.search is not None, c.find is not None])
+        payload = b"".join(parts)
         try:
             if not self._db.in_transaction:
                 self._db.execute("BEGIN")
             self._db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?)",
-                             (key, _SIZES.pack(c.size, *(len(p) for p in parts)) + flags + b"".join(parts)))
+                             (key, _HEADER.pack(c.size, *(len(p) for p in parts), zlib.crc32(payload)) + flags + payload))
         except sqlite3.Error:  # another build holds the file, or the disk is full: this build keeps nothing more
             self._abandon()
             return
@@ -198,8 +200,8 @@ def assessment_digest(a, model: str) -> str | None:
     for doc in (a.record_doc, a.scores_doc, a.publication_doc):
         if doc is None:
             parts.append("-")
-        elif doc.text is not None:
-            parts.append(doc.text)
+        elif (packed := doc.packed_text) is not None:  # the text, as kept: not unpacked for this
+            parts.append(packed)
         else:  # data recalled without its text: its exact encoding stands for it
             encoded = encode(doc.data)
             if encoded is None:
@@ -236,32 +238,29 @@ def _raise(exc: OSError) -> None:
 
 
 def _unpacked(data) -> Packed | None:
-    if type(data) is not bytes or len(data) < _SIZES.size + 2:
+    """The contents of a stored entry, or None when it is not whole: its lengths or its CRC-32 disagree with what it
+    holds (a damaged entry is rendered again, never published). A CRC, not unpacking every part: the parts are
+    unpacked only when written, and checking tens of thousands of pages by unpacking them took seconds."""
+    if type(data) is not bytes or len(data) < _HEADER.size + 2:
         return None
-    size, *lengths = _SIZES.unpack_from(data)
-    flags = data[_SIZES.size:_SIZES.size + 2]
-    start = _SIZES.size + 2
-    if start + sum(lengths) != len(data) or any(f > 1 for f in flags):
+    size, *lengths, crc = _HEADER.unpack_from(data)
+    flags = data[_HEADER.size:_HEADER.size + 2]
+    start = _HEADER.size + 2
+    if start + sum(lengths) != len(data) or any(f > 1 for f in flags) or zlib.crc32(data[start:]) != crc:
         return None
     parts = []
     for length in lengths:
         parts.append(data[start:start + length])
         start += length
-    html, search, find = parts[0], parts[1] if flags[0] else None, parts[2] if flags[1] else None
-    try:  # whole, and of the size it was kept with (a damaged entry is rendered again, never published)
-        unpacked = sum(len(zlib.decompress(p)) for p in (html, search) if p is not None)
-        if find is not None:
-            zlib.decompress(find)
-    except zlib.error:
-        return None
-    return Packed(html, search, find, size) if unpacked == size else None
+    return Packed(parts[0], parts[1] if flags[0] else None, parts[2] if flags[1] else None, size)
 
 
 def _digest(*parts) -> str:
     h = hashlib.sha256()
-    for part in parts:  # each with its length first: no two lists of parts read the same
-        raw = str(part).encode("utf-8", "surrogatepass")
-        h.update(len(raw).to_bytes(8, "little") + raw)
+    for part in parts:  # each with its kind and length first: no two lists of parts read the same
+        raw = part if type(part) is bytes else str(part).encode("utf-8", "surrogatepass")
+        h.update((b"b" if type(part) is bytes else b"s") + len(raw).to_bytes(8, "little"))
+        h.update(raw)
     return h.hexdigest()
 
 
