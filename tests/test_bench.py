@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -61,8 +63,8 @@ def test_a_score_edit_is_valid_and_undone_by_the_next():
     assert once == text.replace("{score: 1,", "{score: 0.8,") and toggle_score(once) == text
 
 
-def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
-    """bench/pair.py at a tiny N, the same version on both sides: a table of medians; the data as it was."""
+def _tiny_project(tmp_path: Path) -> Path:
+    """Three synthetic assessments with the benchmark's mkdocs.yml (Material's search)."""
     import run
 
     project = tmp_path / "project"
@@ -70,6 +72,24 @@ def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# 评估结果公示\n", encoding="utf-8")
     (project / "mkdocs.yml").write_text(run.project_mkdocs("material"), encoding="utf-8")
+    return project
+
+
+def test_the_phases_of_a_check_are_timed_and_the_second_run_takes_pages_from_the_cache(tmp_path):
+    project = _tiny_project(tmp_path)
+    env = {**os.environ, "PYTHONPATH": str(PROJECT / "plugins"), "GIT_CEILING_DIRECTORIES": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, str(PROJECT / "bench" / "phases.py")], cwd=project, env=env, capture_output=True,
+                           text=True, timeout=300) for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr[-2000:]
+    for phase in ("load", "build_site", "footprint", "write", "remove", "total"):
+        assert re.search(rf"\b{phase} \d+\.\d s", runs[0].stdout), runs[0].stdout
+    assert " 0 pages and files from the build cache" in runs[0].stdout
+    assert int(re.search(r"(\d+) pages and files from the build cache", runs[1].stdout).group(1)) >= 3, runs[1].stdout
+
+
+def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
+    """bench/pair.py at a tiny N, the same version on both sides: a table of medians; the data as it was."""
+    project = _tiny_project(tmp_path)
     before = {p: p.read_bytes() for p in project.glob("assessments/*/*.yml")}
     plugins = str(PROJECT / "plugins")
     proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "pair.py"), str(project), "--old", plugins, "--new", plugins,
