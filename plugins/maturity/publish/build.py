@@ -410,7 +410,6 @@ def render_pages(site: Site, tasks: list, jobs: int, ready: set[int] = frozenset
     for i, task in enumerate(tasks):
         if i in ready:
             item = task()
-            tasks[i] = None  # what it restored is in the page now (and in the spool), not twice in memory
             keep(item)
         else:
             item = next(rendered)

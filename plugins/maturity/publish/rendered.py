@@ -75,10 +75,6 @@ class RenderedPages:
         return cls(db, context)
 
     @property
-    def enabled(self) -> bool:
-        return self._db is not None
-
-    @property
     def taken(self) -> int:
         """How many pages and files this build took from the store."""
         return len(self._taken)
@@ -131,7 +127,8 @@ class RenderedPages:
         return found
 
     def get(self, key: str) -> Packed | None:
-        """The page stored under ``key`` if it unpacks whole; None otherwise (it is rendered again and replaced)."""
+        """The page stored under ``key`` if the entry is whole (its lengths and CRC-32); None otherwise (it is rendered
+        again and replaced)."""
         if self._db is None:
             return None
         try:
