@@ -84,9 +84,8 @@ class Document:
     def text(self) -> str | None:
         """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
         finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
-        if self._text is None and self._source is not None:
-            self.text, _ = read_text(Path(self._source), self.path)
-        return zlib.decompress(self._text).decode("utf-8", "surrogatepass") if self._text is not None else None
+        packed = self.packed_text
+        return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed is not None else None
 
     @property
     def packed_text(self) -> bytes | None:
