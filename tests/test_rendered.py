@@ -8,6 +8,7 @@ link turns it off; the pages of one assessment see nothing of the others.
 
 from __future__ import annotations
 
+import signal
 import sqlite3
 
 import pytest
@@ -187,6 +188,38 @@ def test_a_templates_folder_with_a_link_turns_the_store_off(demo, restored, tmp_
     _site(demo)
     _site(demo)
     assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
+
+
+def test_a_pipe_in_the_templates_folder_turns_the_store_off_without_blocking(demo, restored):
+    import os
+
+    demo.path("templates").mkdir()
+    os.mkfifo(demo.path("templates") / "notes.html")  # opened to be read, it would wait for a writer forever
+
+    def blocked(signum, frame):
+        raise AssertionError("the build waited on the pipe")
+
+    previous = signal.signal(signal.SIGALRM, blocked)
+    signal.alarm(60)
+    try:
+        _site(demo)
+        _site(demo)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
+
+
+def test_the_store_forgets_what_a_build_no_longer_makes(demo):
+    _site(demo)
+    [path] = demo.path(CACHE_DIR).glob("rendered-*.sqlite")
+    with sqlite3.connect(path) as db:
+        before = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    _change_one_score(demo)  # kechuang's report and organisation page get new keys; their old entries go
+    _site(demo)
+    with sqlite3.connect(path) as db:
+        after = db.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    assert before == after > 20
 
 
 def test_an_organisation_page_sees_only_its_own(demo):

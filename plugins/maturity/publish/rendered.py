@@ -28,6 +28,7 @@ import dataclasses
 import hashlib
 import os
 import sqlite3
+import stat
 import struct
 import sys
 import zlib
@@ -83,8 +84,8 @@ class RenderedPages:
 
     def key(self, edition: str, template: str, src_uri: str, assessments: list, *shown) -> str | None:
         """The key of the page ``src_uri`` of ``edition`` made with ``template`` for ``assessments`` (one, or an
-        organisation's) and what else it ``shown`` (objects whose ``repr`` says all they hold: the evidence, the
-        standings, the history); None when the page cannot be kept."""
+        organisation's); ``shown``: what else the page shows (objects whose ``repr`` says all they hold: the evidence,
+        the standings, the history). None when the page cannot be kept."""
         if self._db is None:
             return None
         digests = []
@@ -98,8 +99,8 @@ class RenderedPages:
         return _digest(self.context, edition, template, src_uri, *digests, *(repr(x) for x in shown))
 
     def file_key(self, kind: str, path: str, *shown) -> str | None:
-        """The key of a generated file other than a page (``kind``: what makes it) at ``path``, made from what it
-        ``shown`` (objects whose ``repr`` says all they hold); None when nothing is kept."""
+        """The key of a generated file other than a page (``kind``: what makes it) at ``path``; ``shown``: what it
+        shows (objects whose ``repr`` says all they hold). None when nothing is kept."""
         if self._db is None:
             return None
         return _digest(self.context, kind, path, *(repr(x) for x in shown))
@@ -208,23 +209,26 @@ def assessment_digest(a, model: str) -> str | None:
 
 
 def templates_digest(folder: Path) -> str | None:
-    """A digest of every file under the site's templates folder ("" when there is none); None when it holds a
-    symbolic link or cannot be read."""
-    if not folder.is_dir():
-        return "" if not folder.is_symlink() else None
+    """A digest of every file under the site's templates folder ("" when there is none); None when it holds anything
+    but folders and regular files (a symbolic link may point at what changes unseen; a pipe would block the build)
+    or cannot be read."""
     if folder.is_symlink():
         return None
+    if not folder.is_dir():
+        return ""
     h = hashlib.sha256()
     try:
         for root, dirs, files in os.walk(folder, onerror=_raise):
             dirs.sort()
-            for name in sorted(dirs + files):
+            for name in sorted(files):
                 path = os.path.join(root, name)
-                if os.path.islink(path):
+                if not stat.S_ISREG(os.lstat(path).st_mode):
                     return None
-                if name in files:
-                    with open(path, "rb") as f:
-                        h.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0" + f.read() + b"\0")
+                with open(path, "rb") as f:  # name and content, each of a fixed length in the digest
+                    h.update(_sized(os.path.relpath(path, folder).encode("utf-8", "surrogateescape")))
+                    h.update(hashlib.file_digest(f, "sha256").digest())
+            if any(os.path.islink(os.path.join(root, d)) for d in dirs):
+                return None
     except OSError:
         return None
     return h.hexdigest()
@@ -256,9 +260,13 @@ def _digest(*parts) -> str:
     h = hashlib.sha256()
     for part in parts:  # each with its kind and length first: no two lists of parts read the same
         raw = part if type(part) is bytes else str(part).encode("utf-8", "surrogatepass")
-        h.update((b"b" if type(part) is bytes else b"s") + len(raw).to_bytes(8, "little"))
-        h.update(raw)
+        h.update(b"b" if type(part) is bytes else b"s")
+        h.update(_sized(raw))
     return h.hexdigest()
+
+
+def _sized(raw: bytes) -> bytes:
+    return len(raw).to_bytes(8, "little") + raw
 
 
 def _version(name: str) -> str:
