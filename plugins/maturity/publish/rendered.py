@@ -18,7 +18,8 @@ it was checked, its register entry and the organisation's name).
 
 Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
 page is used only if its lengths and its CRC-32 agree with what the entry holds; anything else is rendered again.
-A ``templates_dir`` holding a symbolic link turns the store off (what a link points to may change unseen).
+A ``templates_dir`` holding anything but folders and regular files turns the store off (what a link points to may
+change unseen; a pipe would block the build).
 A build that rendered every page forgets the pages it did not use.
 """
 
