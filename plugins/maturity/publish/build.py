@@ -224,9 +224,10 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                    own_only: bool = False, signed: bool = False, cached: Packed | None = None, env=env, links=links, common=common,
                    own_common=own_common, tail=tail, tr=tr, prefix=prefix, level_name=level_name, **context) -> Page | Diagnostic:
             page_uri = prefix + src_uri
+            by_pagefind = bool(with_pagefind and (indexed or unindexed))  # out of the theme's index (Pagefind's, or none)
+            own_tail = tail if signed else ""
             if cached is not None:  # remembered from an earlier build: made from exactly what this page shows now
-                return Page.restored(page_uri, title, cached, toc, hide, bool(with_pagefind and (indexed or unindexed)), wasm,
-                                     tail if signed else "")
+                return Page.restored(page_uri, title, cached, toc, hide, by_pagefind, wasm, own_tail)
             links.current = page_uri
             values = {**(own_common if own_only else common), **context}
             own = context.get("a")
@@ -240,13 +241,12 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                                        page=page_uri, error=f"{type(exc).__name__}: {exc}")
             if english:  # each page links its counterpart in the other edition, in that edition's language
                 html = edition_switch(links, tr, page_uri) + html
-            search_exclude, find_html = False, None
-            if with_pagefind and (indexed or unindexed):
+            find_html = None
+            if by_pagefind:
                 if indexed:
                     find_html = search_html
-                search_html, search_exclude = None, True
-            return Page(page_uri, title, html, tuple(toc), search_html, hide, search_exclude, wasm, find_html,
-                        tail if signed else "")
+                search_html = None
+            return Page(page_uri, title, html, tuple(toc), search_html, hide, by_pagefind, wasm, find_html, own_tail)
 
         def later(*args, render=render, **kwargs) -> None:
             """A page to render once every page is known (:func:`render_pages`)."""
