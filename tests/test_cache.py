@@ -116,6 +116,7 @@ def test_a_damaged_cache_is_ignored_and_made_again(demo, monkeypatch, settled, d
             else:
                 db.execute("UPDATE checked SET data = x'00ff00'")
                 db.execute("UPDATE hashes SET sha256 = 'nonsense'")
+                db.execute("UPDATE verdicts SET data = '{not json'")  # else the registers passed: nothing to hash
     calls = _counting(monkeypatch)
     repo = demo.load()
     assert calls["parse"] and calls["hash"], "nothing of a damaged cache is used"

@@ -213,10 +213,9 @@ def test_an_entry_that_names_another_folders_state_is_not_trusted(here, settled)
     assert after.recalled == 0
 
 
-def test_a_build_keeps_the_verdicts_and_validate_keeps_the_build_data(here, settled):
-    """``mkdocs build`` does not use verdicts and does not prune them; validate does not prune the build's data."""
-    from maturity.repository import load_repository
-
+def test_a_build_and_validate_share_verdicts_and_neither_forgets_the_others_data(here, settled):
+    """What validate remembered spares a build its checks and the other way round; validate, which reads less,
+    does not prune the data a build read."""
     _validate(here)
     db_path = next((here.root / CACHE_DIR).glob("checked-*.sqlite"))
 
@@ -225,10 +224,71 @@ def test_a_build_keeps_the_verdicts_and_validate_keeps_the_build_data(here, sett
             return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     verdicts, checked = count("verdicts"), count("checked")
-    load_repository(load_settings(here.root))
+    assert _load(here).recalled > 0
     assert count("verdicts") == verdicts > 0
     assert _validate(here).recalled > 0
     assert count("checked") == checked
+
+
+# --- a build, `maturity check` and the other commands: read and scored, not checked again -----------------------------
+
+def _load(demo: Repo, cache: bool = True, **overrides):
+    from maturity.repository import load_repository
+
+    return load_repository(load_settings(demo.root).with_overrides(cache=cache, **overrides))
+
+
+def _loaded(repo) -> tuple:
+    """Everything a build takes from a loaded repository: findings, assessments with their scores and team, results,
+    registers with their items."""
+    return ([d.as_dict() for d in repo.diagnostics], sorted(repo.unread),
+            [(a.id, a.record, a.publication, a.scores, a.findings, a.members, a.model.key if a.model else None,
+              a.scores_doc is not None, a.partial_doc is not None) for a in repo.assessments],
+            {aid: repr(result) for aid, result in repo.results.items()},
+            {org: (r.path, r.items, r.pointers, r.document is not None) for org, r in repo.registers.items()})
+
+
+def _loaded_same_as_without_cache(demo: Repo, **overrides):
+    recalled = _load(demo, **overrides)
+    full = _load(demo, cache=False, **overrides)
+    assert _loaded(recalled) == _loaded(full)
+    return recalled
+
+
+def test_a_build_scores_what_passed_without_checking_it_again(here, settled, monkeypatch):
+    from maturity import repository
+
+    first = _loaded_same_as_without_cache(here)
+    assert first.recalled == 0
+    checked = []
+    monkeypatch.setattr(repository.rules, "check_scores", lambda a, *rest: checked.append(a.id))
+    second = _loaded_same_as_without_cache(here)
+    clean = len(first.assessments) - len({d.path.split("/")[1] for d in first.diagnostics if d.path.startswith("assessments/")})
+    assert second.recalled >= clean > 0
+    assert len(checked) == 2 * len(first.assessments) - second.recalled  # the full load checks all of them
+    assert second.results and all(a.id in second.results for a in second.assessments if a.scores_doc is not None)
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])
+def test_after_a_change_a_build_loads_what_a_full_run_loads(here, settled, change):
+    before = _loaded_same_as_without_cache(here)
+    _loaded_same_as_without_cache(here)
+    change(here)
+    after = _loaded_same_as_without_cache(here)
+    assert _loaded(after) != _loaded(before)
+    assert _loaded_same_as_without_cache(here).recalled >= 1
+
+
+def test_private_evidence_is_made_as_the_checks_make_it(here, settled, tmp_path):
+    """An item kept outside the repository: recalled with the same path and digest as a full check finds."""
+    from test_evidence import make_private
+
+    private = tmp_path / "private"
+    make_private(here, private)
+    _loaded_same_as_without_cache(here, private_evidence_dir=private)
+    again = _loaded_same_as_without_cache(here, private_evidence_dir=private)
+    assert again.recalled > 0
+    assert any(item.private and item.path is not None for r in again.registers.values() for item in r.items.values())
 
 
 def test_the_command_line_says_the_same_warm_and_cold(demo):

@@ -96,6 +96,9 @@ class CheckedFiles:
         self._new_verdicts: dict[str, str] = {}
         self._verdicts: dict[str, str] | None = None  # all of them, read at the first request
         self._used_verdicts: set[str] | None = None  # None: this run did not use verdicts (nor prunes them)
+        # Whether this run looked up every data file's entry and every evidence file's digest: a unit recalled by
+        # maturity.verdicts may spare either, and entries a run did not look up are not its to forget.
+        self._read_all, self._hashed_all = True, True
 
     @classmethod
     def open(cls, root: Path) -> "CheckedFiles":
@@ -209,6 +212,14 @@ class CheckedFiles:
             self._used_verdicts = set()
         self._used_verdicts.add(key)
 
+    def skipped_reading(self) -> None:
+        """A unit's data files were not read this run (:mod:`maturity.verdicts`): their entries are kept."""
+        self._read_all = False
+
+    def skipped_hashes(self) -> None:
+        """A register's evidence files were not hashed this run (:mod:`maturity.verdicts`): their digests are kept."""
+        self._hashed_all = False
+
     def close(self, prune: bool = False) -> None:
         """Write the new entries (one transaction); after a whole run, drop the entries nobody used."""
         db, self._db = self._db, None
@@ -220,13 +231,10 @@ class CheckedFiles:
                 db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", _storable(self._new.items()))
                 db.executemany("INSERT OR REPLACE INTO hashes VALUES (?, ?)", _storable(self._new_hashes.items()))
                 db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", _storable(self._new_verdicts.items()))
-                if prune:
-                    # A run that used remembered verdicts did not read the files behind them: it prunes only verdicts.
-                    # Any other run reads every file: it prunes the data and hashes, and keeps the verdicts.
-                    if self._used_verdicts is not None:
-                        tables = [("verdicts", self._used_verdicts)]
-                    else:
-                        tables = [("checked", self._used), ("hashes", self._used_hashes)]
+                if prune:  # after a run over the whole repository: forget what it did not use, of what it looked up
+                    tables = [("verdicts", self._used_verdicts)] if self._used_verdicts is not None else []
+                    tables += [("checked", self._used)] if self._read_all else []
+                    tables += [("hashes", self._used_hashes)] if self._hashed_all else []
                     for table, used in tables:
                         db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                         db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k, _ in _storable((k, "") for k in used)))

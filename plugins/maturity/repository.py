@@ -37,7 +37,7 @@ class Repository:
     unread: list[str] = field(default_factory=list)  # folders whose assessment.yml could not be read at all
     registry: Registry | None = None
     assessors: AssessorRegister | None = None  # the authority's register of assessors; None: the site has none
-    recalled: int = 0  # assessments that passed before, nothing changed, not read again (maturity.verdicts)
+    recalled: int = 0  # assessments that passed before with nothing changed: not checked again (maturity.verdicts)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -92,7 +92,7 @@ class Verdict:
     diagnostics: list[Diagnostic]
     assessments: int  # assessments read (their record passed its schema)
     unread: list[str]  # folders whose assessment.yml could not be read at all
-    recalled: int = 0  # of those, how many passed before and were not read again
+    recalled: int = 0  # of those, how many passed before with nothing changed and were not read again
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -104,7 +104,7 @@ def validate_repository(settings: Settings, *, only: list[Path] | None = None, p
 
     Over the whole repository, units that passed before with nothing changed are not read again
     (:mod:`maturity.verdicts`): the findings are the same as a full load's, and the run follows the change."""
-    repo = load_repository(settings, only=only, parallel=parallel, verdicts=only is None)
+    repo = load_repository(settings, only=only, parallel=parallel, skim=True)
     return Verdict(repo.settings, repo.diagnostics, len(repo.assessments), repo.unread, repo.recalled)
 
 
@@ -117,7 +117,7 @@ def load_repository(
     sealed_history: bool = True,
     cache: FileCache | None = None,
     parallel: bool = False,
-    verdicts: bool = False,
+    skim: bool = False,
 ) -> Repository:
     """Load, check and score the assessments of ``settings.root`` (or just the folders in ``only``).
 
@@ -128,9 +128,10 @@ def load_repository(
     Only a program's entry point should say so — the CLI, the MkDocs plugin: a worker process starts by importing
     the program's main module, which a script without ``if __name__ == "__main__":`` would run again.
 
-    ``verdicts``: over the whole repository, assessments that passed before with nothing changed come back with
-    their record and publication only, no scores (:mod:`maturity.verdicts`) — for :func:`validate_repository`,
-    never for publishing.
+    Over the whole repository, with the build cache, what passed every check before with nothing changed is read
+    and scored but not checked again (:mod:`maturity.verdicts`); ``skim``: not even read — such an assessment comes
+    back with its record and publication only, no scores (for :func:`validate_repository`, never for publishing).
+    The findings are the same either way.
     """
     if not isinstance(settings, Settings):
         settings = Settings(root=Path(settings))
@@ -139,7 +140,7 @@ def load_repository(
     repo = None
     try:
         repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history,
-                     parallel, verdicts)
+                     parallel, skim)
         return repo
     finally:
         if store is not None:  # a partial run keeps the entries of the folders it did not read
@@ -147,7 +148,7 @@ def load_repository(
 
 
 def _load(settings: Settings, reader: FileReader, model: Model | None, only: list[Path] | None,
-          sealed_history: bool, parallel: bool, verdicts: bool = False) -> Repository:
+          sealed_history: bool, parallel: bool, skim: bool = False) -> Repository:
     root, display = settings.root, reader.display
     out = Collector()
     if model is None:
@@ -165,10 +166,10 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     assessors_shown = display(assessors_file) if assessors_file else i18n.t("words.assessors_unset")
     folders = only if only is not None else find_assessment_folders(settings.assessments_path)
     # Verdicts are kept by folder name under the assessments folder: only a run over the whole repository uses them.
-    memo = Verdicts.start(reader.store, settings, registry, sealed_history, display) if verdicts and only is None else None
+    memo = Verdicts.start(reader.store, settings, registry, sealed_history, display) if only is None else None
     reader.prefetched = _prefetch(settings, reader, folders) if parallel else None
     try:
-        _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history, memo)
+        _check_folders(repo, folders, reader, registry, assessors_shown, out, sealed_history, memo, skim)
     finally:
         if reader.prefetched is not None:
             reader.prefetched.close()
@@ -183,7 +184,7 @@ def _load(settings: Settings, reader: FileReader, model: Model | None, only: lis
     others = _register_folders(settings.evidence_path, set(repo.registers))
     quiet = Collector()
     for org in others:
-        repo.registers[org] = _register(settings, org, reader, out if only is None else quiet, memo)
+        repo.registers[org] = _register(settings, org, reader, out if only is None else quiet, memo, skim)
     check_aliases(list(repo.registers.values()), out)
     for register in repo.registers.values():
         if register.document is not None:
@@ -202,25 +203,27 @@ def _prefetch(settings: Settings, reader: FileReader, folders: list[Path]) -> pa
 
 
 def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, registry, assessors_shown: str,
-                   out: Collector, sealed_history: bool, memo: Verdicts | None = None) -> None:
+                   out: Collector, sealed_history: bool, memo: Verdicts | None = None, skim: bool = False) -> None:
     """Read, check and score the assessment of each folder.
 
     One pass: each assessment is read, checked and scored before the next is read, and its scores file's raw
-    data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files."""
+    data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files.
+    What passed before with nothing changed (``memo``) is read and scored, not checked; with ``skim``, not read."""
     settings, display = repo.settings, reader.display
 
     def register_of(org: str, items: bool = False) -> EvidenceRegister:
         """``items``: an assessment is checked against it — a register recalled without its items is loaded."""
         known = repo.registers.get(org)
-        if known is None or (items and known.recalled is not None):
-            repo.registers[org] = known = _register(settings, org, reader, out, memo, recall=not items)
+        if known is None or (items and known.without_items):
+            repo.registers[org] = known = _register(settings, org, reader, out, memo, skim and not items)
         return known
 
     for folder in folders:
-        if memo is not None and (a := memo.assessment(folder, registry, register_of)) is not None:
+        if skim and memo is not None and (a := memo.assessment(folder, registry, register_of)) is not None:
             repo.assessments.append(a)  # passed before, nothing it depends on changed
             repo.recalled += 1
             continue
+        passed = memo.passed(folder, register_of) if memo is not None and not skim else None
         if not (folder / RECORD).exists():
             out.error(Location(display(folder / RECORD), 0, 0), "MAT009")
             repo.unread.append(folder.name)
@@ -233,10 +236,14 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
             continue
         repo.assessments.append(a)
         register = register_of(a.organisation["id"], items=True)
-        _check_assessment(repo, a, register, assessors_shown, found, sealed_history)
-        out.extend(found.items)
-        if memo is not None:
-            memo.keep_assessment(a, clean=not found.items)
+        if passed is not None and passed == a.organisation["id"] and not found.items:
+            _score(repo, a)  # passed every check before, and nothing it depends on changed
+            repo.recalled += 1
+        else:
+            _check_assessment(repo, a, register, assessors_shown, found, sealed_history)
+            out.extend(found.items)
+            if memo is not None:
+                memo.keep_assessment(a, clean=not found.items)
         if a.scores_doc is not None:
             a.scores_doc.release()
         for kept in (a.record_doc, a.publication_doc):  # their data stays (the record itself): no packed copy needed
@@ -245,12 +252,19 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
 
 
 def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None,
-              recall: bool = True) -> EvidenceRegister:
-    """An organisation's register: recalled when it passed before and nothing changed (and ``recall``: its items are
-    not needed), else loaded and checked."""
-    if memo is not None and recall and (register := memo.register(org, settings.evidence_path,
-                                                                   settings.private_evidence_dir)):
+              skim: bool = False) -> EvidenceRegister:
+    """An organisation's register. When it passed before and nothing changed, it is read without checking its items
+    again, or with ``skim`` (its items are not needed) not read at all; else it is loaded and checked."""
+    if memo is not None and skim and (register := memo.register(org, settings.evidence_path,
+                                                                 settings.private_evidence_dir)):
         return register
+    passed = memo.register_passed(org) if memo is not None and not skim else None
+    if passed is not None:
+        found = Collector()
+        register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir, passed)
+        if not found.items:
+            return register
+        # Unchanged files that now read differently (cannot happen but by a damaged cache): checked in full.
     found = Collector()
     register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir)
     out.extend(found.items)
@@ -259,11 +273,20 @@ def _register(settings: Settings, org: str, reader: FileReader, out: Collector, 
     return register
 
 
+def _score(repo: Repository, a: Assessment) -> AssessmentResult | None:
+    """The team as resolved from the register of assessors, and the score (None without a valid scores file)."""
+    a.members = resolve_team(a.record, repo.assessors)
+    if a.model is None or a.scores_doc is None:
+        return None
+    result = repo.results[a.id] = score_assessment(a.model, a)
+    return result
+
+
 def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegister, assessors_shown: str, out: Collector,
                       sealed_history: bool) -> None:
     """Everything that can be checked within one assessment (and its organisation's register), and its score."""
     settings = repo.settings
-    a.members = resolve_team(a.record, repo.assessors)
+    result = _score(repo, a)
     rules.check_record(a, out)
     assessor_checks.check_team_references(a, repo.assessors, assessors_shown, out)
     if a.model is None:  # MAT057: nothing else can be checked against an unknown model
@@ -272,9 +295,7 @@ def _check_assessment(repo: Repository, a: Assessment, register: EvidenceRegiste
     rules.check_scores(a, mine, register, out)
     rules.check_partial_scores(a, mine, register, out)
     rules.check_operating_evidence(a, register, out)
-    result = score_assessment(mine, a) if a.scores_doc is not None else None
     if result is not None:
-        repo.results[a.id] = result
         rules.check_result(a, mine, result, out)
     rules.check_concluded(a, mine, result, out)
     publication.check_publication(a, mine, result, settings.publication, settings.publication.calendar(), out)

@@ -1,8 +1,8 @@
 """Remembered verdicts: what passed every check need not be checked again while nothing it depends on changed.
 
-``maturity validate`` on a whole repository remembers, in the build cache (:mod:`maturity.cache`), each unit
-that passed with no finding at all — an assessment folder, an organisation's evidence register — together with
-what it was checked against:
+A run over a whole repository remembers, in the build cache (:mod:`maturity.cache`), each unit that passed with
+no finding at all — an assessment folder, an organisation's evidence register — together with what it was
+checked against:
 
 - the ``lstat`` of every file and folder the checks looked at (the folder and its three files; the register
   and each part of the path of every evidence file, ``stat`` too for a private one), kept as git's index keeps
@@ -10,16 +10,23 @@ what it was checked against:
 - the context: this tool (the cache's own fingerprint), the settings, the date the checks use, the models,
   the register of assessors, and for an assessment the state of its organisation's register.
 
-A later run that finds all of that unchanged takes the unit as passed: an assessment comes back with its record
-and publication data (what the checks across assessments need), not its scores; a register with its items. The
-checks across assessments and registers (unique ids and certificate numbers, the history of recorded digests,
-public items that alias restricted ones) run every time, over every unit. A unit with any finding — error,
-warning or note — is never remembered: its findings are worked out every time, so they read the same.
+A later run that finds all of that unchanged takes the unit as passed. How much it is spared depends on what
+the run needs of it:
+
+- a build, ``maturity check`` and every command that publishes or reports (:meth:`Verdicts.passed`,
+  :meth:`Verdicts.register_passed`): the unit is read (its data from the cache) and scored, not checked; a
+  register's items are made from its entries as the checks would have made them, without looking at the files;
+- ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment
+  comes back with its record and publication data (what the checks across assessments need), not its scores.
+
+The checks across assessments and registers (unique ids and certificate numbers, the history of recorded
+digests, public items that alias restricted ones) run every time, over every unit. A unit with any finding —
+error, warning or note — is never remembered: its findings are worked out every time, so they read the same.
 
 A file changed within the same timestamp could look unchanged: a unit is remembered only when every file it
 depends on was last modified at least :attr:`CheckedFiles.SETTLED_NS` before the run began (as git's "racily
-clean" rule). Remembered verdicts serve ``maturity validate`` only; a build or ``maturity check`` reads and
-checks everything, because it publishes the scores.
+clean" rule). A fresh checkout (a CI job) gives every file a new inode and change time: nothing is recalled
+there, and the publication build checks everything.
 """
 
 from __future__ import annotations
@@ -87,22 +94,39 @@ class Verdicts:
 
     # --- registers ---------------------------------------------------------------------------------------------------
 
-    def register(self, org: str, evidence_root: Path, private_root: Path | None) -> EvidenceRegister | None:
-        """The register of ``org`` recalled (no items: what the checks across registers need of each), or None."""
+    def _register_entry(self, org: str) -> dict | None:
+        """What was remembered of ``org``'s register, when it passed and nothing it depends on changed."""
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys, facts = entry.get("paths"), entry.get("keys"), entry.get("aliases")
-        if not isinstance(paths, list) or not _facts(facts) or observe(paths)[0] != keys:
+        paths, keys = entry.get("paths"), entry.get("keys")
+        if not isinstance(paths, list) or not _facts(entry.get("aliases")) or observe(paths)[0] != keys:
+            return None
+        self.tokens[org] = entry.get("token")
+        self.store.skipped_hashes()  # its files' digests were not looked up: they are not this run's to forget
+        return entry
+
+    def register(self, org: str, evidence_root: Path, private_root: Path | None) -> EvidenceRegister | None:
+        """The register of ``org`` recalled without reading it (no items: what the checks across registers need of
+        each), or None."""
+        entry = self._register_entry(org)
+        if entry is None:
             return None
         folder = evidence_root / org
         register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
-                                    recalled=facts)
+                                    recalled=entry["aliases"], without_items=True)
         if entry.get("file"):
             register.path = self._shown(self._shown_evidence, org, REGISTER)
             register.document = Document(register.path, source=os.path.join(str(folder), REGISTER))
-        self.tokens[org] = entry.get("token")
+        self.store.skipped_reading()
         return register
+
+    def register_passed(self, org: str) -> list | None:
+        """What the checks across registers need of ``org``'s items (:func:`maturity.checks.evidence.alias_facts`)
+        when its register passed before and nothing changed, else None: it is then read, and its items made,
+        without checking them again."""
+        entry = self._register_entry(org)
+        return entry["aliases"] if entry is not None else None
 
     def keep_register(self, register: EvidenceRegister, evidence_root: Path, clean: bool) -> None:
         """Remember a register that was just loaded and passed (``clean``); its state is the token assessments cite."""
@@ -142,15 +166,11 @@ class Verdicts:
 
     # --- assessments -------------------------------------------------------------------------------------------------
 
-    def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
-        """The assessment of ``folder`` recalled, or None. It has what the checks across assessments need: its id,
-        organisation, model and certificate; not its scores. Its files are read only if a finding points into them.
-
-        ``register_of(org)`` loads (or recalls) the organisation's register: the assessment passed against its state."""
+    def _assessment_entry(self, folder: Path, register_of) -> dict | None:
         entry = self.store.verdict(f"assessment:{folder.name}")
         if entry is None or entry.get("context") != self.context:
             return None
-        record, publication = entry.get("record"), entry.get("publication")
+        record = entry.get("record")
         if not isinstance(record, dict) or not isinstance(record.get("organisation"), dict):
             return None
         org = record["organisation"].get("id")
@@ -159,11 +179,30 @@ class Verdicts:
         register_of(org)
         if self.tokens.get(org) is None or self.tokens[org] != entry.get("register"):
             return None
+        return entry
+
+    def passed(self, folder: Path, register_of) -> str | None:
+        """The organisation of the assessment in ``folder`` when it passed before and nothing it depends on changed
+        (it is then read and scored, not checked again), else None.
+
+        ``register_of(org)`` loads (or recalls) the organisation's register: the assessment passed against its state."""
+        entry = self._assessment_entry(folder, register_of)
+        return entry["record"]["organisation"]["id"] if entry is not None else None
+
+    def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
+        """The assessment of ``folder`` recalled without reading it, or None. It has what the checks across
+        assessments need: its id, organisation, model and certificate; not its scores. Its files are read only if
+        a finding points into them."""
+        entry = self._assessment_entry(folder, register_of)
+        if entry is None:
+            return None
+        record, publication = entry["record"], entry.get("publication")
         where = str(folder)
         a = Assessment(folder, record, self._document(where, folder.name, RECORD))
         a.model = registry.resolve(record.get("model"))
         if isinstance(publication, dict):  # {"certificate": ...}, or {} for a publication.yml without one
             a.publication_doc, a.publication = self._document(where, folder.name, PUBLICATION), publication
+        self.store.skipped_reading()
         return a
 
     def keep_assessment(self, a: Assessment, clean: bool) -> None:

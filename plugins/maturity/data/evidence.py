@@ -60,9 +60,10 @@ class EvidenceRegister:
     path: str = ""  # register.yml as shown in diagnostics, also when it could not be loaded
     private_folder: Path | None = None  # <private_evidence_dir>/<organisation>, when configured
     pointers: dict[str, tuple] = field(default_factory=dict)  # item id -> its pointer in the document
-    # Recalled, not loaded (maturity.verdicts: it passed before and nothing changed): no items, only what the
-    # checks across registers need of each (maturity.checks.evidence.alias_facts).
+    # Recalled (maturity.verdicts: it passed before and nothing changed): what the checks across registers need
+    # of each item (maturity.checks.evidence.alias_facts), remembered rather than looked up again.
     recalled: list | None = None
+    without_items: bool = False  # recalled without reading it (maturity validate): its items are not known
 
 
 def as_date(value) -> dt.date | None:
@@ -84,14 +85,18 @@ def evidence_item(raw: dict, path: Path | None, actual: str | None) -> EvidenceI
 
 
 def load_register(evidence_root: Path, organisation: str, reader, out: Collector,
-                  private_root: Path | None = None) -> EvidenceRegister:
-    """Load and check one organisation's register; missing or broken registers are empty."""
-    from maturity.checks.evidence import check_item  # the checks read files; loading only parses
+                  private_root: Path | None = None, passed: list | None = None) -> EvidenceRegister:
+    """Load and check one organisation's register; missing or broken registers are empty.
+
+    ``passed``: the register passed every check before and nothing it depends on changed (:mod:`maturity.verdicts`
+    gives what the checks across registers need of its items): its items are made as the checks would make them,
+    without looking at their files again."""
+    from maturity.checks.evidence import check_item, passed_item  # the checks read files; loading only parses
 
     folder = evidence_root / organisation
     file = folder / REGISTER
     register = EvidenceRegister(organisation, folder, {}, None,
-                                private_folder=private_root / organisation if private_root else None)
+                                private_folder=private_root / organisation if private_root else None, recalled=passed)
     if not file.is_file():
         return register
     register.path = reader.display(file)
@@ -104,6 +109,9 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
         if raw["id"] in register.items:
             out.error(doc.at("items", i, "id"), "MAT301", id=raw["id"])
             continue
-        register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out, real_dirs)
+        if passed is not None:
+            register.items[raw["id"]] = passed_item(register, raw)
+        else:
+            register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out, real_dirs)
         register.pointers[raw["id"]] = ("items", i)
     return register

@@ -114,6 +114,8 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         if publication.repo.errors:
             log.warning(i18n.t("build.not_published", errors=len(publication.repo.errors),
                                assessments="、".join(publication.unpublished) or i18n.t("words.none")))
+        if publication.repo.recalled:
+            log.info(f"maturity: {i18n.t('build.verdicts_recalled', recalled=publication.repo.recalled)}")
         self.site = site = publication.site
         # The repository's data is not needed any more: let it go before MkDocs makes an object per file, so the two
         # are never in memory together (the build's peak is here: docs/performance.md#pool).
