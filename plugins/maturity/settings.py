@@ -154,6 +154,13 @@ class Settings:
     def failures(self, diagnostics: Iterable[Diagnostic], strict: bool | None = None) -> list[Diagnostic]:
         return [d for d in diagnostics if self.fails(d, strict)]
 
+    def cache_key(self) -> str:
+        """These settings as the build cache keys what it keeps by them (remembered verdicts, rendered pages): without
+        what changes no finding and no page (``strict``, ``jobs``, ``cache``, how the folder was named), so that the
+        build, ``maturity check`` and ``maturity validate`` share what each of them kept."""
+        config = self.config_file.absolute() if self.config_file is not None else None
+        return repr(replace(self, root=self.root.absolute(), config_file=config, strict=False, jobs=0, cache=True))
+
     def with_overrides(self, **changes: Any) -> "Settings":
         """A copy with some values replaced (command-line flags); None leaves a value as it is."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -45,7 +45,7 @@ from maturity.data.evidence import CLASSES, REGISTER, EvidenceRegister
 from maturity.data.yamlfile import Document
 from maturity.settings import Settings
 
-FORMAT = 1
+FORMAT = 2  # 2: the settings without strict, jobs and cache (Settings.cache_key)
 _MISSING = "-"
 
 
@@ -88,7 +88,7 @@ class Verdicts:
         models = sorted((key, repr(model)) for key, model in registry.models.items())
         default = registry.default.key if registry.default is not None else None
         context = hashlib.sha256(json.dumps(
-            [FORMAT, repr(settings), settings.today().isoformat(), models, default, keys, sealed_history],
+            [FORMAT, settings.cache_key(), settings.today().isoformat(), models, default, keys, sealed_history],
             ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
         return cls(store, context, display(settings.assessments_path), display(settings.evidence_path))
 

@@ -25,7 +25,6 @@ A build that rendered every page forgets the pages it did not use.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import sqlite3
@@ -71,9 +70,8 @@ class RenderedPages:
         if db is None:
             return cls(None)
         versions = [(name, _version(name)) for name in LIBRARIES]
-        # What does not change a page is left out, so `maturity check` and the build share their pages.
-        shown = dataclasses.replace(settings, strict=False, jobs=0, cache=True)
-        context = _digest(FORMAT, tool_fingerprint(), sys.version, versions, templates, repr(shown), settings.today().isoformat())
+        context = _digest(FORMAT, tool_fingerprint(), sys.version, versions, templates, settings.cache_key(),
+                          settings.today().isoformat())
         return cls(db, context)
 
     @property
