@@ -47,3 +47,37 @@ def test_without_the_call_nothing_happens(monkeypatch):
 
     monkeypatch.setattr(heap.ctypes, "CDLL", NoTrim)
     assert heap.give_back() is False
+
+
+def test_the_collector_is_paused_for_the_block_and_restored_however_it_ends():
+    import gc
+
+    assert gc.isenabled()
+    with heap.paused_collection():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        with heap.paused_collection():
+            raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        with heap.paused_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_repository_is_read_with_the_collector_paused(demo, monkeypatch):
+    """Reading the data makes objects that live on and next to no cycles: the collector would only scan them."""
+    import gc
+
+    from maturity import repository
+
+    seen = []
+    real = repository.read_assessment
+    monkeypatch.setattr(repository, "read_assessment", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    demo.load()
+    assert seen and not any(seen)
+    assert gc.isenabled()

@@ -7,7 +7,7 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from maturity import i18n
+from maturity import heap, i18n
 from maturity.cache import CheckedFiles
 from maturity.checks import assessors as assessor_checks
 from maturity.checks import integrity, publication, rules, seal
@@ -139,8 +139,9 @@ def load_repository(
     store = CheckedFiles.open(settings.root) if settings.cache else None
     repo = None
     try:
-        repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only, sealed_history,
-                     parallel, skim)
+        with heap.paused_collection():  # millions of objects that live on, next to no cycles (maturity.heap)
+            repo = _load(settings, FileReader(display, settings.max_file_size, cache, store), model, only,
+                         sealed_history, parallel, skim)
         return repo
     finally:
         if store is not None:  # a partial run keeps the entries of the folders it did not read
