@@ -25,8 +25,8 @@ error, warning or note — is never remembered: its findings are worked out ever
 
 A file changed within the same timestamp could look unchanged: a unit is remembered only when every file it
 depends on was last modified at least :attr:`CheckedFiles.SETTLED_NS` before the run began (as git's "racily
-clean" rule). A fresh checkout (a CI job) gives every file a new inode and change time: nothing is recalled
-there, and the publication build checks everything.
+clean" rule). A fresh checkout gives every file a new inode and change time: a CI job that checks out anew
+recalls nothing from the cache it restored, only what an earlier step of the same job concluded.
 """
 
 from __future__ import annotations
