@@ -192,7 +192,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("history", "bool", True, "在报告页显示 git 修改历史"),
     Option("overview_marker", "str", "<!-- maturity:overview -->", "首页中替换为统计概览的标记"),
     Option("csp", "bool", True, "每个 HTML 页面加入内容安全策略（CSP）：只允许本站自己的脚本和样式"),
-    Option("cache", "bool", True, "在 .cache/maturity/ 中保留检查过的数据文件、证据文件的 SHA-256、git 历史和 validate 的通过结论，下次只重新解析和检查改动过的文件"),
+    Option("cache", "bool", True, "在 .cache/maturity/ 中保留检查过的数据文件、证据文件的 SHA-256、git 历史、通过的结论和渲染好的页面，下次只重新解析、检查和渲染改动过的部分"),
     Option("jobs", "int", 0, "用几个进程：冷构建（缓存中没有的文件很多时）解析和检查数据文件、为 git 历史计分；页面很多时渲染页面（Linux）。0 按 CPU 核数；1 只用主进程"),
     Option("search", "choice:material|pagefind", "material", "生成页面的站内搜索：material 用主题的搜索；pagefind 用 Pagefind 建索引并生成查找页（大规模站点）"),
     Option("english", "bool", False, "在 en/ 下同时发布所有生成页面的英文版（报告、机构、证书、列表、查询页、首页概览）"),

@@ -13,7 +13,7 @@ checked against:
 A later run that finds all of that unchanged takes the unit as passed. How much it is spared depends on what
 the run needs of it:
 
-- a build, ``maturity check`` and every command that publishes or reports (:meth:`Verdicts.passed`,
+- a build, ``maturity check`` and every other command that reads the whole repository (:meth:`Verdicts.passed`,
   :meth:`Verdicts.register_passed`): the unit is read (its data from the cache) and scored, not checked; a
   register's items are made from its entries as the checks would have made them, without looking at the files;
 - ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment

@@ -43,7 +43,7 @@ class MaturityConfig(base.Config):
     overview_marker = c.Type(str, default="<!-- maturity:overview -->")
     # Every HTML page carries a Content-Security-Policy meta tag: only the site's own scripts and styles run.
     csp = c.Type(bool, default=True)
-    # Checked data files and the git history kept in .cache/maturity/ between builds (safe to delete).
+    # The build cache in .cache/maturity/ (checked data, verdicts, git history, rendered pages; safe to delete).
     cache = c.Type(bool, default=True)
     # Processes that parse and check data files in a cold build: 0 as many as cores, 1 the main process only.
     jobs = c.Type(int, default=0)
