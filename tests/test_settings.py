@@ -93,3 +93,15 @@ def test_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "not-a-number")
     with pytest.raises(SettingsError, match="SOURCE_DATE_EPOCH"):
         from_options({}).today()
+
+
+def test_the_cache_key_leaves_out_only_what_changes_no_finding_and_no_page(tmp_path, monkeypatch):
+    """strict, jobs, cache and a relative spelling of the folder change nothing the build cache keeps; the rest does."""
+    from maturity.settings import Settings
+
+    monkeypatch.chdir(tmp_path)
+    base = Settings(root=Path("."), config_file=Path("mkdocs.yml"))
+    same = Settings(root=tmp_path, config_file=tmp_path / "mkdocs.yml", strict=True, jobs=1, cache=False)
+    assert base.cache_key() == same.cache_key()
+    for changed in (dict(history=False), dict(english=True), dict(max_file_size=1), dict(assessments_dir="a")):
+        assert base.with_overrides(**changed).cache_key() != base.cache_key(), changed

@@ -1,4 +1,5 @@
-"""Remembered verdicts (maturity.verdicts): ``maturity validate`` reads again only what changed, and says the same.
+"""Remembered verdicts (maturity.verdicts): ``maturity validate`` reads again only what changed, and says the same;
+a build (and ``maturity check``) reads and scores what passed without checking it again, and loads the same.
 
 Every case fills the build cache with one run, changes something, and compares the next run (which recalls the
 unchanged units) with a run without any cache; then once more, with everything remembered that could be. The
