@@ -323,3 +323,19 @@ def test_a_recalled_file_is_read_only_when_asked_for_and_then_as_parsed(demo):
     assert doc._text is None and doc._data is None
     assert doc.data == parse_yaml(demo.read(S), S)[0].data
     assert doc.at("SS-SDM", "requirements", "SS-SDM-3-02", "score").line == demo.line_of(S, "SS-SDM-3-02:")
+
+
+def test_maturity_check_says_how_many_it_did_not_check_again_and_the_same_verdict(demo):
+    """``maturity check --format json``: cold, then warm once the files have settled (its JSON's ``recalled``)."""
+    time.sleep(CheckedFiles.SETTLED_NS / 1e9 + 0.2)
+
+    def run():
+        done = subprocess.run([*CMD, "check", "--format", "json"], cwd=demo.root, capture_output=True, text=True)
+        assert done.returncode in (0, 1), done.stderr
+        said = json.loads(done.stdout)
+        return said, said.pop("recalled")
+
+    cold, none = run()
+    warm, recalled = run()
+    assert none == 0 and recalled == warm["assessments"] > 0
+    assert warm == cold

@@ -33,6 +33,7 @@ def cmd_check(args) -> int:
                           "errors": _count(publication.diagnostics, Severity.ERROR),
                           "warnings": _count(publication.diagnostics, Severity.WARNING),
                           "notes": _count(publication.diagnostics, Severity.NOTE),
+                          "recalled": publication.repo.recalled,
                           "diagnostics": [d.as_dict() for d in publication.diagnostics]}, ensure_ascii=False, indent=2))
     else:
         _print(publication.diagnostics, args.format)
