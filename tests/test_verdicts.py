@@ -339,3 +339,18 @@ def test_maturity_check_says_how_many_it_did_not_check_again_and_the_same_verdic
     warm, recalled = run()
     assert none == 0 and recalled == warm["assessments"] > 0
     assert warm == cold
+
+
+def test_a_fresh_checkout_with_the_cache_restored_recalls_nothing(here, settled):
+    """As a CI job that checks out anew and restores ``.cache``: the same paths, the same bytes, the cache copied
+    along — but every file is new (inode, change time), so no verdict is taken and everything is checked."""
+    _load(here)
+    assert _load(here).recalled > 0
+    old = here.root.with_name(here.root.name + "-old")
+    os.rename(here.root, old)
+    shutil.copytree(old, here.root, symlinks=True)  # same folder, same contents, .cache included
+    os.chdir(here.root)
+    assert any((here.root / CACHE_DIR).glob("checked-*.sqlite"))
+    fresh = _loaded_same_as_without_cache(here)
+    assert fresh.recalled == 0
+    assert _load(here).recalled > 0  # what this run concluded is taken by the next step of the same job
