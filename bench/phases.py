@@ -4,7 +4,7 @@
 
 Run it twice to see a warm check (the first run fills the build cache). Prints one line: reading and checking the
 data (``load``), making every page and file (``build_site``, with how many came from the build cache), estimating and
-writing the scratch site (``footprint``, ``write``) and removing it (``remove``).
+making the scratch site's files (``footprint``, ``write``) and removing it (``remove``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from maturity.gate import hand_written
 from maturity.publish import build_site, scratch
-from maturity.publish.writer import footprint, write_site
+from maturity.publish.writer import footprint, write_skeleton
 from maturity.repository import load_repository
 from maturity.settings import load_settings
 
@@ -32,7 +32,7 @@ def main() -> int:
     room = scratch.folder(*footprint(site))
     marks.append(time.perf_counter())
     with tempfile.TemporaryDirectory(prefix="maturity-phases-", dir=room) as tmp:
-        write_site(site, Path(tmp))
+        write_skeleton(site, Path(tmp))
         marks.append(time.perf_counter())
     marks.append(time.perf_counter())
     names = ("load", "build_site", "footprint", "write", "remove")

@@ -683,36 +683,20 @@ def test_list_pages_hide_the_table_of_contents_and_reports_keep_it(pages):
     assert not toc_hidden("assessments/2026-shili-zixun/index.html")
 
 
-def test_folder_writer_writes_what_the_page_hides(repo, tmp_path):
+def test_page_file_holds_what_the_page_hides(repo):
     from maturity.publish import build_site
-    from maturity.publish.writer import page_markdown, write_site
+    from maturity.publish.writer import page_file, page_markdown
 
     # The themes print the title without escaping it (<title>, header): the file holds it escaped, as the plugin hands it over.
     head = page_markdown('标题 "引号" <b>&', "<p>x</p>", ("toc", "navigation")).split("---")[1]
     assert read_yaml_text(head) == {"title": "标题 &quot;引号&quot; &lt;b&gt;&amp;", "hide": ["toc", "navigation"]}
     site = build_site(repo)
-    write_site(site, tmp_path)
-    index = (tmp_path / "assessments/index.md").read_text(encoding="utf-8")
+    pages = {page.src_uri: page for page in site.pages}
+    index = page_file(pages["assessments/index.md"])
     assert read_yaml_text(index.split("---")[1])["hide"] == ["toc"]
-    report = (tmp_path / "assessments/2026-shili-zixun/index.md").read_text(encoding="utf-8")
+    report = page_file(pages["assessments/2026-shili-zixun/index.md"])
     assert "hide" not in read_yaml_text(report.split("---")[1])
-    viewers = sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "evidence").rglob("*.html"))
-    assert "evidence/shili-zixun/files/E001.md.html" in viewers, "the folder writer gets the evidence viewers too"
-
-
-def test_footprint_covers_what_the_folder_writer_writes(repo, tmp_path):
-    from maturity.publish import build_site
-    from maturity.publish.writer import footprint, write_site
-
-    site = build_site(repo)
-    size, count = footprint(site)
-    write_site(site, tmp_path)
-    files = [p for p in tmp_path.rglob("*") if p.is_file()]
-    written = sum(p.stat().st_size for p in files)
-    entries = sum(1 for _ in tmp_path.rglob("*"))
-    # An estimate for choosing where to write (maturity.publish.scratch): never short, not far over.
-    assert written <= size <= 1.5 * written
-    assert entries <= count
+    assert "evidence/shili-zixun/files/E001.md.html" in {a.path for a in site.assets}, "the evidence viewers are generated files"
 
 
 def read_yaml_text(text: str):

@@ -2,9 +2,9 @@
 
 :func:`prepare` is the whole path of a publication — load, validate, score, build every page and
 file, check the outputs — and both the MkDocs plugin and ``maturity check`` run it, so a pull
-request is judged by exactly what the build on ``main`` will do. :func:`check` adds what the
-build does after that (writing every file, copying the evidence) into a temporary folder, and
-gives the verdict of ``mkdocs build --strict``: it fails on any error or warning.
+request is judged by exactly what the build on ``main`` will do. :func:`check` adds what of the
+build's writing can fail (making every file by its name, opening the evidence it copies), in a
+temporary folder, and gives the verdict of ``mkdocs build --strict``: it fails on any error or warning.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, current_versions, load_history
 from maturity.publish import Site, build_site, outputs, pagefind, scratch
-from maturity.publish.writer import footprint, rendered_paths, write_site
+from maturity.publish.writer import footprint, rendered_paths, write_skeleton
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
 
@@ -135,7 +135,7 @@ def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str
         room = scratch.folder(*footprint(publication.site))
         with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
             try:
-                write_site(publication.site, Path(tmp))
+                write_skeleton(publication.site, Path(tmp))
             except OSError as exc:  # e.g. an evidence file that cannot be read at copy time
                 publication.diagnostics.append(Diagnostic.make(
                     str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,

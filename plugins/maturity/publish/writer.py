@@ -5,9 +5,9 @@ generator that reads ``mkdocs.yml`` builds them; generated files and public evid
 as they are. Writes are atomic, and a file whose content has not changed is not touched (a
 generator that rebuilds incrementally then rebuilds only what changed).
 
-:func:`write_site` writes everything into an empty folder (``maturity check`` does, into a
-temporary one). :func:`render` writes into the site's docs folder for ``maturity render``, beside
-the hand-written pages, at the same paths the plugin gives MkDocs — so every page gets the same
+:func:`write_skeleton` makes every file, empty, in an empty folder (``maturity check`` does, in a
+temporary one, to see that the build can write them). :func:`render` writes into the site's docs
+folder for ``maturity render``, beside the hand-written pages, at the same paths the plugin gives MkDocs — so every page gets the same
 URL whichever generator builds it. It keeps a manifest of what it wrote (``.maturity/manifest.json``
 in that folder: generators leave dot folders out of the site), never writes over a file it did
 not write, removes only files it wrote (and only while they are as it wrote them), and writes
@@ -16,12 +16,14 @@ nothing at all when any target is taken.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html as html_lib
 import json
 import os
 import re
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -78,47 +80,52 @@ def page_file(page: Page) -> str:
 
 
 def footprint(site: Site) -> tuple[int, int]:
-    """What :func:`write_site` writes: (bytes, files and folders), reckoned high (a folder for every file)."""
-    copied = 0
-    for copy in site.copies:
-        try:
-            copied += copy.source.stat().st_size
-        except OSError:  # write_site reports it when it comes to copy it
-            pass
-    pages = sum(page.size + _PAGE_WRAPPING for page in site.pages)
-    return pages + sum(asset.size for asset in site.assets) + copied, 2 * (len(site.pages) + len(site.assets) + len(site.copies))
+    """What :func:`write_skeleton` makes: (bytes, files and folders), reckoned high (a folder for every file).
+    Its files are empty: no bytes but the folders' and the names'."""
+    return 0, 2 * (len(site.pages) + len(site.assets) + len(site.copies))
 
 
-_PAGE_WRAPPING = 512  # bytes a page file holds besides its HTML: front matter and the wrapping elements
+def write_skeleton(site: Site, out: Path) -> int:
+    """Make under ``out`` (``maturity check``'s scratch folder) every file the build writes, empty, and open every
+    file it copies; return the number of files made. An :class:`OSError` is what would stop the build.
 
+    What can make a build's write fail is a name — too long, not allowed, a file where a folder must go — or a
+    file to copy that cannot be opened; the content cannot, but for a full disk, and the scratch folder's disk is
+    not the build's. Writing the contents (some 630 MB of pages at N = 10,000, docs/performance.md#skeleton) was
+    most of the time and the memory of this step, and told nothing more."""
+    base = os.fspath(out)
+    folders: set[str] = set()
 
-def write_site(site: Site, out: Path) -> list[Path]:
-    """Write every page, generated file and copy under ``out`` (``maturity check``'s scratch folder); return the
-    files that changed. Plain writes: a scratch folder needs no atomic, synced replacement (an fsync per file
-    was a fifth of ``check``'s time), only the same paths, names and bytes as the build."""
-    changed: list[Path] = []
-
-    def put(rel: str, content: str | bytes) -> None:
-        target = out / rel
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if target.is_file() and target.read_bytes() == data:
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        changed.append(target)
+    def touch(rel: str) -> None:
+        target = os.path.join(base, rel)
+        parent = os.path.dirname(target)
+        if parent not in folders:
+            os.makedirs(parent, exist_ok=True)
+            folders.add(parent)
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
 
     for page in site.pages:
-        put(page.src_uri, page_file(page))
+        touch(page.src_uri)
     for asset in site.assets:
-        put(asset.path, asset.data)
+        touch(asset.path)
     for copy in site.copies:
-        target = out / copy.path
-        if target.is_file() and target.stat().st_size == copy.source.stat().st_size and target.read_bytes() == copy.source.read_bytes():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(copy.source, target)
-        changed.append(target)
-    return changed
+        _open_to_copy(copy.source)
+        touch(copy.path)
+    return len(site.pages) + len(site.assets) + len(site.copies)
+
+
+def _open_to_copy(source: Path) -> None:
+    """Raise the :class:`OSError` that copying ``source`` would raise for want of a readable file (not read: an
+    evidence file's bytes were read when its digest was checked)."""
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK)  # not blocked by a named pipe, which copying refuses below
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(source))
+    if not stat.S_ISREG(mode):  # shutil.copyfile refuses a pipe, a socket, a device
+        raise shutil.SpecialFileError(errno.EINVAL, "not a regular file", str(source))
 
 
 # --- maturity render: into the docs folder, beside the hand-written pages ---------------------------
@@ -348,5 +355,5 @@ def copy_into_site(copies: list[Copy], site_dir: Path) -> list[str]:
     return written
 
 
-__all__ = ["front_matter", "page_markdown", "write_site", "write_atomic", "render", "unrender", "read_manifest",
+__all__ = ["front_matter", "page_markdown", "write_skeleton", "write_atomic", "render", "unrender", "read_manifest",
            "rendered_paths", "copy_into_site", "overview_file", "RENDERED_OVERVIEW", "MANIFEST"]
