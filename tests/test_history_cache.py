@@ -138,19 +138,47 @@ def test_versions_the_build_has_just_scored_are_not_scored_again_and_give_the_sa
     plain = load_history(root, repo.registry, cached=False)
     every = len(calls)
     calls.clear()
-    current = lambda algorithm: history_mod.current_versions(repo.assessments, repo.results, algorithm)  # noqa: E731
+    current = lambda algorithm: history_mod.current_tree(repo.assessments, repo.results, algorithm)  # noqa: E731
     seeded = load_history(root, repo.registry, cached=False, current=current)
     assert _changes(seeded) == _changes(plain) and plain.changes
     committed = {a.id for a in repo.assessments} - {git_workflow.XINXI_ID}  # its working tree is not in git
     assert every - len(calls) == len(committed) and len(calls) < every
 
 
-def test_a_working_tree_version_is_known_by_git_object_id(tmp_path, monkeypatch):
+def test_an_older_version_with_the_working_trees_record_takes_its_checked_data(tmp_path, monkeypatch):
+    """Scores changed, record not: the old version is scored with the record the build read, not parsed again."""
     root = _history_repo(tmp_path, monkeypatch)
-    text = (root / git_workflow.ZIXUN_S).read_text(encoding="utf-8")
-    assert history_mod.blob_id(text) == git_workflow.git(root, "hash-object", git_workflow.ZIXUN_S).strip()
-    # sha256 repositories name the same blob with another algorithm
-    assert history_mod.blob_id(text, "sha256") == hashlib.sha256(b"blob %d\0" % len(text.encode()) + text.encode()).hexdigest()
+    repo = load_repository(root, display_base=root)
+    plain = load_history(root, repo.registry, cached=False)
+    parsed, scored = [], []
+    real_parse, real_score = history_mod.parse_yaml, history_mod._score
+    monkeypatch.setattr(history_mod, "parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
+    monkeypatch.setattr(history_mod, "_score", lambda *args: scored.append(args) or real_score(*args))
+    only_records = lambda algorithm: history_mod.Current({}, history_mod.current_records(repo.assessments, algorithm))  # noqa: E731
+    reused = load_history(root, repo.registry, cached=False, current=only_records)
+    assert _changes(reused) == _changes(plain) and plain.changes
+    from_tree = [args for args in scored if isinstance(args[1], dict)]  # (models, record, scores, folder)
+    assert len(from_tree) == len(scored) > 0, "the demo's records never changed: every version takes the tree's"
+    assert not [p for p in parsed if p.endswith("/assessment.yml")] and parsed, "scores files are still parsed"
+
+
+def test_a_record_changed_in_the_working_tree_is_not_lent_to_older_versions(tmp_path, monkeypatch):
+    """Only the exact bytes lend their data: older versions are scored with the records git holds."""
+    root = _history_repo(tmp_path, monkeypatch)
+    record = root / git_workflow.XINXI_S.replace("scores.yml", "assessment.yml")
+    text = record.read_text(encoding="utf-8")
+    assert "applied_level: 1\n" in text
+    record.write_text(text.replace("applied_level: 1\n", "applied_level: 2\n"), encoding="utf-8")  # not committed
+    repo = load_repository(root, display_base=root)
+    plain = load_history(root, repo.registry, cached=False)
+    parsed = []
+    real_parse = history_mod.parse_yaml
+    monkeypatch.setattr(history_mod, "parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
+    current = lambda algorithm: history_mod.current_tree(repo.assessments, repo.results, algorithm)  # noqa: E731
+    assert _changes(load_history(root, repo.registry, cached=False, current=current)) == _changes(plain)
+    assert f"assessments/{git_workflow.XINXI_ID}/assessment.yml" in parsed, "its older versions read their record from git"
+    committed = git_workflow.git(root, "rev-parse", f"HEAD:{record.relative_to(root).as_posix()}").strip()
+    assert committed not in history_mod.current_records(repo.assessments, "sha1")
 
 
 def test_a_shared_id_or_an_unscored_assessment_is_never_taken_from_the_working_tree(tmp_path, monkeypatch):

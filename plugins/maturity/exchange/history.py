@@ -22,7 +22,7 @@ from maturity.data import parallel
 from maturity.exchange import gitrepo
 from maturity.data.assessment import RECORD, SCORES, from_documents
 from maturity.scoring import score_assessment
-from maturity.data.yamlfile import parse_yaml
+from maturity.data.yamlfile import Document, parse_yaml
 
 log = logging.getLogger("mkdocs.plugins.maturity")
 
@@ -45,12 +45,13 @@ class History:
 
 
 def load_history(root: Path, models, assessments_dir: str = "assessments", cached: bool = True,
-                 current: Callable[[str], dict[str, Version]] | None = None, jobs: int = 1) -> History:
+                 current: Callable[[str], Current] | None = None, jobs: int = 1) -> History:
     """A (id, A) per commit that touched each assessment; ``models`` is a Registry (each version scored
     against the model it names) or one Model. ``cached``: keep each version's (id, A) in ``.cache/maturity/``.
 
-    ``current``: the versions the build has just read and scored from the working tree, by key, for a hash
-    algorithm's name (:func:`current_versions`): a commit holding exactly those files is not parsed again.
+    ``current``: what the build has just read from the working tree, for a hash algorithm's name
+    (:func:`current_tree`): a commit holding exactly those files is not parsed again, and a version whose record
+    is the working tree's takes that record's checked data instead of parsing it.
     ``jobs``: as the ``jobs`` option (0: every core, 1: this process only) for versions not in the cache."""
     try:
         top = gitrepo.toplevel(root)
@@ -65,7 +66,7 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
     states: dict[str, list[tuple[gitrepo.Commit, Fraction | None]]] = {}
     cache = HistoryCache.open(root, models) if cached else HistoryCache(None, "", {})
     parts = folder.count("/") + 1  # path components of the assessments folder; <id> is the next one
-    known: dict[str, Version] | None = None
+    known: Current | None = None
     seen: list[tuple[gitrepo.Commit, str]] = []  # (commit, version key), newest commit first
     todo: dict[str, tuple[str, str, str | None]] = {}  # versions to score: key -> (folder, record id, scores id)
     # Each assessment folder a commit touched, as (commit, folder), with the ids of its two files there.
@@ -83,12 +84,12 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
             if current is not None:
                 if known is None:  # git's object ids are SHA-1 or, in a SHA-256 repository, SHA-256
                     known = current("sha1" if len(record) == 40 else "sha256")
-                if key in known:
-                    cache.put(key, known[key])
+                if key in known.versions:
+                    cache.put(key, known.versions[key])
                     continue
             todo[key] = (path, record, scores)
         # Versions not seen before: read and scored once (on every core when there are many), then kept on disk.
-        for key, version in score_versions(models, todo, blobs, jobs):
+        for key, version in score_versions(models, todo, blobs, jobs, known.records if known else None):
             cache.put(key, version)
     for commit, key in seen:
         aid, a = cache.value(key)
@@ -103,6 +104,19 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
 
 
 Version = tuple  # (assessment id or None, A at the applied level or None): what one file version scores
+
+
+@dataclass(frozen=True)
+class Current:
+    """What the build read from the working tree, by git object id (:func:`current_tree`)."""
+
+    versions: dict[str, Version]  # "<record id>:<scores id>" -> (id, A), as :func:`current_versions`
+    records: dict[str, dict]  # record file's id -> its data, which passed the record's schema (:func:`current_records`)
+
+
+def current_tree(assessments: Iterable, results: dict, algorithm: str) -> Current:
+    assessments = list(assessments)
+    return Current(current_versions(assessments, results, algorithm), current_records(assessments, algorithm))
 
 
 def current_versions(assessments: Iterable, results: dict, algorithm: str) -> dict[str, Version]:
@@ -124,6 +138,18 @@ def current_versions(assessments: Iterable, results: dict, algorithm: str) -> di
             continue
         key = f"{blob_id(record, algorithm)}:{blob_id(scores, algorithm)}"
         out[key] = (a.id, result.applied.score if result.applied else None)
+    return out
+
+
+def current_records(assessments: Iterable, algorithm: str) -> dict[str, dict]:
+    """The data of each working-tree record read whole, by the git object id of its text. Every loaded assessment's
+    record passed its schema (:func:`maturity.data.assessment.read_assessment`): the same bytes in git pass it too,
+    through the same function, so a version holding them is scored from this data without parsing it again."""
+    out = {}
+    for a in assessments:
+        text = a.record_doc.text
+        if text is not None:
+            out[blob_id(text, algorithm)] = a.record
     return out
 
 
@@ -220,38 +246,44 @@ AHEAD = 4  # tasks in flight per worker: the blobs held at a time stay bounded, 
 
 
 def score_versions(models, todo: dict[str, tuple[str, str, str | None]], blobs: gitrepo.BlobReader,
-                   jobs: int = 1) -> Iterator[tuple[str, Version]]:
+                   jobs: int = 1, records: dict[str, dict] | None = None) -> Iterator[tuple[str, Version]]:
     """(key, (id, A)) of each version in ``todo`` (key -> (folder, record blob id, scores blob id)), read through
-    ``blobs``; a version whose record cannot be read is left out. Worker processes score them when there are
-    enough; anything the pool does not finish (it cannot start, a worker dies) is scored here."""
+    ``blobs``; a version whose record cannot be read is left out. ``records``: checked record data by blob id
+    (:func:`current_records`), used instead of reading and parsing those records. Worker processes score them
+    when there are enough; anything the pool does not finish (it cannot start, a worker dies) is scored here."""
+    records = records or {}
     items = list(todo.items())
     count = parallel.processes(jobs)
     done: set[str] = set()
     if count >= 2 and len(items) >= MIN_VERSIONS:
         try:
-            for key, version in _score_in_pool(models, items, blobs, count):
+            for key, version in _score_in_pool(models, items, blobs, count, records):
                 done.add(key)
                 yield key, version
         except Exception as exc:  # noqa: BLE001 — a broken pool (killed worker, no processes allowed): go on here
             log.debug("maturity: scoring the git history in parallel stopped (%s); going on in this process", exc)
     for key, (path, record, scores) in items:
-        if key not in done and (found := _read_version(blobs, path, record, scores)) is not None:
+        if key not in done and (found := _read_version(blobs, path, record, scores, records)) is not None:
             yield key, _score(models, *found)
 
 
-def _read_version(blobs: gitrepo.BlobReader, path: str, record: str, scores: str | None) -> tuple | None:
-    data = blobs.read_object(record)
+def _read_version(blobs: gitrepo.BlobReader, path: str, record: str, scores: str | None,
+                  records: dict[str, dict]) -> tuple | None:
+    data = records.get(record)
+    if data is None:
+        data = blobs.read_object(record)
     return None if data is None else (data, blobs.read_object(scores) if scores else None, path)
 
 
-def _score_in_pool(models, items: list, blobs: gitrepo.BlobReader, count: int) -> Iterator[tuple[str, Version]]:
+def _score_in_pool(models, items: list, blobs: gitrepo.BlobReader, count: int,
+                   records: dict[str, dict]) -> Iterator[tuple[str, Version]]:
     batches = [items[i:i + BATCH] for i in range(0, len(items), BATCH)]
     pending: deque[tuple[list[str], Future]] = deque()
     with parallel.pool(count) as pool:
         for batch in batches:
             keys, versions = [], []
             for key, (path, record, scores) in batch:
-                if (found := _read_version(blobs, path, record, scores)) is not None:
+                if (found := _read_version(blobs, path, record, scores, records)) is not None:
                     keys.append(key)
                     versions.append(found)
             pending.append((keys, pool.submit(score_batch, models, versions)))
@@ -266,15 +298,17 @@ def _collected(task: tuple[list[str], Future]) -> Iterator[tuple[str, Version]]:
     yield from zip(keys, future.result())
 
 
-def score_batch(models, versions: list[tuple[bytes, bytes | None, str]]) -> list[Version]:
+def score_batch(models, versions: list[tuple[bytes | dict, bytes | None, str]]) -> list[Version]:
     """In a worker process: :func:`_score` of each (record, scores, folder)."""
     return [_score(models, *version) for version in versions]
 
 
-def _score(models, record: bytes, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:
-    """(id, A at the applied level) of one version; (None, None) when it cannot be read."""
+def _score(models, record: bytes | dict, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:
+    """(id, A at the applied level) of one version; (None, None) when it cannot be read. ``record``: the file's
+    bytes, or the data of the same bytes as the build read and checked them (:func:`current_records`)."""
+    checked = isinstance(record, dict)
     try:
-        rdoc, _ = parse_yaml(record.decode("utf-8"), f"{path}/{RECORD}")
+        rdoc = Document(f"{path}/{RECORD}", record) if checked else parse_yaml(record.decode("utf-8"), f"{path}/{RECORD}")[0]
         sdoc, _ = parse_yaml(scores.decode("utf-8"), f"{path}/{SCORES}") if scores else (None, [])
     except UnicodeDecodeError:
         return None, None
@@ -284,7 +318,7 @@ def _score(models, record: bytes, scores: bytes | None, path: str) -> tuple[str 
     model = models.resolve(ref if isinstance(ref, str) else None) if hasattr(models, "resolve") else models
     if model is None:
         return None, None
-    a = from_documents(rdoc, sdoc, model)
+    a = from_documents(rdoc, sdoc, model, record_checked=checked)
     if a is None:
         return None, None
     if a.scores_doc is None:
