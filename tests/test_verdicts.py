@@ -243,7 +243,7 @@ def _loaded(repo) -> tuple:
     """Everything a build takes from a loaded repository: findings, assessments with their scores and team, results,
     registers with their items."""
     return ([d.as_dict() for d in repo.diagnostics], sorted(repo.unread),
-            [(a.id, a.record, a.publication, a.scores, a.findings, a.members, a.model.key if a.model else None,
+            [(a.id, a.record, a.publication, a.scores, a.findings, a.cited, a.members, a.model.key if a.model else None,
               a.scores_doc is not None, a.partial_doc is not None) for a in repo.assessments],
             {aid: repr(result) for aid, result in repo.results.items()},
             {org: (r.path, r.items, r.pointers, r.document is not None) for org, r in repo.registers.items()})
@@ -268,6 +268,107 @@ def test_a_build_scores_what_passed_without_checking_it_again(here, settled, mon
     assert second.recalled >= clean > 0
     assert len(checked) == 2 * len(first.assessments) - second.recalled  # the full load checks all of them
     assert second.results and all(a.id in second.results for a in second.assessments if a.scores_doc is not None)
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The data files this process reads from now on, by name."""
+    from maturity.data import reading
+
+    read, real = [], reading.read_text
+    monkeypatch.setattr(reading, "read_text", lambda path, *args, **kwargs: read.append(Path(path).name) or real(path, *args, **kwargs))
+    return read
+
+
+def test_a_build_does_not_read_the_scores_of_what_passed_until_asked(here, settled, monkeypatch):
+    """Its result and the evidence it cites were remembered; its scores come from the cache's data when asked for."""
+    from maturity.data.assessment import RecalledAssessment
+
+    full = _load(here, cache=False)
+    _load(here)
+    read = _reads(monkeypatch)
+    warm = _load(here)
+    recalled = [a for a in warm.assessments if isinstance(a, RecalledAssessment)]
+    assert len(recalled) == warm.recalled > 0
+    assert read.count("scores.yml") == len(warm.assessments) - len(recalled)
+    assert read.count("assessment.yml") == len(warm.assessments), "the records are read (their data from the cache)"
+    read.clear()
+    by_id = {a.id: a for a in full.assessments}
+    for a in recalled:
+        assert a.cited == by_id[a.id].cited and repr(warm.results[a.id]) == repr(full.results[a.id])
+        assert a.scores == by_id[a.id].scores and a.findings == by_id[a.id].findings
+    assert read == [], "the scores are made from the data the cache kept, not from the file"
+
+
+def _edit_entries(demo: Repo, edit) -> None:
+    db = sqlite3.connect(next((demo.root / CACHE_DIR).glob("checked-*.sqlite")))
+    with db:
+        for key, data in list(db.execute("SELECT key, data FROM verdicts WHERE key LIKE 'assessment:%'")):
+            db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (json.dumps(edit(json.loads(data))), key))
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, "x/0", 1, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, "1/2", 1.0, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "unscored": [3]}},
+    lambda e: {**e, "result": None},
+    lambda e: {**e, "cited": "E001"},
+    lambda e: {**e, "scores": "0" * 64},
+    lambda e: {k: v for k, v in e.items() if k != "scores"},
+], ids=["zero-denominator", "float-count", "unscored-number", "no-result", "cited-text", "unknown-data", "no-digest"])
+def test_a_damaged_remembered_result_is_scored_again(here, settled, damage):
+    _loaded_same_as_without_cache(here)
+    assert _load(here).recalled > 0
+    _edit_entries(here, damage)
+    assert _loaded_same_as_without_cache(here).recalled == 0
+
+
+def test_data_gone_from_the_cache_is_read_and_scored_again(here, settled):
+    _loaded_same_as_without_cache(here)
+    db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
+    with db:
+        db.execute("DELETE FROM checked WHERE key LIKE 'scores:%'")
+    db.close()
+    assert _loaded_same_as_without_cache(here).recalled == 0
+
+
+def test_the_history_takes_the_same_versions_from_a_recalled_load(here, settled):
+    from maturity.exchange.history import current_versions
+
+    full = _load(here, cache=False)
+    _load(here)
+    warm = _load(here)
+    assert warm.recalled > 0
+    assert current_versions(warm.assessments, warm.results, "sha1") == current_versions(full.assessments, full.results, "sha1")
+
+
+def test_a_recalled_scores_file_changed_during_the_run_lends_no_text(demo):
+    """Its text is read only when asked for: if it no longer has the digest of what was checked, it is not that text."""
+    from maturity.cache import text_digest
+    from maturity.data.yamlfile import Document
+
+    checked = demo.read(S)
+    same = Document(S, source=demo.path(S), digest=text_digest(checked))
+    assert same.text == checked
+    _score(demo)
+    changed = Document(S, source=demo.path(S), digest=text_digest(checked))
+    assert changed.text is None and changed.digest == text_digest(checked)
+
+
+def test_pages_of_recalled_assessments_not_in_the_page_store_are_made_as_from_a_full_load(here, settled):
+    from maturity.publish import build_site
+
+    full = build_site(_load(here, cache=False))
+    build_site(_load(here))
+    warm = _load(here)
+    assert warm.recalled > 0
+    for store in (here.root / CACHE_DIR).glob("rendered-*.sqlite"):
+        store.unlink()
+    made = build_site(warm)
+    assert made.restored == 0
+    assert [(p.src_uri, p.html) for p in made.pages] == [(p.src_uri, p.html) for p in full.pages]
+    assert [(f.path, f.data) for f in made.assets] == [(f.path, f.data) for f in full.assets]
+    assert [(c.path, c.source) for c in made.copies] == [(c.path, c.source) for c in full.copies]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])

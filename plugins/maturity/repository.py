@@ -11,7 +11,7 @@ from maturity import heap, i18n
 from maturity.cache import CheckedFiles
 from maturity.checks import assessors as assessor_checks
 from maturity.checks import integrity, publication, rules, seal
-from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, read_assessment
+from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, RecalledAssessment, read_assessment
 from maturity.data.assessors import AssessorRegister, load_assessor_register, resolve_team
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.checks.evidence import check_aliases
@@ -230,21 +230,27 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
             repo.unread.append(folder.name)
             continue
         found = Collector()  # this assessment's own findings (its register's go to ``out`` directly)
-        a = read_assessment(folder, reader, registry, found)
+        a = read_assessment(folder, reader, registry, found, passed.scores if passed is not None else None)
+        if passed is not None and (a is None or passed.organisation != a.organisation["id"] or found.items
+                                   or not isinstance(a, RecalledAssessment)):
+            # What was remembered does not fit what is read (cannot happen but by a damaged cache): read it all.
+            passed, found = None, Collector()
+            a = read_assessment(folder, reader, registry, found)
         if a is None:
             out.extend(found.items)
             repo.unread.append(folder.name)
             continue
         repo.assessments.append(a)
         register = register_of(a.organisation["id"], items=True)
-        if passed is not None and passed == a.organisation["id"] and not found.items:
-            _score(repo, a)  # passed every check before, and nothing it depends on changed
+        if passed is not None:  # passed every check before, and nothing it depends on changed
+            a.members = resolve_team(a.record, repo.assessors)
+            repo.results[a.id] = passed.result
             repo.recalled += 1
         else:
             _check_assessment(repo, a, register, assessors_shown, found, sealed_history)
             out.extend(found.items)
             if memo is not None:
-                memo.keep_assessment(a, clean=not found.items)
+                memo.keep_assessment(a, clean=not found.items, result=repo.results.get(a.id))
         if a.scores_doc is not None:
             a.scores_doc.release()
         for kept in (a.record_doc, a.publication_doc):  # their data stays (the record itself): no packed copy needed

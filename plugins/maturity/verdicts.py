@@ -14,8 +14,11 @@ A later run that finds all of that unchanged takes the unit as passed. How much 
 the run needs of it:
 
 - a build, ``maturity check`` and every other command that reads the whole repository (:meth:`Verdicts.passed`,
-  :meth:`Verdicts.register_passed`): the unit is read (its data from the cache) and scored, not checked; a
-  register's items are made from its entries as the checks would have made them, without looking at the files;
+  :meth:`Verdicts.register_passed`): an assessment's record and publication are read (their data from the cache),
+  not checked; its scores file is not read at all: its result and the evidence it cites were remembered, and its
+  scores are made from the data kept in the cache only if a page not in the build cache asks for them
+  (:class:`maturity.data.assessment.RecalledAssessment`); a register's items are made from its entries as the
+  checks would have made them, without looking at the files;
 - ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment
   comes back with its record and publication data (what the checks across assessments need), not its scores.
 
@@ -36,6 +39,8 @@ import json
 import os
 import posixpath
 import time
+from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 from maturity.cache import CheckedFiles
@@ -43,9 +48,10 @@ from maturity.checks.evidence import alias_facts
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
 from maturity.data.evidence import CLASSES, REGISTER, EvidenceRegister
 from maturity.data.yamlfile import Document
+from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 2  # 2: the settings without strict, jobs and cache (Settings.cache_key)
+FORMAT = 3  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept
 _MISSING = "-"
 
 
@@ -181,13 +187,22 @@ class Verdicts:
             return None
         return entry
 
-    def passed(self, folder: Path, register_of) -> str | None:
-        """The organisation of the assessment in ``folder`` when it passed before and nothing it depends on changed
-        (it is then read and scored, not checked again), else None.
+    def passed(self, folder: Path, register_of) -> Recall | None:
+        """What was remembered of the assessment in ``folder`` when it passed before and nothing it depends on
+        changed (its record is then read, not checked; its scores file not read), else None.
 
         ``register_of(org)`` loads (or recalls) the organisation's register: the assessment passed against its state."""
         entry = self._assessment_entry(folder, register_of)
-        return entry["record"]["organisation"]["id"] if entry is not None else None
+        if entry is None:
+            return None
+        digest, cited, result = entry.get("scores"), entry.get("cited"), _result(entry.get("result"))
+        if (type(digest) is not str or len(digest) != 64 or result is None or type(cited) is not list
+                or not all(type(ref) is str for ref in cited)):
+            return None
+        packed = self.store.packed("scores", digest)
+        if packed is None:  # the data that passed is no longer in the cache: read and score it as usual
+            return None
+        return Recall(entry["record"]["organisation"]["id"], result, (digest, packed, tuple(cited)))
 
     def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
         """The assessment of ``folder`` recalled without reading it, or None. It has what the checks across
@@ -205,11 +220,11 @@ class Verdicts:
         self.store.skipped_reading()
         return a
 
-    def keep_assessment(self, a: Assessment, clean: bool) -> None:
-        """Remember an assessment that was just read and checked with no finding (``clean``)."""
+    def keep_assessment(self, a: Assessment, clean: bool, result: AssessmentResult | None) -> None:
+        """Remember an assessment that was just read, checked with no finding (``clean``) and scored (``result``)."""
         org = a.organisation["id"]
         token = self.tokens.get(org)
-        if not clean or token is None or a.scores_doc is None:
+        if not clean or token is None or a.scores_doc is None or result is None or a.scores_doc.digest is None:
             return
         keys, newest = observe(_folder_paths(a.folder))
         if newest >= self.settled:
@@ -221,7 +236,8 @@ class Verdicts:
         if a.publication is not None:
             publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
         self.store.keep_verdict(f"assessment:{a.folder.name}", {
-            "context": self.context, "keys": keys, "register": token, "record": record, "publication": publication})
+            "context": self.context, "keys": keys, "register": token, "record": record, "publication": publication,
+            "scores": a.scores_doc.digest, "cited": list(a.cited), "result": _result_data(result)})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
 
@@ -231,6 +247,51 @@ class Verdicts:
     @staticmethod
     def _shown(folder: str, *names: str) -> str:
         return posixpath.join(*names) if folder in ("", ".") else posixpath.join(folder, *names)
+
+
+@dataclass(frozen=True)
+class Recall:
+    """What a build needs of an assessment that passed before (:meth:`Verdicts.passed`)."""
+
+    organisation: str
+    result: AssessmentResult
+    scores: tuple[str, bytes, tuple[str, ...]]  # as :func:`maturity.data.assessment.read_assessment` takes it
+
+
+def _result_data(result: AssessmentResult) -> dict:
+    """The result as JSON data: every figure as its exact fraction ("n/d")."""
+    return {"id": result.id, "applied_level": result.applied_level, "unscored": list(result.unscored),
+            "levels": [[r.level, str(r.score), r.requirements, r.conforms, {k: str(v) for k, v in r.domains.items()},
+                        {k: str(v) for k, v in r.assessment_domains.items()}] for r in result.levels.values()]}
+
+
+def _result(data) -> AssessmentResult | None:
+    """The result :func:`_result_data` wrote; None for anything else (a damaged cache: scored again)."""
+    try:
+        levels = {}
+        for level, score, requirements, conforms, domains, assessment_domains in data["levels"]:
+            if type(level) is not int or type(requirements) is not int or type(conforms) is not bool:
+                return None
+            levels[level] = LevelResult(level, _fraction(score), requirements, conforms, _fractions(domains),
+                                        _fractions(assessment_domains))
+        unscored = data["unscored"]
+        if type(data["id"]) is not str or type(data["applied_level"]) is not int or not all(type(u) is str for u in unscored):
+            return None
+        return AssessmentResult(data["id"], data["applied_level"], levels, tuple(unscored))
+    except (TypeError, ValueError, KeyError, ZeroDivisionError):
+        return None
+
+
+def _fraction(text) -> Fraction:
+    if type(text) is not str:
+        raise TypeError(text)
+    return Fraction(text)
+
+
+def _fractions(data) -> dict[str, Fraction]:
+    if type(data) is not dict:
+        raise TypeError(data)
+    return {k: _fraction(v) for k, v in data.items()}
 
 
 def _facts(facts) -> bool:

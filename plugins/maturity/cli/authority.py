@@ -66,7 +66,7 @@ def _problems(repo, a, cert, register) -> list[str]:
         out += [f"记录：{sealed}", f"现在：{current}"]
     # The digest covers the registered sha256 of each cited file; the files themselves are hashed again
     # here, so that a file changed behind an unchanged register is caught too.
-    for ref in _cited(a):
+    for ref in a.cited:
         item = register.items.get(ref) if register else None
         if item is None or not item.file:
             continue
@@ -80,9 +80,6 @@ def _problems(repo, a, cert, register) -> list[str]:
 
 
 def _unchecked_files(a, register) -> list[str]:
-    return [ref for ref in _cited(a) if register and ref in register.items and register.items[ref].private
+    return [ref for ref in a.cited if register and ref in register.items and register.items[ref].private
             and register.items[ref].actual_sha256 is None]
 
-
-def _cited(a) -> list[str]:
-    return sorted({ref for s in a.scores.values() for ref in s.evidence})

@@ -80,6 +80,11 @@ class Assessment:
         return self.record["id"]
 
     @property
+    def cited(self) -> tuple[str, ...]:
+        """The evidence ids its scores cite, each once, sorted."""
+        return tuple(sorted({ref for s in self.scores.values() for ref in s.evidence}))
+
+    @property
     def organisation(self) -> dict:
         return self.record["organisation"]
 
@@ -121,19 +126,71 @@ def texts(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def read_assessment(folder: Path, reader, registry, out: Collector) -> Assessment | None:
+class RecalledAssessment(Assessment):
+    """An assessment that passed every check before, with nothing changed since (:mod:`maturity.verdicts`): its
+    scores file is not read. Its scores and findings are made from the data that passed (kept packed) only when
+    they are asked for — a page not in the build cache, a digest; what the other pages need of them, which
+    evidence they cite, was remembered with the verdict."""
+
+    def __init__(self, *args, cited: tuple[str, ...] = (), **kwargs) -> None:
+        self._pending = False
+        super().__init__(*args, **kwargs)
+        self._cited = cited
+        self._pending = True
+
+    @property
+    def scores(self) -> dict[str, Score]:
+        self._fill()
+        return self.__dict__["_scores"]
+
+    @scores.setter
+    def scores(self, value: dict[str, Score]) -> None:
+        self.__dict__["_scores"] = value
+
+    @property
+    def findings(self) -> dict[str, Findings]:
+        self._fill()
+        return self.__dict__["_findings"]
+
+    @findings.setter
+    def findings(self, value: dict[str, Findings]) -> None:
+        self.__dict__["_findings"] = value
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        return self._cited
+
+    def _fill(self) -> None:
+        if self._pending:
+            self._pending = False
+            self.scores, self.findings = _scores(self.scores_doc, self.model)
+            self.scores_doc.release()
+
+
+def read_assessment(folder: Path, reader, registry, out: Collector,
+                    recalled: tuple[str, bytes, tuple[str, ...]] | None = None) -> Assessment | None:
     """Read the files of one folder. The record must pass its schema for an Assessment to exist.
 
     ``registry`` resolves the model the record names (:class:`maturity.data.registry.Registry`, or a
-    bare Model when there is only one).
+    bare Model when there is only one). ``recalled``: the scores file passed every check before and is
+    unchanged — (the SHA-256 of its text, its data packed as the build cache keeps it, the evidence it
+    cites); it is not read, and a :class:`RecalledAssessment` is made.
     """
     doc, ok = reader.checked(folder / RECORD, "assessment", out)
     if not ok:
         _read_scores(folder, reader, None, out)  # still report its problems
         _read_publication(folder, reader, out)
         return None
-    assessment = Assessment(folder, doc.data, doc)
     model = registry.resolve(doc.data.get("model")) if hasattr(registry, "resolve") else registry
+    if recalled is not None and model is not None:
+        digest, packed, cited = recalled
+        file = folder / SCORES
+        assessment = RecalledAssessment(folder, doc.data, doc, cited=cited)
+        assessment.model = model
+        assessment.scores_doc = Document(reader.display(file), packed=packed, source=file, digest=digest)
+        _read_publication_into(assessment, folder, reader, out)
+        return assessment
+    assessment = Assessment(folder, doc.data, doc)
     if model is None:
         known = "、".join(m.key for m in registry.listed())
         out.error(doc.at("model"), "MAT057", ref=doc.data.get("model"), known=known)
@@ -146,10 +203,14 @@ def read_assessment(folder: Path, reader, registry, out: Collector) -> Assessmen
         assessment.scores, assessment.findings = _scores(scores_doc, model)
     elif scores_doc is not None:
         assessment.partial_doc = scores_doc
+    _read_publication_into(assessment, folder, reader, out)
+    return assessment
+
+
+def _read_publication_into(assessment: Assessment, folder: Path, reader, out: Collector) -> None:
     pub = _read_publication(folder, reader, out)
     if pub is not None:
         assessment.publication_doc, assessment.publication = pub, pub.data
-    return assessment
 
 
 def _read_scores(folder: Path, reader, model, out: Collector) -> tuple[Document | None, bool]:

@@ -169,7 +169,8 @@ class Prefetch:
         clean = ok and not items
         if clean and store is not None and store.enabled:
             store.put_packed(kind, digest, packed)
-        return Document(shown, decode(zlib.decompress(packed), self._memo), text, packed if clean else None), items, ok
+        return (Document(shown, decode(zlib.decompress(packed), self._memo), text, packed if clean else None, digest=digest),
+                items, ok)
 
     def _collect(self, n: int) -> bool:
         """Submit up to ``n`` + the look-ahead, then wait for task ``n`` and keep its results."""

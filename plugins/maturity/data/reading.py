@@ -71,7 +71,7 @@ class FileReader:
         digest = text_digest(text) if store is not None else ""
         if store is not None and (stored := store.get(kind, digest)) is not None:
             data, packed = stored
-            return Document(shown, data, text, packed), [], True
+            return Document(shown, data, text, packed, digest=digest), [], True
         doc, diags = parse_yaml(text, shown)
         found.extend(diags)
         if doc is None:

@@ -36,14 +36,16 @@ class Document:
     import): most files are valid, and building the data alone is much faster.
     """
 
-    __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys", "_source")
+    __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys", "_source", "_digest")
 
     def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None,
-                 source: Path | str | None = None) -> None:
+                 source: Path | str | None = None, digest: str | None = None) -> None:
         self.path = path
         # The file to read the text from when it is first needed (a file whose clean verdict was remembered,
         # :mod:`maturity.verdicts`: its text is read only if a finding elsewhere points into it).
         self._source = source
+        # The SHA-256 of the text, when known: with a source, the text read from it must still have it.
+        self._digest = digest
         self._data = data
         # The data as the on-disk cache holds it (maturity.cache: compressed JSON), when it came from or went to
         # the cache: :meth:`release` may then drop the Python objects, which are unpacked again if asked for.
@@ -89,15 +91,25 @@ class Document:
 
     @property
     def packed_text(self) -> bytes | None:
-        """The text as kept (compressed): the same text gives the same bytes with the same zlib, a different text never
-        does, so a digest of these stands for the text without unpacking it (maturity.publish.rendered)."""
+        """The text as kept (compressed); read from the source file when first asked for."""
         if self._text is None and self._source is not None:
-            self.text, _ = read_text(Path(self._source), self.path)
+            text, _ = read_text(Path(self._source), self.path)
+            if text is not None and self._digest is not None and _sha256(text) != self._digest:
+                text = None  # changed since its data was checked: not the text that data came from
+            self.text = text
         return self._text
 
     @text.setter
     def text(self, value: str | None) -> None:
         self._text = zlib.compress(value.encode("utf-8", "surrogatepass"), 1) if value is not None else None
+
+    @property
+    def digest(self) -> str | None:
+        """The SHA-256 of the text (what the build cache keys a file's data by); None when there is no text."""
+        if self._digest is None:
+            text = self.text
+            self._digest = _sha256(text) if text is not None else None
+        return self._digest
 
     @property
     def values(self) -> dict[Pointer, tuple[int, int]]:
@@ -145,6 +157,12 @@ class Document:
             line, col = self.keys[p]
             return Location(self.path, line, col)
         return self.at(*p)
+
+
+def _sha256(text: str) -> str:
+    from maturity.cache import text_digest
+
+    return text_digest(text)
 
 
 def _diag(path: str, line: int, col: int, key: str, /, **args) -> Diagnostic:

@@ -26,7 +26,7 @@ PREFIX = "sha256:"
 def canonical(a: Assessment, register: EvidenceRegister | None, model_id: str) -> dict:
     scores = {rid: {"score": exact(s.value) if s.value is not None else repr(s.raw), "evidence": sorted(s.evidence)}
               for rid, s in a.scores.items()}
-    cited = sorted({ref for s in a.scores.values() for ref in s.evidence})
+    cited = sorted({ref for s in a.scores.values() for ref in s.evidence})  # from the scores themselves, never remembered
     evidence = {}
     for ref in cited:
         item = register.items.get(ref) if register else None

@@ -85,8 +85,7 @@ def public_evidence(repo: Repository, published: list[Assessment]) -> dict[str, 
         register = repo.registers.get(a.organisation["id"])
         if register is None:
             continue
-        cited = {ref for s in a.scores.values() for ref in s.evidence}
-        for ref in sorted(cited):
+        for ref in a.cited:
             item = register.items.get(ref)
             if item and item.publishable and item.path is not None and item.file:
                 out.setdefault(urls.evidence_site_path(register.organisation, item.file), (item, a.organisation["name"]))

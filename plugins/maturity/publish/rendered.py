@@ -197,8 +197,8 @@ def assessment_digest(a, model: str) -> str | None:
     for doc in (a.record_doc, a.scores_doc, a.publication_doc):
         if doc is None:
             parts.append("-")
-        elif (packed := doc.packed_text) is not None:  # the text, as kept: not unpacked for this
-            parts.append(packed)
+        elif (digest := doc.digest) is not None:  # the text's SHA-256: known without reading a recalled scores file
+            parts.append(digest)
         else:  # data recalled without its text: its exact encoding stands for it
             encoded = encode(doc.data)
             if encoded is None:

@@ -88,8 +88,7 @@ def timeline(a: Assessment, tr: i18n.Translator = ZH) -> list[tuple[str, str, st
 
 def evidence_cited(a: Assessment, register) -> dict:
     """The evidence items this assessment cites, by id (unknown ids are impossible for a published one)."""
-    cited = sorted({ref for s in a.scores.values() for ref in s.evidence})
-    return {ref: register.items[ref] for ref in cited if register and ref in register.items}
+    return {ref: register.items[ref] for ref in a.cited if register and ref in register.items}
 
 
 def report_charts(model, a: Assessment, result, tr: i18n.Translator = ZH) -> dict:
