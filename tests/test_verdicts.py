@@ -308,14 +308,18 @@ def _edit_entries(demo: Repo, edit) -> None:
 
 
 @pytest.mark.parametrize("damage", [
-    lambda e: {**e, "result": {**e["result"], "levels": [[1, "x/0", 1, True, {}, {}]]}},
-    lambda e: {**e, "result": {**e["result"], "levels": [[1, "1/2", 1.0, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, 0], 1, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, -2], 1, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, "1/2", 1, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, 2], 1.0, True, {}, {}]]}},
+    lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, 2], 1, True, {"CD": [1.5, 2]}, {}]]}},
     lambda e: {**e, "result": {**e["result"], "unscored": [3]}},
     lambda e: {**e, "result": None},
     lambda e: {**e, "cited": "E001"},
     lambda e: {**e, "scores": "0" * 64},
     lambda e: {k: v for k, v in e.items() if k != "scores"},
-], ids=["zero-denominator", "float-count", "unscored-number", "no-result", "cited-text", "unknown-data", "no-digest"])
+], ids=["zero-denominator", "negative-denominator", "text-fraction", "float-count", "float-numerator", "unscored-number",
+        "no-result", "cited-text", "unknown-data", "no-digest"])
 def test_a_damaged_remembered_result_is_scored_again(here, settled, damage):
     _loaded_same_as_without_cache(here)
     assert _load(here).recalled > 0

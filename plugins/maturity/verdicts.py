@@ -259,10 +259,14 @@ class Recall:
 
 
 def _result_data(result: AssessmentResult) -> dict:
-    """The result as JSON data: every figure as its exact fraction ("n/d")."""
+    """The result as JSON data: every figure as its exact fraction, [numerator, denominator]."""
     return {"id": result.id, "applied_level": result.applied_level, "unscored": list(result.unscored),
-            "levels": [[r.level, str(r.score), r.requirements, r.conforms, {k: str(v) for k, v in r.domains.items()},
-                        {k: str(v) for k, v in r.assessment_domains.items()}] for r in result.levels.values()]}
+            "levels": [[r.level, _pair(r.score), r.requirements, r.conforms, {k: _pair(v) for k, v in r.domains.items()},
+                        {k: _pair(v) for k, v in r.assessment_domains.items()}] for r in result.levels.values()]}
+
+
+def _pair(value: Fraction) -> list[int]:
+    return [value.numerator, value.denominator]
 
 
 def _result(data) -> AssessmentResult | None:
@@ -282,10 +286,10 @@ def _result(data) -> AssessmentResult | None:
         return None
 
 
-def _fraction(text) -> Fraction:
-    if type(text) is not str:
-        raise TypeError(text)
-    return Fraction(text)
+def _fraction(pair) -> Fraction:
+    if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int or type(pair[1]) is not int or pair[1] <= 0:
+        raise TypeError(pair)
+    return Fraction(*pair)
 
 
 def _fractions(data) -> dict[str, Fraction]:

@@ -49,7 +49,7 @@ class FileReader:
         """A data file read and checked against the schema ``kind``: (document, whether it passed).
 
         Every problem goes to ``out``. A file whose text was seen clean before (the on-disk store) is not
-        parsed or checked again: its data comes from the store, its text stays at hand to locate later findings.
+        parsed or checked again: its data comes from the store; its text is read again only to locate a later finding.
         """
         ahead = self.prefetched.take(path, kind, self.store) if self.prefetched is not None else None
         shown = ahead[0].path if ahead is not None else self.display(path)
@@ -71,7 +71,8 @@ class FileReader:
         digest = text_digest(text) if store is not None else ""
         if store is not None and (stored := store.get(kind, digest)) is not None:
             data, packed = stored
-            return Document(shown, data, text, packed, digest=digest), [], True
+            # Its text is not kept: read again (and checked against the digest) only if a finding points into it.
+            return Document(shown, data, None, packed, source=path, digest=digest), [], True
         doc, diags = parse_yaml(text, shown)
         found.extend(diags)
         if doc is None:
