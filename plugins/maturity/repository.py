@@ -128,9 +128,10 @@ def load_repository(
     Only a program's entry point should say so — the CLI, the MkDocs plugin: a worker process starts by importing
     the program's main module, which a script without ``if __name__ == "__main__":`` would run again.
 
-    Over the whole repository, with the build cache, what passed every check before with nothing changed is read
-    and scored but not checked again (:mod:`maturity.verdicts`); ``skim``: not even read — such an assessment comes
-    back with its record and publication only, no scores (for :func:`validate_repository`, never for publishing).
+    Over the whole repository, with the build cache, what passed every check before with nothing changed is not
+    checked again (:mod:`maturity.verdicts`): its record is read, its result was remembered, its scores are read only
+    if asked for; ``skim``: not even read — such an assessment comes back with its record and publication only, no
+    scores (for :func:`validate_repository`, never for publishing).
     The findings are the same either way.
     """
     if not isinstance(settings, Settings):
