@@ -314,11 +314,15 @@ def _edit_entries(demo: Repo, edit) -> None:
     lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, 2], 1.0, True, {}, {}]]}},
     lambda e: {**e, "result": {**e["result"], "levels": [[1, [1, 2], 1, True, {"CD": [1.5, 2]}, {}]]}},
     lambda e: {**e, "result": {**e["result"], "unscored": [3]}},
+    lambda e: {**e, "result": {**e["result"], "unscored": "SS-SDM-1-01"}},
+    lambda e: {**e, "result": {**e["result"], "id": "another-assessment"}},
+    lambda e: {**e, "result": {**e["result"], "applied_level": e["result"]["applied_level"] + 1}},
     lambda e: {**e, "result": None},
     lambda e: {**e, "cited": "E001"},
     lambda e: {**e, "scores": "0" * 64},
     lambda e: {k: v for k, v in e.items() if k != "scores"},
 ], ids=["zero-denominator", "negative-denominator", "text-fraction", "float-count", "float-numerator", "unscored-number",
+        "unscored-text", "another-id", "another-level",
         "no-result", "cited-text", "unknown-data", "no-digest"])
 def test_a_damaged_remembered_result_is_scored_again(here, settled, damage):
     _loaded_same_as_without_cache(here)

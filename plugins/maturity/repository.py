@@ -233,7 +233,8 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
         found = Collector()  # this assessment's own findings (its register's go to ``out`` directly)
         a = read_assessment(folder, reader, registry, found, passed.scores if passed is not None else None)
         if passed is not None and (a is None or passed.organisation != a.organisation["id"] or found.items
-                                   or not isinstance(a, RecalledAssessment)):
+                                   or not isinstance(a, RecalledAssessment) or passed.result.id != a.id
+                                   or passed.result.applied_level != a.applied_level):
             # What was remembered does not fit what is read (cannot happen but by a damaged cache): read it all.
             passed, found = None, Collector()
             a = read_assessment(folder, reader, registry, found)

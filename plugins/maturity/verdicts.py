@@ -279,7 +279,8 @@ def _result(data) -> AssessmentResult | None:
             levels[level] = LevelResult(level, _fraction(score), requirements, conforms, _fractions(domains),
                                         _fractions(assessment_domains))
         unscored = data["unscored"]
-        if type(data["id"]) is not str or type(data["applied_level"]) is not int or not all(type(u) is str for u in unscored):
+        if (type(data["id"]) is not str or type(data["applied_level"]) is not int or type(unscored) is not list
+                or not all(type(u) is str for u in unscored)):
             return None
         return AssessmentResult(data["id"], data["applied_level"], levels, tuple(unscored))
     except (TypeError, ValueError, KeyError, ZeroDivisionError):

@@ -41,8 +41,8 @@ class Document:
     def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None,
                  source: Path | str | None = None, digest: str | None = None) -> None:
         self.path = path
-        # The file to read the text from when it is first needed (a file whose clean verdict was remembered,
-        # :mod:`maturity.verdicts`: its text is read only if a finding elsewhere points into it).
+        # The file to read the text from when it is first needed (a file whose data came from the build cache, or
+        # whose clean verdict was remembered, :mod:`maturity.verdicts`: its text is read only if a finding points into it).
         self._source = source
         # The SHA-256 of the text, when known: with a source, the text read from it must still have it.
         self._digest = digest

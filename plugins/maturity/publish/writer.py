@@ -7,8 +7,8 @@ generator that rebuilds incrementally then rebuilds only what changed).
 
 :func:`write_skeleton` makes every file, empty, in an empty folder (``maturity check`` does, in a
 temporary one, to see that the build can write them). :func:`render` writes into the site's docs
-folder for ``maturity render``, beside the hand-written pages, at the same paths the plugin gives MkDocs — so every page gets the same
-URL whichever generator builds it. It keeps a manifest of what it wrote (``.maturity/manifest.json``
+folder for ``maturity render``, beside the hand-written pages, at the same paths the plugin gives
+MkDocs — so every page gets the same URL whichever generator builds it. It keeps a manifest of what it wrote (``.maturity/manifest.json``
 in that folder: generators leave dot folders out of the site), never writes over a file it did
 not write, removes only files it wrote (and only while they are as it wrote them), and writes
 nothing at all when any target is taken.
