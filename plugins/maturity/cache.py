@@ -117,33 +117,39 @@ class CheckedFiles:
 
     def get(self, kind: str, digest: str) -> tuple[Any, bytes] | None:
         """The data stored for a file of schema ``kind`` whose text has ``digest``, with its packed form."""
-        if self._db is None:
+        found = self._entry(kind, digest)
+        if found is None:
             return None
-        key = f"{kind}:{digest}"
+        key, packed = found
         try:
-            row = self._db.execute("SELECT data FROM checked WHERE key = ?", (key,)).fetchone()
-            if row is None or type(row[0]) is not bytes:
-                return None
-            data = decode(zlib.decompress(row[0]), self._memo)
-        except (sqlite3.Error, zlib.error, ValueError, TypeError):
+            data = decode(zlib.decompress(packed), self._memo)
+        except (zlib.error, ValueError, TypeError):
             return None  # an unreadable entry is as good as none: the file is parsed and checked again
         self._used.add(key)
-        return data, row[0]
+        return data, packed
 
     def packed(self, kind: str, digest: str) -> bytes | None:
         """What :meth:`get` would unpack, still packed (its compression checked): for data read only if asked for."""
+        found = self._entry(kind, digest)
+        if found is None:
+            return None
+        key, packed = found
+        try:
+            zlib.decompress(packed)  # its checksum: a damaged entry is as good as none
+        except zlib.error:
+            return None
+        self._used.add(key)
+        return packed
+
+    def _entry(self, kind: str, digest: str) -> tuple[str, bytes] | None:
         if self._db is None:
             return None
         key = f"{kind}:{digest}"
         try:
             row = self._db.execute("SELECT data FROM checked WHERE key = ?", (key,)).fetchone()
-            if row is None or type(row[0]) is not bytes:
-                return None
-            zlib.decompress(row[0])  # its checksum: a damaged entry is as good as none
-        except (sqlite3.Error, zlib.error):
+        except sqlite3.Error:
             return None
-        self._used.add(key)
-        return row[0]
+        return (key, row[0]) if row is not None and type(row[0]) is bytes else None
 
     def put(self, kind: str, digest: str, data: Any) -> bytes | None:
         """Store the data of a clean file; its packed form (None when it cannot be stored)."""
