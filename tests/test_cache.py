@@ -212,3 +212,36 @@ def test_an_unusable_store_reads_as_empty(tmp_path):
     store = CheckedFiles(None)
     assert store.get("scores", "0" * 64) is None and store.sha256(tmp_path, lambda: "computed") == "computed"
     store.close(prune=True)
+
+
+def test_files_other_versions_left_unused_for_a_month_are_deleted(demo, tmp_path):
+    """Every version keeps its own files; what no run used for UNUSED_DAYS goes, this version's are marked as used."""
+    import os
+    import time
+
+    from maturity.cache import CACHE_DIR, UNUSED_DAYS, forget_other_versions, tool_fingerprint
+    from maturity.repository import load_repository
+
+    folder = demo.root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    old = time.time() - (UNUSED_DAYS + 1) * 86400
+    names = {"stale": "checked-0123456789abcdef.sqlite", "stale_journal": "checked-0123456789abcdef.sqlite-journal",
+             "stale_history": "history-0123456789abcdef.json", "stale_pages": "rendered-0123456789abcdef.sqlite",
+             "recent": "rendered-fedcba9876543210.sqlite", "mine": f"history-{tool_fingerprint()}.json",
+             "other_name": "notes-0123456789abcdef.json"}
+    for key, name in names.items():
+        (folder / name).write_text("x", encoding="utf-8")
+        if key != "recent":
+            os.utime(folder / name, (old, old))
+    (tmp_path / "elsewhere.sqlite").write_text("x", encoding="utf-8")
+    os.utime(tmp_path / "elsewhere.sqlite", (old, old))
+    (folder / "checked-aaaaaaaaaaaaaaaa.sqlite").symlink_to(tmp_path / "elsewhere.sqlite")
+    os.utime(folder / "checked-aaaaaaaaaaaaaaaa.sqlite", (old, old), follow_symlinks=False)
+
+    load_repository(demo.root)  # a run opens the cache and forgets what is stale
+    left = {p.name for p in folder.iterdir()}
+    assert not {names[k] for k in ("stale", "stale_journal", "stale_history", "stale_pages")} & left
+    assert {names["recent"], names["mine"], names["other_name"], "checked-aaaaaaaaaaaaaaaa.sqlite"} <= left
+    assert (tmp_path / "elsewhere.sqlite").exists(), "a link is not followed"
+    assert (folder / names["mine"]).stat().st_mtime > old + 86400, "this version's files are marked as used"
+    assert forget_other_versions(folder) == [], "nothing more to forget"

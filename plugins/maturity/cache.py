@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import stat
 import time
@@ -70,6 +71,37 @@ def tool_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+# The files each version of the tool keeps, named by its fingerprint (and SQLite's journal beside a database).
+_VERSIONED = re.compile(r"(?:checked|history|rendered)-([0-9a-f]{16})\.(?:sqlite|json)(?:-journal)?")
+UNUSED_DAYS = 30
+
+
+def forget_other_versions(folder: Path, now: float | None = None) -> list[str]:
+    """Delete the files other versions of the tool left in ``folder`` that no run has used for :data:`UNUSED_DAYS`
+    days, and mark this version's as used now; return the names deleted. A version never reads another's files
+    (:func:`tool_fingerprint`), so without this every upgrade or local edit of the tool would leave its cache behind
+    for good; two versions used in turn (a branch switched back and forth, ``bench/pair.py``) keep theirs."""
+    now = time.time() if now is None else now
+    mine, removed = tool_fingerprint(), []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _VERSIONED.fullmatch(entry.name)
+        try:
+            if match is None or not entry.is_file(follow_symlinks=False):
+                continue
+            if match.group(1) == mine:
+                os.utime(entry.path, (now, now))
+            elif now - entry.stat(follow_symlinks=False).st_mtime > UNUSED_DAYS * 86400:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:  # gone meanwhile, or not ours to change: left as it is
+            continue
+    return removed
+
+
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -105,6 +137,7 @@ class CheckedFiles:
         folder = cache_folder(root)
         if folder is None:
             return cls(None)
+        forget_other_versions(folder)
         path = folder / f"checked-{tool_fingerprint()}.sqlite"
         db = connect(path, cls.FORMAT, ("checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)",
                                         "hashes (key TEXT PRIMARY KEY, sha256 TEXT NOT NULL)",
