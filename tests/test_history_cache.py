@@ -138,7 +138,7 @@ def test_versions_the_build_has_just_scored_are_not_scored_again_and_give_the_sa
     plain = load_history(root, repo.registry, cached=False)
     every = len(calls)
     calls.clear()
-    current = lambda algorithm: history_mod.current_tree(repo.assessments, repo.results, algorithm)  # noqa: E731
+    current = lambda algorithm: history_mod.WorkingTree(repo.assessments, repo.results, algorithm)  # noqa: E731
     seeded = load_history(root, repo.registry, cached=False, current=current)
     assert _changes(seeded) == _changes(plain) and plain.changes
     committed = {a.id for a in repo.assessments} - {git_workflow.XINXI_ID}  # its working tree is not in git
@@ -154,7 +154,7 @@ def test_an_older_version_with_the_working_trees_record_takes_its_checked_data(t
     real_parse, real_score = history_mod.parse_yaml, history_mod._score
     monkeypatch.setattr(history_mod, "parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
     monkeypatch.setattr(history_mod, "_score", lambda *args: scored.append(args) or real_score(*args))
-    only_records = lambda algorithm: history_mod.Current({}, history_mod.current_records(repo.assessments, algorithm))  # noqa: E731
+    only_records = lambda algorithm: history_mod.WorkingTree(repo.assessments, {}, algorithm)  # noqa: E731 (no results: no versions)
     reused = load_history(root, repo.registry, cached=False, current=only_records)
     assert _changes(reused) == _changes(plain) and plain.changes
     from_tree = [args for args in scored if isinstance(args[1], dict)]  # (models, record, scores, folder)
@@ -174,22 +174,48 @@ def test_a_record_changed_in_the_working_tree_is_not_lent_to_older_versions(tmp_
     parsed = []
     real_parse = history_mod.parse_yaml
     monkeypatch.setattr(history_mod, "parse_yaml", lambda text, path: parsed.append(path) or real_parse(text, path))
-    current = lambda algorithm: history_mod.current_tree(repo.assessments, repo.results, algorithm)  # noqa: E731
+    current = lambda algorithm: history_mod.WorkingTree(repo.assessments, repo.results, algorithm)  # noqa: E731
     assert _changes(load_history(root, repo.registry, cached=False, current=current)) == _changes(plain)
     assert f"assessments/{git_workflow.XINXI_ID}/assessment.yml" in parsed, "its older versions read their record from git"
     committed = git_workflow.git(root, "rev-parse", f"HEAD:{record.relative_to(root).as_posix()}").strip()
-    assert committed not in history_mod.current_records(repo.assessments, "sha1")
+    assert history_mod.WorkingTree(repo.assessments, repo.results, "sha1").record(git_workflow.XINXI_ID, committed) is None
 
 
 def test_a_shared_id_or_an_unscored_assessment_is_never_taken_from_the_working_tree(tmp_path, monkeypatch):
     root = _history_repo(tmp_path, monkeypatch)
     repo = load_repository(root, display_base=root)
-    known = history_mod.current_versions(repo.assessments, repo.results, "sha1")
+    known = working_versions(repo.assessments, repo.results)
+    assert len(known) == len(repo.assessments)
     twice = repo.assessments + [repo.assessments[0]]  # a copied folder: two versions under one id
-    assert len(history_mod.current_versions(twice, repo.results, "sha1")) == len(known) - 1
+    assert len(working_versions(twice, repo.results)) == len(known) - 1
     aid = repo.assessments[0].id
-    assert len(history_mod.current_versions(repo.assessments, {k: v for k, v in repo.results.items() if k != aid},
-                                            "sha1")) == len(known) - 1
+    assert len(working_versions(repo.assessments, {k: v for k, v in repo.results.items() if k != aid})) == len(known) - 1
+
+
+def working_versions(assessments, results) -> dict:
+    """What :class:`WorkingTree` gives for each folder's own files (its version key made from the texts read)."""
+    tree = history_mod.WorkingTree(assessments, results, "sha1")
+    out = {}
+    for a in assessments:
+        key = f"{history_mod.blob_id(a.record_doc.text)}:{history_mod.blob_id(a.scores_doc.text)}"
+        if (found := tree.version(a.folder.name, key)) is not None:
+            out[a.folder.name] = found
+    return out
+
+
+def test_only_the_folders_the_history_asks_about_are_read(tmp_path, monkeypatch):
+    """A build after one commit hashes one folder's files, not the whole working tree's."""
+    root = _history_repo(tmp_path, monkeypatch)
+    repo = load_repository(root, display_base=root)
+    load_history(root, repo.registry)  # the cache now holds every committed version
+    git_workflow.commit(root, "提交信息的改动")  # the working tree's change to SS-DM-1-02 becomes a version
+    hashed = []
+    real = history_mod.blob_id
+    monkeypatch.setattr(history_mod, "blob_id", lambda text, algorithm="sha1": hashed.append(text) or real(text, algorithm))
+    current = lambda algorithm: history_mod.WorkingTree(repo.assessments, repo.results, algorithm)  # noqa: E731
+    assert _changes(load_history(root, repo.registry, current=current)) == _changes(load_history(root, repo.registry, cached=False))
+    xinxi = next(a for a in repo.assessments if a.id == git_workflow.XINXI_ID)
+    assert sorted(hashed) == sorted([xinxi.record_doc.text, xinxi.scores_doc.text])
 
 
 def test_the_history_scored_in_worker_processes_is_the_history_scored_here(tmp_path, monkeypatch):

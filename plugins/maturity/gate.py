@@ -17,7 +17,7 @@ from typing import Callable
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
-from maturity.exchange.history import History, current_tree, load_history
+from maturity.exchange.history import History, WorkingTree, load_history
 from maturity.publish import Site, build_site, outputs, pagefind, scratch
 from maturity.publish.writer import footprint, rendered_paths, write_skeleton
 from maturity.repository import Repository, load_repository
@@ -46,7 +46,7 @@ def git_history(settings: Settings, models, current=None, jobs: int = 1) -> tupl
     """The report pages' git history and the commit built from (None, None when the option is off).
 
     ``models``: the repository's Registry (or one Model); ``current``: the working tree's versions
-    (:func:`maturity.exchange.history.current_tree`), not parsed again where a commit holds them; ``jobs``:
+    (:class:`maturity.exchange.history.WorkingTree`), not parsed again where a commit holds them; ``jobs``:
     worker processes for the versions to score (1: none; only a program's entry point may ask for more)."""
     if not settings.history or models is None:
         return None, None
@@ -70,7 +70,7 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     if repo.model is None:
         return Publication(settings, repo, None, list(repo.diagnostics))
     found_history, commit = history(settings, repo.registry or repo.model,
-                                    lambda algorithm: current_tree(repo.assessments, repo.results, algorithm),
+                                    lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
                                     settings.jobs if parallel else 1)
     site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))

@@ -45,13 +45,13 @@ class History:
 
 
 def load_history(root: Path, models, assessments_dir: str = "assessments", cached: bool = True,
-                 current: Callable[[str], Current] | None = None, jobs: int = 1) -> History:
+                 current: Callable[[str], WorkingTree] | None = None, jobs: int = 1) -> History:
     """A (id, A) per commit that touched each assessment; ``models`` is a Registry (each version scored
     against the model it names) or one Model. ``cached``: keep each version's (id, A) in ``.cache/maturity/``.
 
     ``current``: what the build has just read from the working tree, for a hash algorithm's name
-    (:func:`current_tree`): a commit holding exactly those files is not parsed again, and a version whose record
-    is the working tree's takes that record's checked data instead of parsing it.
+    (:class:`WorkingTree`): a commit holding exactly a folder's files is not parsed again, and a version whose
+    record is that folder's in the working tree takes the record's checked data instead of parsing it.
     ``jobs``: as the ``jobs`` option (0: every core, 1: this process only) for versions not in the cache."""
     try:
         top = gitrepo.toplevel(root)
@@ -66,7 +66,7 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
     states: dict[str, list[tuple[gitrepo.Commit, Fraction | None]]] = {}
     cache = HistoryCache.open(root, models) if cached else HistoryCache(None, "", {})
     parts = folder.count("/") + 1  # path components of the assessments folder; <id> is the next one
-    known: Current | None = None
+    known: WorkingTree | None = None
     seen: list[tuple[gitrepo.Commit, str]] = []  # (commit, version key), newest commit first
     todo: dict[str, tuple[str, str, str | None]] = {}  # versions to score: key -> (folder, record id, scores id)
     # Each assessment folder a commit touched, as (commit, folder), with the ids of its two files there.
@@ -84,12 +84,14 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
             if current is not None:
                 if known is None:  # git's object ids are SHA-1 or, in a SHA-256 repository, SHA-256
                     known = current("sha1" if len(record) == 40 else "sha256")
-                if key in known.versions:
-                    cache.put(key, known.versions[key])
+                if (found := known.version(path.rsplit("/", 1)[-1], key)) is not None:
+                    cache.put(key, found)
                     continue
             todo[key] = (path, record, scores)
+        lent = {} if known is None else {record: data for path, record, _ in todo.values()
+                                         if (data := known.record(path.rsplit("/", 1)[-1], record)) is not None}
         # Versions not seen before: read and scored once (on every core when there are many), then kept on disk.
-        for key, version in score_versions(models, todo, blobs, jobs, known.records if known else None):
+        for key, version in score_versions(models, todo, blobs, jobs, lent):
             cache.put(key, version)
     for commit, key in seen:
         aid, a = cache.value(key)
@@ -106,51 +108,44 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
 Version = tuple  # (assessment id or None, A at the applied level or None): what one file version scores
 
 
-@dataclass(frozen=True)
-class Current:
-    """What the build read from the working tree, by git object id (:func:`current_tree`)."""
+class WorkingTree:
+    """What the build read from the working tree, looked up by assessment folder (its name under the assessments
+    folder) and compared with a version in git by object id. Only the folders git's history asks about are
+    hashed, each once: a build after one commit asks about one folder, not the whole repository."""
 
-    versions: dict[str, Version]  # "<record id>:<scores id>" -> (id, A), as :func:`current_versions`
-    records: dict[str, dict]  # record file's id -> its data, which passed the record's schema (:func:`current_records`)
+    def __init__(self, assessments: Iterable, results: dict, algorithm: str) -> None:
+        assessments = list(assessments)
+        self._shared = {aid for aid, n in Counter(a.id for a in assessments).items() if n > 1}
+        self._folders = {a.folder.name: a for a in assessments}
+        self._results, self._algorithm = results, algorithm
+        self._ids: dict[tuple[str, str], str | None] = {}
 
+    def version(self, name: str, key: str) -> Version | None:
+        """(id, A) of the assessment in folder ``name`` when its two files are the version ``key`` ("<record id>:
+        <scores id>"); else None. Only an assessment whose files were read whole (their text is the file's bytes,
+        as git stores them) and scored, with an id no other folder uses: its (id, A) is then exactly what scoring
+        that version from git gives, as both come from the same files through the same functions."""
+        a = self._folders.get(name)
+        if a is None or a.id in self._shared or a.scores_doc is None or (result := self._results.get(a.id)) is None:
+            return None
+        record, scores = self._id(name, a.record_doc), self._id(name, a.scores_doc)
+        if record is None or scores is None or key != f"{record}:{scores}":
+            return None
+        return a.id, (result.applied.score if result.applied else None)
 
-def current_tree(assessments: Iterable, results: dict, algorithm: str) -> Current:
-    assessments = list(assessments)
-    return Current(current_versions(assessments, results, algorithm), current_records(assessments, algorithm))
+    def record(self, name: str, blob: str) -> dict | None:
+        """The data of the record in folder ``name`` when its text is the blob ``blob``. Every loaded assessment's
+        record passed its schema (:func:`maturity.data.assessment.read_assessment`): the same bytes in git pass it
+        too, through the same function, so a version holding them is scored from this data without parsing it."""
+        a = self._folders.get(name)
+        return a.record if a is not None and self._id(name, a.record_doc) == blob else None
 
-
-def current_versions(assessments: Iterable, results: dict, algorithm: str) -> dict[str, Version]:
-    """The (id, A) of the working tree's assessments, keyed as :func:`load_history` keys a commit's files.
-
-    Only an assessment whose record and scores files were read whole (their text is the file's bytes, as git
-    stores them) and scored, with an id no other folder uses: its (id, A) is then exactly what scoring that
-    version from git gives, as both come from the same files through the same functions. Anything else is
-    left out and, if git holds it, read and scored from git."""
-    assessments = list(assessments)
-    ids = Counter(a.id for a in assessments)
-    out = {}
-    for a in assessments:
-        result = results.get(a.id)
-        if ids[a.id] != 1 or result is None or a.scores_doc is None:
-            continue
-        record, scores = a.record_doc.text, a.scores_doc.text
-        if record is None or scores is None:
-            continue
-        key = f"{blob_id(record, algorithm)}:{blob_id(scores, algorithm)}"
-        out[key] = (a.id, result.applied.score if result.applied else None)
-    return out
-
-
-def current_records(assessments: Iterable, algorithm: str) -> dict[str, dict]:
-    """The data of each working-tree record read whole, by the git object id of its text. Every loaded assessment's
-    record passed its schema (:func:`maturity.data.assessment.read_assessment`): the same bytes in git pass it too,
-    through the same function, so a version holding them is scored from this data without parsing it again."""
-    out = {}
-    for a in assessments:
-        text = a.record_doc.text
-        if text is not None:
-            out[blob_id(text, algorithm)] = a.record
-    return out
+    def _id(self, name: str, doc) -> str | None:
+        memo = (name, doc.path)
+        if memo not in self._ids:
+            text = doc.text
+            self._ids[memo] = blob_id(text, self._algorithm) if text is not None else None
+        return self._ids[memo]
 
 
 def blob_id(text: str, algorithm: str = "sha1") -> str:
@@ -249,7 +244,7 @@ def score_versions(models, todo: dict[str, tuple[str, str, str | None]], blobs: 
                    jobs: int = 1, records: dict[str, dict] | None = None) -> Iterator[tuple[str, Version]]:
     """(key, (id, A)) of each version in ``todo`` (key -> (folder, record blob id, scores blob id)), read through
     ``blobs``; a version whose record cannot be read is left out. ``records``: checked record data by blob id
-    (:func:`current_records`), used instead of reading and parsing those records. Worker processes score them
+    (:meth:`WorkingTree.record`), used instead of reading and parsing those records. Worker processes score them
     when there are enough; anything the pool does not finish (it cannot start, a worker dies) is scored here."""
     records = records or {}
     items = list(todo.items())
@@ -305,7 +300,7 @@ def score_batch(models, versions: list[tuple[bytes | dict, bytes | None, str]]) 
 
 def _score(models, record: bytes | dict, scores: bytes | None, path: str) -> tuple[str | None, Fraction | None]:
     """(id, A at the applied level) of one version; (None, None) when it cannot be read. ``record``: the file's
-    bytes, or the data of the same bytes as the build read and checked them (:func:`current_records`)."""
+    bytes, or the data of the same bytes as the build read and checked them (:meth:`WorkingTree.record`)."""
     checked = isinstance(record, dict)
     try:
         rdoc = Document(f"{path}/{RECORD}", record) if checked else parse_yaml(record.decode("utf-8"), f"{path}/{RECORD}")[0]
