@@ -126,6 +126,22 @@ def texts(value) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
+class _MadeOnUse:
+    """An attribute of a :class:`RecalledAssessment` made from its scores file's data when first read."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = f"_{name}"
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        obj._fill()
+        return obj.__dict__[self.name]
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.name] = value
+
+
 class RecalledAssessment(Assessment):
     """An assessment that passed every check before, with nothing changed since (:mod:`maturity.verdicts`): its
     scores file is not read. Its scores and findings are made from the data that passed (kept packed) only when
@@ -138,23 +154,8 @@ class RecalledAssessment(Assessment):
         self._cited = cited
         self._pending = True
 
-    @property
-    def scores(self) -> dict[str, Score]:
-        self._fill()
-        return self.__dict__["_scores"]
-
-    @scores.setter
-    def scores(self, value: dict[str, Score]) -> None:
-        self.__dict__["_scores"] = value
-
-    @property
-    def findings(self) -> dict[str, Findings]:
-        self._fill()
-        return self.__dict__["_findings"]
-
-    @findings.setter
-    def findings(self, value: dict[str, Findings]) -> None:
-        self.__dict__["_findings"] = value
+    scores = _MadeOnUse()
+    findings = _MadeOnUse()
 
     @property
     def cited(self) -> tuple[str, ...]:
