@@ -81,3 +81,60 @@ def test_a_repository_is_read_with_the_collector_paused(demo, monkeypatch):
     demo.load()
     assert seen and not any(seen)
     assert gc.isenabled()
+
+
+def test_out_of_sight_for_the_block_and_back_however_it_ends():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    kept = [[i] for i in range(1000)]  # tracked containers, alive through the block
+    with heap.out_of_sight():
+        assert gc.get_freeze_count() >= len(kept)
+        made = [[i] for i in range(10)]
+        with heap.out_of_sight():  # an inner block (the forked renderers) leaves everything out of sight
+            assert gc.get_freeze_count() >= len(kept) + len(made)
+        assert gc.get_freeze_count() >= len(kept) + len(made), "the inner block brought the outer one's objects back"
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(KeyError):
+        with heap.out_of_sight():
+            raise KeyError("x")
+    assert gc.get_freeze_count() == 0
+
+
+def test_cycles_made_out_of_sight_are_collected_after():
+    """A cycle left over from the block is garbage the collector finds once the block has ended (no leak across
+    `mkdocs serve` rebuilds)."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    with heap.out_of_sight():
+        del a, b
+        gc.collect()
+        assert gone() is not None  # out of sight: not collected
+    gc.collect()
+    assert gone() is None
+
+
+def test_the_site_is_made_with_the_repository_out_of_sight(demo):
+    """Between reading the data and the site made from it, no collection walks the data (maturity.gate.prepare)."""
+    import gc
+
+    from maturity import gate
+    from maturity.settings import load_settings
+
+    during = []
+
+    def history(*_):  # called by prepare between the load and the build
+        during.append(gc.get_freeze_count())
+        return None, None
+
+    publication = gate.prepare(load_settings(demo.root), display_base=demo.root, history=history)
+    assert publication.site is not None and publication.site.pages
+    assert during and during[0] > 10_000, "the repository's objects were not out of sight"
+    assert gc.get_freeze_count() == 0

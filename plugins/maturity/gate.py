@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from maturity import heap
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
@@ -69,10 +70,11 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
     if repo.model is None:
         return Publication(settings, repo, None, list(repo.diagnostics))
-    found_history, commit = history(settings, repo.registry or repo.model,
-                                    lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
-                                    settings.jobs if parallel else 1)
-    site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1)
+    with heap.out_of_sight():  # the repository's millions of objects, walked by no collection while the site is made
+        found_history, commit = history(settings, repo.registry or repo.model,
+                                        lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
+                                        settings.jobs if parallel else 1)
+        site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))
 
