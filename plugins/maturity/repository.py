@@ -68,10 +68,22 @@ class DisplayPath:
 
     def __init__(self, base: Path | None = None) -> None:
         self.base = (base or Path.cwd()).resolve()
+        self._under = os.path.join(str(self.base), "")  # a path that starts so is below the base
+        self._folders: dict[Path, str] = {}  # a folder -> where it resolves to: each folder resolved once per run
 
     def __call__(self, path: Path) -> str:
         try:
-            return Path(os.path.relpath(path.resolve() if not path.is_symlink() else path.absolute(), self.base)).as_posix()
+            if path.is_symlink():
+                target = str(path.absolute())
+            elif path.name in ("", ".."):
+                target = str(path.resolve())
+            else:  # the folder resolved, then the name, which is not a link: what resolving the whole path gives
+                folder = self._folders.get(path.parent)
+                if folder is None:
+                    folder = self._folders[path.parent] = str(path.parent.resolve())
+                target = os.path.join(folder, path.name)
+            shown = target[len(self._under):] if target.startswith(self._under) else os.path.relpath(target, self.base)
+            return shown.replace(os.sep, "/") if os.sep != "/" else shown
         except ValueError:
             return path.as_posix()
 
