@@ -69,7 +69,7 @@ def passed_item(register: EvidenceRegister, raw: dict) -> EvidenceItem:
     if not file:
         return evidence_item(raw, None, None)
     base = register.private_folder if raw.get("storage") == "private" else register.folder
-    return evidence_item(raw, base.joinpath(*PurePosixPath(file).parts), raw.get("sha256"))
+    return evidence_item(raw, base / file, raw.get("sha256"))  # a relative name with / only (MAT304): its parts
 
 
 def url_problem(url: str) -> str | None:

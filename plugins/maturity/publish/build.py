@@ -199,6 +199,17 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
         """The history as a page of ``a`` sees it: only its own changes."""
         return None if history is None else dataclasses.replace(history, changes={a.id: history.changes.get(a.id, [])})
 
+    report_shown: dict[str, str] = {}
+
+    def shown_by_report(a: Assessment) -> str:
+        """What a report shows besides its assessment (its evidence, standing and history), the same in both editions:
+        one digest, worked out once."""
+        found = report_shown.get(a.id)
+        if found is None:
+            r = by_assessment.get(a.id)
+            found = report_shown[a.id] = RenderedPages.shown(report_evidence(a), r.standing if r else None, own_history(a))
+        return found
+
     for tr, prefix in editions(settings):
         primary = not prefix  # the Chinese pass also makes the files both editions share
         env = environment(settings, tr)
@@ -291,9 +302,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                 keys[len(tasks)] = key
 
         for a in concluded:
-            r = by_assessment.get(a.id)
-            remembered_as("report.html", urls.assessment_uri(a.id), [a], report_evidence(a), r.standing if r else None,
-                          own_history(a))
+            remembered_as("report.html", urls.assessment_uri(a.id), [a], shown_by_report(a))
             tasks.append(functools.partial(report, a))
         for a in in_progress:
             remembered_as("progress.html", urls.assessment_uri(a.id), [a], own_history(a))

@@ -104,6 +104,12 @@ class RenderedPages:
             return None
         return _digest(self.context, kind, path, *(repr(x) for x in shown))
 
+    @staticmethod
+    def shown(*shown) -> str:
+        """One digest of what a page shows (objects whose ``repr`` says all they hold), to pass to :meth:`key` in
+        their place: worked out once for the pages of both editions that show the same."""
+        return _digest(*(repr(x) for x in shown))
+
     def _model_digest(self, model) -> str:
         found = self._models.get(id(model))
         if found is None:
