@@ -8,6 +8,7 @@ link turns it off; the pages of one assessment see nothing of the others.
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 
@@ -245,3 +246,35 @@ def test_cache_false_keeps_no_page(demo, restored):
     _site(demo, cache=False)
     _site(demo, cache=False)
     assert restored == [] and not list(demo.path(CACHE_DIR).glob("rendered-*.sqlite"))
+
+
+def test_generated_files_found_well_formed_are_not_parsed_again_and_broken_ones_always_are(demo, monkeypatch):
+    """MAT901 (maturity.publish.outputs): bytes found well-formed once are remembered by their SHA-256; a file that
+    does not parse is reported by every build."""
+    import types
+    import xml.etree.ElementTree as ET
+
+    from maturity.publish import outputs
+    from maturity.publish.rendered import RenderedPages
+    from maturity.publish.site import Site
+
+    parsed: list[str] = []
+    monkeypatch.setattr(outputs, "json", types.SimpleNamespace(loads=lambda text: parsed.append(text) or json.loads(text)))
+    monkeypatch.setattr(outputs, "ET", types.SimpleNamespace(
+        fromstring=lambda text: parsed.append(text) or ET.fromstring(text), ParseError=ET.ParseError))
+    settings = load_settings(demo.root)
+
+    def check(*assets: Asset) -> list[str]:
+        parsed.clear()
+        store = RenderedPages.open(settings)
+        found = outputs.check(Site(assets=list(assets)), "templates", store)
+        store.close(prune=True)
+        return [d.code for d in found]
+
+    feed, badge, data, broken = (Asset("feed.xml", "<feed/>"), Asset("b.svg", "<svg/>"), Asset("a.json", "{}"),
+                                 Asset("x.json", "{"))
+    assert check(feed, badge, data, broken) == ["MAT901"] and len(parsed) == 4
+    assert check(feed, badge, data, broken) == ["MAT901"] and parsed == ["{"]
+    assert check(Asset("feed.xml", "<feed>"), badge, data) == ["MAT901"] and parsed == ["<feed>"]
+    assert check(feed, badge, data) == [] and parsed == ["<feed/>"]  # forgotten by the build that did not make it
+    assert outputs.check(Site(assets=[broken]), "templates") and parsed[-1] == "{"  # no store: parsed

@@ -373,8 +373,6 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     site.copies.extend(Copy(path, item.path) for path, (item, _) in sorted(evidence.items()))
     zh_env = fragments["zh"][0]
     site.add(*viewer.viewer_assets(zh_env, evidence, remembered))
-    site.restored = remembered.taken
-    remembered.close(prune=True)
 
     # The counts only: the fragment lives as long as the site, the repository's data need not.
     counts = overview_counts(repo, concluded, in_progress, public)
@@ -396,7 +394,9 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
                 + overview(urls.ENGLISH_HOME))
         site.add(Page(urls.ENGLISH_HOME, tr("page.home_title"), home, hide=LIST_HIDE))
         site.add(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
-    site.diagnostics.extend(outputs.check(site, settings.templates_dir))
+    site.diagnostics.extend(outputs.check(site, settings.templates_dir, remembered))
+    site.restored = remembered.taken
+    remembered.close(prune=True)
     return site
 
 

@@ -14,7 +14,9 @@ in ``.cache/maturity/rendered-<fingerprint>.sqlite`` under a digest of all of th
 - the evidence it cites (each item as registered and as found), its public record's standing, its history.
 
 The viewers of public text evidence are kept there too (:meth:`RenderedPages.file_key`: by the file's SHA-256 when
-it was checked, its register entry and the organisation's name).
+it was checked, its register entry and the organisation's name). So is which generated feeds, badges and JSON files
+were found well-formed (:mod:`maturity.publish.outputs`), by the SHA-256 of their bytes: the same bytes are not
+parsed again.
 
 Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
 page is used only if its lengths and its CRC-32 agree with what the entry holds; anything else is rendered again.
@@ -56,6 +58,7 @@ class RenderedPages:
         self._taken: set[str] = set()  # keys whose page this build took from the store
         self._models: dict[int, str] = {}
         self._assessments: dict[int, str | None] = {}
+        self._well_formed: set[str] = set()  # keys of the generated files this build found well-formed, or made again
 
     @classmethod
     def open(cls, settings: Settings) -> "RenderedPages":
@@ -66,7 +69,8 @@ class RenderedPages:
         folder = cache_folder(settings.root) if templates is not None else None
         if folder is None:
             return cls(None)
-        db = connect(folder / f"rendered-{tool_fingerprint()}.sqlite", FORMAT, ("pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)",))
+        db = connect(folder / f"rendered-{tool_fingerprint()}.sqlite", FORMAT,
+                     ("pages (key TEXT PRIMARY KEY, data BLOB NOT NULL)", "well_formed (key TEXT PRIMARY KEY)"))
         if db is None:
             return cls(None)
         versions = [(name, _version(name)) for name in LIBRARIES]
@@ -147,6 +151,40 @@ class RenderedPages:
             self._taken.add(key)
         return contents
 
+    # --- generated files found well-formed (maturity.publish.outputs) ----------------------------------------------
+
+    def well_formed(self, digests: dict[str, str]) -> set[str]:
+        """Of ``digests`` (a file's path -> the SHA-256 of its bytes), the paths whose bytes an earlier build found
+        well-formed (:meth:`keep_well_formed`): the same bytes parse the same way with the same libraries."""
+        if self._db is None:
+            return set()
+        keys = {path: _digest(self.context, digest) for path, digest in digests.items()}
+        wanted = list(keys.values())
+        found: set[str] = set()
+        try:
+            for start in range(0, len(wanted), 500):  # SQLite's limit on parameters
+                chunk = wanted[start:start + 500]
+                found.update(k for (k,) in self._db.execute(
+                    f"SELECT key FROM well_formed WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        except sqlite3.Error:
+            return set()
+        self._well_formed.update(found)
+        return {path for path, key in keys.items() if key in found}
+
+    def keep_well_formed(self, digests: list[str]) -> None:
+        """Remember that files with these SHA-256s of their bytes were found well-formed."""
+        if self._db is None:
+            return
+        keys = [_digest(self.context, digest) for digest in digests]
+        try:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR IGNORE INTO well_formed VALUES (?)", ((key,) for key in keys))
+        except sqlite3.Error:
+            self._abandon()
+            return
+        self._well_formed.update(keys)
+
     def keep(self, key: str, page: Page | Asset) -> None:
         """Remember a page (or file) just made under ``key`` (nothing to do for one taken from the store).
 
@@ -179,6 +217,9 @@ class RenderedPages:
                 db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                 db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._used))
                 db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self._well_formed))
+                db.execute("DELETE FROM well_formed WHERE key NOT IN (SELECT key FROM used)")
                 db.execute("DROP TABLE used")
             db.execute("COMMIT")
         except sqlite3.Error:
