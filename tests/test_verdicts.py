@@ -321,9 +321,12 @@ def _edit_entries(demo: Repo, edit) -> None:
     lambda e: {**e, "cited": "E001"},
     lambda e: {**e, "scores": "0" * 64},
     lambda e: {k: v for k, v in e.items() if k != "scores"},
+    lambda e: {**e, "scores_crc": e["scores_crc"] ^ 1},
+    lambda e: {**e, "scores_crc": str(e["scores_crc"])},
+    lambda e: {k: v for k, v in e.items() if k != "scores_crc"},
 ], ids=["zero-denominator", "negative-denominator", "text-fraction", "float-count", "float-numerator", "unscored-number",
         "unscored-text", "another-id", "another-level",
-        "no-result", "cited-text", "unknown-data", "no-digest"])
+        "no-result", "cited-text", "unknown-data", "no-digest", "another-crc", "crc-text", "no-crc"])
 def test_a_damaged_remembered_result_is_scored_again(here, settled, damage):
     _loaded_same_as_without_cache(here)
     assert _load(here).recalled > 0
@@ -336,6 +339,19 @@ def test_data_gone_from_the_cache_is_read_and_scored_again(here, settled):
     db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
     with db:
         db.execute("DELETE FROM checked WHERE key LIKE 'scores:%'")
+    db.close()
+    assert _loaded_same_as_without_cache(here).recalled == 0
+
+
+def test_damaged_data_in_the_cache_is_read_and_scored_again(here, settled):
+    """The scores kept packed are not unpacked to be recalled: their CRC-32, remembered with the verdict, says
+    they are whole."""
+    _loaded_same_as_without_cache(here)
+    db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
+    with db:
+        for key, data in list(db.execute("SELECT key, data FROM checked WHERE key LIKE 'scores:%'")):
+            middle = len(data) // 2
+            db.execute("UPDATE checked SET data = ? WHERE key = ?", (data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:], key))
     db.close()
     assert _loaded_same_as_without_cache(here).recalled == 0
 

@@ -17,7 +17,8 @@ the run needs of it:
   :meth:`Verdicts.register_passed`): an assessment's record and publication are read (their data from the cache),
   not checked; its scores file is not read at all: its result and the evidence it cites were remembered, and its
   scores are made from the data kept in the cache only if a page not in the build cache asks for them
-  (:class:`maturity.data.assessment.RecalledAssessment`); a register's items are made from its entries as the
+  (:class:`maturity.data.assessment.RecalledAssessment`; that data is known whole by the CRC-32 remembered with
+  the verdict, not by unpacking it); a register's items are made from its entries as the
   checks would have made them, without looking at the files;
 - ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment
   comes back with its record and publication data (what the checks across assessments need), not its scores.
@@ -39,6 +40,7 @@ import json
 import os
 import posixpath
 import time
+import zlib
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path, PurePosixPath
@@ -51,7 +53,8 @@ from maturity.data.yamlfile import Document
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 3  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept
+FORMAT = 4  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+# 4: and the CRC-32 of its packed scores
 _MISSING = "-"
 
 
@@ -196,10 +199,11 @@ class Verdicts:
         if entry is None:
             return None
         digest, cited, result = entry.get("scores"), entry.get("cited"), _result(entry.get("result"))
+        crc = entry.get("scores_crc")
         if (type(digest) is not str or len(digest) != 64 or result is None or type(cited) is not list
-                or not all(type(ref) is str for ref in cited)):
+                or not all(type(ref) is str for ref in cited) or type(crc) is not int):
             return None
-        packed = self.store.packed("scores", digest)
+        packed = self.store.packed("scores", digest, crc)
         if packed is None:  # the data that passed is no longer in the cache: read and score it as usual
             return None
         return Recall(entry["record"]["organisation"]["id"], result, (digest, packed, tuple(cited)))
@@ -224,7 +228,8 @@ class Verdicts:
         """Remember an assessment that was just read, checked with no finding (``clean``) and scored (``result``)."""
         org = a.organisation["id"]
         token = self.tokens.get(org)
-        if not clean or token is None or a.scores_doc is None or result is None or a.scores_doc.digest is None:
+        scores = a.scores_doc
+        if not clean or token is None or scores is None or result is None or scores.digest is None or scores.packed is None:
             return
         keys, newest = observe(_folder_paths(a.folder))
         if newest >= self.settled:
@@ -237,7 +242,8 @@ class Verdicts:
             publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
         self.store.keep_verdict(f"assessment:{a.folder.name}", {
             "context": self.context, "keys": keys, "register": token, "record": record, "publication": publication,
-            "scores": a.scores_doc.digest, "cited": list(a.cited), "result": _result_data(result)})
+            "scores": scores.digest, "scores_crc": zlib.crc32(scores.packed), "cited": list(a.cited),
+            "result": _result_data(result)})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
 

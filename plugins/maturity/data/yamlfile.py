@@ -72,6 +72,11 @@ class Document:
     def data(self, value: Any) -> None:
         self._data, self._packed = value, None
 
+    @property
+    def packed(self) -> bytes | None:
+        """The data as the on-disk cache holds it, when it came from or went to the cache."""
+        return self._packed
+
     def packed_as(self, packed: bytes | None) -> None:
         """Keep ``packed`` (:func:`maturity.cache.pack` of this data) as the way back after :meth:`release`."""
         self._packed = packed
