@@ -334,6 +334,53 @@ def test_a_damaged_remembered_result_is_scored_again(here, settled, damage):
     assert _loaded_same_as_without_cache(here).recalled == 0
 
 
+def test_a_build_does_not_read_the_registers_that_passed(here, settled, monkeypatch):
+    """Their items are made from what was remembered of them, as the checks made them (compared item by item with a
+    load without the cache)."""
+    _loaded_same_as_without_cache(here)
+    read = _reads(monkeypatch)
+    warm = _load(here)
+    assert warm.registers and all(r.items for r in warm.registers.values())
+    assert "register.yml" not in read
+    _loaded_same_as_without_cache(here)
+
+
+def _edit_registers(demo: Repo, edit) -> None:
+    db = sqlite3.connect(next((demo.root / CACHE_DIR).glob("checked-*.sqlite")))
+    with db:
+        for key, data in list(db.execute("SELECT key, data FROM verdicts WHERE key LIKE 'register:%'")):
+            db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (json.dumps(edit(json.loads(data))), key))
+    db.close()
+
+
+def _first_item(entry: dict, change) -> dict:
+    items = [list(item) for item in entry["items"]]
+    items[0] = change(items[0])
+    return {**entry, "items": items}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: {**e, "items": "E001"},
+    lambda e: {k: v for k, v in e.items() if k != "items"},
+    lambda e: _first_item(e, lambda item: item[:-1]),
+    lambda e: _first_item(e, lambda item: [1] + item[1:]),
+    lambda e: _first_item(e, lambda item: item[:3] + ["2026-02-30"] + item[4:]),
+    lambda e: _first_item(e, lambda item: item[:3] + [None] + item[4:]),
+    lambda e: _first_item(e, lambda item: item[:10] + [1]),
+    lambda e: _first_item(e, lambda item: item[:10] + [True]),  # private, and no private folder is configured
+    lambda e: {**e, "items": e["items"] + e["items"][:1]},  # an id twice
+    lambda e: {**e, "data": 7},
+], ids=["items-text", "no-items", "short-item", "number-id", "impossible-date", "no-date", "private-number",
+        "private-without-folder", "id-twice", "data-number"])
+def test_a_damaged_remembered_register_is_read_and_checked_again(here, settled, damage, monkeypatch):
+    _loaded_same_as_without_cache(here)
+    _edit_registers(here, damage)
+    read = _reads(monkeypatch)
+    _load(here)
+    assert "register.yml" in read
+    _loaded_same_as_without_cache(here)
+
+
 def test_data_gone_from_the_cache_is_read_and_scored_again(here, settled):
     _loaded_same_as_without_cache(here)
     db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))

@@ -263,6 +263,10 @@ class CheckedFiles:
             self._used_verdicts = set()
         self._used_verdicts.add(key)
 
+    def still_used(self, kind: str, digest: str) -> None:
+        """The data of a file not read this run is still the file's (:mod:`maturity.verdicts`): its entry is kept."""
+        self._used.add(f"{kind}:{digest}")
+
     def skipped_reading(self) -> None:
         """A unit's data files were not read this run (:mod:`maturity.verdicts`): their entries are kept."""
         self._read_all = False
@@ -298,6 +302,7 @@ class CheckedFiles:
         self._new.clear()
         self._new_hashes.clear()
         self._new_verdicts.clear()
+        self._verdicts = None  # their text, read whole at the first request: not kept for the rest of the build
 
 
 def connect(path: Path, version: int, tables: tuple[str, ...]) -> sqlite3.Connection | None:

@@ -274,18 +274,12 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
 
 def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None,
               skim: bool = False) -> EvidenceRegister:
-    """An organisation's register. When it passed before and nothing changed, it is read without checking its items
-    again, or with ``skim`` (its items are not needed) not read at all; else it is loaded and checked."""
-    if memo is not None and skim and (register := memo.register(org, settings.evidence_path,
-                                                                 settings.private_evidence_dir)):
+    """An organisation's register. When it passed before and nothing changed, it is recalled without reading it: with
+    its items as they were made then, or with ``skim`` (its items are not needed) without them; else it is loaded
+    and checked."""
+    if memo is not None and (register := memo.register(org, settings.evidence_path, settings.private_evidence_dir,
+                                                       items=not skim)):
         return register
-    passed = memo.register_passed(org) if memo is not None and not skim else None
-    if passed is not None:
-        found = Collector()
-        register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir, passed)
-        if not found.items:
-            return register
-        # Unchanged files that now read differently (cannot happen but by a damaged cache): checked in full.
     found = Collector()
     register = load_register(settings.evidence_path, org, reader, found, settings.private_evidence_dir)
     out.extend(found.items)

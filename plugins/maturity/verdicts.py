@@ -14,7 +14,7 @@ A later run that finds all of that unchanged takes the unit as passed. How much 
 the run needs of it:
 
 - a build, ``maturity check`` and every other command that reads the whole repository (:meth:`Verdicts.passed`,
-  :meth:`Verdicts.register_passed`): an assessment's record and publication are read (their data from the cache),
+  :meth:`Verdicts.register` with its items): an assessment's record and publication are read (their data from the cache),
   not checked; its scores file is not read at all: its result and the evidence it cites were remembered, and its
   scores are made from the data kept in the cache only if a page not in the build cache asks for them
   (:class:`maturity.data.assessment.RecalledAssessment`; that data is known whole by the CRC-32 remembered with
@@ -48,13 +48,13 @@ from pathlib import Path, PurePosixPath
 from maturity.cache import CheckedFiles
 from maturity.checks.evidence import alias_facts
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
-from maturity.data.evidence import CLASSES, REGISTER, EvidenceRegister
+from maturity.data.evidence import CLASSES, REGISTER, EvidenceItem, EvidenceRegister, as_date
 from maturity.data.yamlfile import Document
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 4  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
-# 4: and the CRC-32 of its packed scores
+FORMAT = 5  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+# 4: and the CRC-32 of its packed scores; 5: a register's items kept
 _MISSING = "-"
 
 
@@ -115,27 +115,28 @@ class Verdicts:
         self.store.skipped_hashes()  # its files' digests were not looked up: they are not this run's to forget
         return entry
 
-    def register(self, org: str, evidence_root: Path, private_root: Path | None) -> EvidenceRegister | None:
-        """The register of ``org`` recalled without reading it (no items: what the checks across registers need of
-        each), or None."""
+    def register(self, org: str, evidence_root: Path, private_root: Path | None,
+                 items: bool = False) -> EvidenceRegister | None:
+        """The register of ``org`` recalled without reading it, or None. Without ``items``, it has what the checks
+        across registers need of each item, not the items (``maturity validate``); with ``items``, also its items as
+        the checks made them when it passed (a build, ``maturity check``), or None when they were not remembered."""
         entry = self._register_entry(org)
         if entry is None:
             return None
         folder = evidence_root / org
         register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
-                                    recalled=entry["aliases"], without_items=True)
+                                    recalled=entry["aliases"], without_items=not items)
+        data = entry.get("data")  # the SHA-256 of the register's text, when it has a file
+        if items and not (_remembered_items(register, entry.get("items")) and (data is None or type(data) is str)):
+            return None
         if entry.get("file"):
             register.path = self._shown(self._shown_evidence, org, REGISTER)
             register.document = Document(register.path, source=os.path.join(str(folder), REGISTER))
-        self.store.skipped_reading()
+        if items and data is not None:  # its parsed data stays in the cache, for the day it must be checked again
+            self.store.still_used("evidence", data)
+        elif entry.get("file") or not items:  # not read, and which entry is its own not known: none is forgotten
+            self.store.skipped_reading()
         return register
-
-    def register_passed(self, org: str) -> list | None:
-        """What the checks across registers need of ``org``'s items (:func:`maturity.checks.evidence.alias_facts`)
-        when its register passed before and nothing changed, else None: it is then read, and its items made,
-        without checking them again."""
-        entry = self._register_entry(org)
-        return entry["aliases"] if entry is not None else None
 
     def keep_register(self, register: EvidenceRegister, evidence_root: Path, clean: bool) -> None:
         """Remember a register that was just loaded and passed (``clean``); its state is the token assessments cite."""
@@ -170,7 +171,8 @@ class Verdicts:
         token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
         self.store.keep_verdict(f"register:{register.organisation}", {
             "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
-            "aliases": facts, "token": token})
+            "aliases": facts, "items": [_item_fields(item) for item in register.items.values()],
+            "data": register.document.digest if register.document is not None else None, "token": token})
         self.tokens[register.organisation] = token
 
     # --- assessments -------------------------------------------------------------------------------------------------
@@ -303,6 +305,39 @@ def _fractions(data) -> dict[str, Fraction]:
     if type(data) is not dict:
         raise TypeError(data)
     return {k: _fraction(v) for k, v in data.items()}
+
+
+def _item_fields(item: EvidenceItem) -> list:
+    """What :func:`_remembered_items` makes the item of a register that passed from: its entry as registered."""
+    return [item.id, item.title, item.method, item.record_date.isoformat(), item.collected.isoformat(),
+            item.confidentiality, item.file, item.url, item.sha256, item.description, item.private]
+
+
+_TEXT_OR_NONE = (str, type(None))
+_ITEM_TYPES = (str, str, str, str, str, str, _TEXT_OR_NONE, _TEXT_OR_NONE, _TEXT_OR_NONE, str, bool)
+
+
+def _remembered_items(register: EvidenceRegister, remembered) -> bool:
+    """Fill ``register`` with the items :func:`_item_fields` remembered, as the checks made them when it passed: each
+    file where the walk found it, with the registered digest, which is the one the file had (else MAT303). False,
+    with nothing filled, for anything else (a damaged cache: the register is then read and checked again)."""
+    if type(remembered) is not list:
+        return False
+    items, pointers = {}, {}
+    for i, fields in enumerate(remembered):
+        if type(fields) is not list or len(fields) != len(_ITEM_TYPES) or not all(map(isinstance, fields, _ITEM_TYPES)):
+            return False
+        eid, title, method, record_date, collected, confidentiality, file, url, sha256, description, private = fields
+        base = register.private_folder if private else register.folder
+        recorded, taken = as_date(record_date), as_date(collected)
+        if eid in items or recorded is None or taken is None or (file and base is None):
+            return False
+        path = base / file if file else None  # a relative name with / only (MAT304): its parts
+        items[eid] = EvidenceItem(eid, title, method, recorded, taken, confidentiality, file, url, sha256, description,
+                                  path, private, sha256 if file else None)
+        pointers[eid] = ("items", i)
+    register.items, register.pointers = items, pointers
+    return True
 
 
 def _facts(facts) -> bool:

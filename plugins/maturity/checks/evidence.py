@@ -61,17 +61,6 @@ def check_item(register: EvidenceRegister, evidence_root: Path, i: int, raw: dic
     return item
 
 
-def passed_item(register: EvidenceRegister, raw: dict) -> EvidenceItem:
-    """The item :func:`check_item` makes of an entry of a register that passed every check, whose files have not
-    changed since (:mod:`maturity.verdicts`): its file where the walk found it, with the registered digest, which
-    is the one the file had (else MAT303)."""
-    file = raw.get("file")
-    if not file:
-        return evidence_item(raw, None, None)
-    base = register.private_folder if raw.get("storage") == "private" else register.folder
-    return evidence_item(raw, base / file, raw.get("sha256"))  # a relative name with / only (MAT304): its parts
-
-
 def url_problem(url: str) -> str | None:
     """Why ``url`` is not an address evidence may link to (a MAT307 variant); None when it is one."""
     if any(ch.isspace() for ch in url):

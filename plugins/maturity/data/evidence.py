@@ -85,18 +85,14 @@ def evidence_item(raw: dict, path: Path | None, actual: str | None) -> EvidenceI
 
 
 def load_register(evidence_root: Path, organisation: str, reader, out: Collector,
-                  private_root: Path | None = None, passed: list | None = None) -> EvidenceRegister:
-    """Load and check one organisation's register; missing or broken registers are empty.
-
-    ``passed``: the register passed every check before and nothing it depends on changed (:mod:`maturity.verdicts`
-    gives what the checks across registers need of its items): its items are made as the checks would make them,
-    without looking at their files again."""
-    from maturity.checks.evidence import check_item, passed_item  # the checks read files; loading only parses
+                  private_root: Path | None = None) -> EvidenceRegister:
+    """Load and check one organisation's register; missing or broken registers are empty."""
+    from maturity.checks.evidence import check_item  # the checks read files; loading only parses
 
     folder = evidence_root / organisation
     file = folder / REGISTER
     register = EvidenceRegister(organisation, folder, {}, None,
-                                private_folder=private_root / organisation if private_root else None, recalled=passed)
+                                private_folder=private_root / organisation if private_root else None)
     if not file.is_file():
         return register
     register.path = reader.display(file)
@@ -109,9 +105,6 @@ def load_register(evidence_root: Path, organisation: str, reader, out: Collector
         if raw["id"] in register.items:
             out.error(doc.at("items", i, "id"), "MAT301", id=raw["id"])
             continue
-        if passed is not None:
-            register.items[raw["id"]] = passed_item(register, raw)
-        else:
-            register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out, real_dirs)
+        register.items[raw["id"]] = check_item(register, evidence_root, i, raw, reader, out, real_dirs)
         register.pointers[raw["id"]] = ("items", i)
     return register
