@@ -245,3 +245,28 @@ def test_files_other_versions_left_unused_for_a_month_are_deleted(demo, tmp_path
     assert (tmp_path / "elsewhere.sqlite").exists(), "a link is not followed"
     assert (folder / names["mine"]).stat().st_mtime > old + 86400, "this version's files are marked as used"
     assert forget_other_versions(folder) == [], "nothing more to forget"
+
+
+def test_new_entries_are_written_as_they_add_up_not_held_to_the_end(demo, monkeypatch, settled):
+    """A cold run over a large repository writes its entries in short transactions as they reach WRITE_BYTES; the
+    run's own findings and the stored data are the same as with one write at the end."""
+    one_go = demo.load()
+    [path] = demo.path(maturity.cache.CACHE_DIR).glob("checked-*.sqlite")
+    with sqlite3.connect(path) as db:
+        stored = {table: sorted(db.execute(f"SELECT * FROM {table}")) for table in ("checked", "hashes", "verdicts")}
+    path.unlink()
+    monkeypatch.setattr(CheckedFiles, "WRITE_BYTES", 1)  # every entry written as it comes
+    seen_before_close = []
+    real_close = CheckedFiles.close
+
+    def close(self, prune=False):
+        with sqlite3.connect(path) as other:  # another connection: only what was committed
+            seen_before_close.append(other.execute("SELECT COUNT(*) FROM checked").fetchone()[0])
+        return real_close(self, prune)
+
+    monkeypatch.setattr(CheckedFiles, "close", close)
+    again = demo.load()
+    assert seen_before_close and seen_before_close[0] == len(stored["checked"]) > 0
+    with sqlite3.connect(path) as db:
+        assert {table: sorted(db.execute(f"SELECT * FROM {table}")) for table in stored} == stored
+    assert [d.as_dict() for d in again.diagnostics] == [d.as_dict() for d in one_go.diagnostics]
