@@ -270,3 +270,57 @@ def test_new_entries_are_written_as_they_add_up_not_held_to_the_end(demo, monkey
     with sqlite3.connect(path) as db:
         assert {table: sorted(db.execute(f"SELECT * FROM {table}")) for table in stored} == stored
     assert [d.as_dict() for d in again.diagnostics] == [d.as_dict() for d in one_go.diagnostics]
+
+
+def test_while_another_process_holds_the_cache_new_entries_wait_for_the_end(demo, monkeypatch, settled):
+    """One early write finds the file locked: no more are tried during the run (each would wait out the lock's
+    timeout), and the end of the run writes them all."""
+    demo.load()
+    [path] = demo.path(maturity.cache.CACHE_DIR).glob("checked-*.sqlite")
+    with sqlite3.connect(path) as db:
+        stored = sorted(db.execute("SELECT key FROM checked"))
+        for table in ("checked", "hashes", "verdicts"):  # as cold as a new file, and the same file for the lock
+            db.execute(f"DELETE FROM {table}")
+    monkeypatch.setattr(CheckedFiles, "WRITE_BYTES", 1)
+    holder = sqlite3.connect(path, isolation_level=None)
+    writes = []
+    real_open, real_write, real_close = CheckedFiles.open.__func__, CheckedFiles._write_new, CheckedFiles.close
+
+    def open_then_locked(cls, *args, **kwargs):
+        store = real_open(cls, *args, **kwargs)
+        holder.execute("BEGIN IMMEDIATE")  # another process starts writing
+        return store
+
+    def close(self, prune=False):
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")  # the other process is done
+        return real_close(self, prune)
+
+    monkeypatch.setattr(CheckedFiles, "open", classmethod(open_then_locked))
+    monkeypatch.setattr(CheckedFiles, "_write_new", lambda self, db: writes.append(1) or real_write(self, db))
+    monkeypatch.setattr(CheckedFiles, "close", close)
+    try:
+        demo.load()
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+    assert len(writes) == 2, "one early write was tried (and failed), then the one at the end"
+    with sqlite3.connect(path) as db:
+        assert sorted(db.execute("SELECT key FROM checked")) == stored
+
+
+def test_a_cache_another_process_is_writing_is_left_to_it(demo, tmp_path):
+    """Opening a store whose file another process holds locked does not take it for a damaged one and delete it."""
+    path = tmp_path / "checked.sqlite"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE mine (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert maturity.cache.connect(path, 1, ("checked (key TEXT PRIMARY KEY, data BLOB NOT NULL)",)) is None
+        assert path.exists()
+        holder.execute("INSERT INTO mine VALUES (1)")
+        holder.execute("COMMIT")
+        assert holder.execute("SELECT COUNT(*) FROM mine").fetchone()[0] == 1
+    finally:
+        holder.close()

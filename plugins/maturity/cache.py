@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -285,7 +286,8 @@ class CheckedFiles:
                 with self._db:
                     self._db.execute("BEGIN")
                     self._write_new(self._db)
-            except sqlite3.Error:  # another process holds the file: they wait for the next time, or the end
+            except sqlite3.Error:  # another process holds the file: all wait for the end, as they once did
+                self._waiting = -math.inf  # not tried again (each try may wait out the lock's timeout)
                 return
             self._waiting = 0
             self._new.clear()
@@ -327,7 +329,8 @@ class CheckedFiles:
 def connect(path: Path, version: int, tables: tuple[str, ...]) -> sqlite3.Connection | None:
     """The store at ``path`` (an SQLite file of the given format ``version`` with ``tables``: "name (columns)"),
     made if needed; None when it cannot be used. A corrupt file, or one of another format, is deleted and made
-    again, once; a symbolic link or anything but a regular file there is left alone and not used."""
+    again, once; a symbolic link or anything but a regular file there is left alone and not used, and so is a file
+    another process holds locked (beyond the connection's timeout)."""
     for _ in range(2):
         try:
             if path.is_symlink() or (path.exists() and not stat.S_ISREG(path.lstat().st_mode)):
@@ -343,7 +346,9 @@ def connect(path: Path, version: int, tables: tuple[str, ...]) -> sqlite3.Connec
                 db.close()
                 raise sqlite3.DatabaseError("another format")
             return db
-        except sqlite3.Error:
+        except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return None  # another process is writing it: this run goes without, and leaves the file to it
             _remove(path)
         except OSError:
             return None
