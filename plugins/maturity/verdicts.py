@@ -18,8 +18,8 @@ the run needs of it:
   not checked; its scores file is not read at all: its result and the evidence it cites were remembered, and its
   scores are made from the data kept in the cache only if a page not in the build cache asks for them
   (:class:`maturity.data.assessment.RecalledAssessment`; that data is known whole by the CRC-32 remembered with
-  the verdict, not by unpacking it); a register's items are made from its entries as the
-  checks would have made them, without looking at the files;
+  the verdict, not by unpacking it); a register is not read: its items are made from what was remembered of
+  them, as the checks made them, and its file is read only if a finding points into it;
 - ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment
   comes back with its record and publication data (what the checks across assessments need), not its scores.
 
