@@ -299,10 +299,11 @@ def test_a_build_does_not_read_the_scores_of_what_passed_until_asked(here, settl
     assert read == [], "the scores are made from the data the cache kept, not from the file"
 
 
-def _edit_entries(demo: Repo, edit) -> None:
+def _edit_entries(demo: Repo, edit, unit: str = "assessment") -> None:
+    """Every remembered verdict of ``unit`` ("assessment", "register") made what ``edit`` makes of it."""
     db = sqlite3.connect(next((demo.root / CACHE_DIR).glob("checked-*.sqlite")))
     with db:
-        for key, data in list(db.execute("SELECT key, data FROM verdicts WHERE key LIKE 'assessment:%'")):
+        for key, data in list(db.execute("SELECT key, data FROM verdicts WHERE key LIKE ?", (f"{unit}:%",))):
             db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (json.dumps(edit(json.loads(data))), key))
     db.close()
 
@@ -345,14 +346,6 @@ def test_a_build_does_not_read_the_registers_that_passed(here, settled, monkeypa
     _loaded_same_as_without_cache(here)
 
 
-def _edit_registers(demo: Repo, edit) -> None:
-    db = sqlite3.connect(next((demo.root / CACHE_DIR).glob("checked-*.sqlite")))
-    with db:
-        for key, data in list(db.execute("SELECT key, data FROM verdicts WHERE key LIKE 'register:%'")):
-            db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (json.dumps(edit(json.loads(data))), key))
-    db.close()
-
-
 def _first_item(entry: dict, change) -> dict:
     items = [list(item) for item in entry["items"]]
     items[0] = change(items[0])
@@ -374,7 +367,7 @@ def _first_item(entry: dict, change) -> dict:
         "private-without-folder", "id-twice", "data-number"])
 def test_a_damaged_remembered_register_is_read_and_checked_again(here, settled, damage, monkeypatch):
     _loaded_same_as_without_cache(here)
-    _edit_registers(here, damage)
+    _edit_entries(here, damage, unit="register")
     read = _reads(monkeypatch)
     _load(here)
     assert "register.yml" in read
