@@ -187,9 +187,9 @@ def test_unreadable_or_foreign_entries_are_ignored(here, settled):
     entry = json.loads(next(v for k, v in sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
                             .execute("SELECT key, data FROM verdicts") if k.startswith("register:")))
     bad = ["{", "[]", json.dumps({"context": "x"}), json.dumps({"keys": 1, "paths": "a", "org": 3}),
-           json.dumps({**entry, "aliases": [["E1", "x", "public", None, None, None]]}),
-           json.dumps({**entry, "aliases": [["E1", 0, "secret", None, None, None]]}),
-           json.dumps({**entry, "aliases": [[1, 2]]}), json.dumps({**entry, "record": "x"})]
+           json.dumps({**entry, "files": entry["files"][1:]}),
+           json.dumps({**entry, "items": [item[:5] + ["secret"] + item[6:] for item in entry["items"]]}),
+           json.dumps({**entry, "files": [[1, 2]] * len(entry["files"])}), json.dumps({**entry, "record": "x"})]
     with db:
         for i, key in enumerate(keys):
             db.execute("UPDATE verdicts SET data = ? WHERE key = ?", (bad[i % len(bad)], key))

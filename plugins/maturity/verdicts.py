@@ -53,8 +53,8 @@ from maturity.data.yamlfile import Document
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 5  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
-# 4: and the CRC-32 of its packed scores; 5: a register's items kept
+FORMAT = 6  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+# 4: and the CRC-32 of its packed scores; 5: a register's items kept; 6: its alias facts made from them
 _MISSING = "-"
 
 
@@ -103,29 +103,31 @@ class Verdicts:
 
     # --- registers ---------------------------------------------------------------------------------------------------
 
-    def _register_entry(self, org: str) -> dict | None:
-        """What was remembered of ``org``'s register, when it passed and nothing it depends on changed."""
+    def _register_entry(self, org: str) -> tuple[dict, list[list]] | None:
+        """What was remembered of ``org``'s register, and its alias facts (:func:`_facts`), when it passed and nothing
+        it depends on changed."""
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys = entry.get("paths"), entry.get("keys")
-        if not isinstance(paths, list) or not _facts(entry.get("aliases")) or observe(paths)[0] != keys:
+        paths, keys, facts = entry.get("paths"), entry.get("keys"), _facts(entry)
+        if not isinstance(paths, list) or facts is None or observe(paths)[0] != keys:
             return None
         self.tokens[org] = entry.get("token")
         self.store.skipped_hashes()  # its files' digests were not looked up: they are not this run's to forget
-        return entry
+        return entry, facts
 
     def register(self, org: str, evidence_root: Path, private_root: Path | None,
                  items: bool = False) -> EvidenceRegister | None:
         """The register of ``org`` recalled without reading it, or None. Without ``items``, it has what the checks
         across registers need of each item, not the items (``maturity validate``); with ``items``, also its items as
         the checks made them when it passed (a build, ``maturity check``), or None when they were not remembered."""
-        entry = self._register_entry(org)
-        if entry is None:
+        found = self._register_entry(org)
+        if found is None:
             return None
+        entry, facts = found
         folder = evidence_root / org
         register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
-                                    recalled=entry["aliases"], without_items=not items)
+                                    recalled=facts, without_items=not items)
         data = entry.get("data")  # the SHA-256 of the register's text, when it has a file
         if items and not (_remembered_items(register, entry.get("items")) and (data is None or type(data) is str)):
             return None
@@ -163,15 +165,14 @@ class Verdicts:
         keys, newest = observe(paths)
         if newest >= self.settled:
             return
-        try:  # the actual digest equals the registered one in a register that passed (MAT303): kept once
-            facts = [[i, n, c, f, registered, actual if actual != registered else None]
-                     for i, n, c, f, registered, actual in alias_facts(register)]
+        try:  # what else the checks across registers need of each item: which file it is (_facts)
+            files = [identity for _, _, _, identity, _, _ in alias_facts(register)]
         except OSError:  # a file gone since it was checked: not remembered
             return
         token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
         self.store.keep_verdict(f"register:{register.organisation}", {
             "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
-            "aliases": facts, "items": [_item_fields(item) for item in register.items.values()],
+            "items": [_item_fields(item) for item in register.items.values()], "files": files,
             "data": register.document.digest if register.document is not None else None, "token": token})
         self.tokens[register.organisation] = token
 
@@ -340,10 +341,22 @@ def _remembered_items(register: EvidenceRegister, remembered) -> bool:
     return True
 
 
-def _facts(facts) -> bool:
-    """Whether ``facts`` has the shape :func:`maturity.checks.evidence.alias_facts` gives (a damaged cache: no)."""
-    return type(facts) is list and all(type(f) is list and len(f) == 6 and type(f[0]) is str and type(f[1]) is int
-                                       and f[2] in CLASSES for f in facts)
+def _facts(entry: dict) -> list[list] | None:
+    """What :func:`maturity.checks.evidence.alias_facts` gives of a register that passed, from what was remembered
+    of it: each item as registered (:func:`_item_fields`) and the "device:inode" of its file. The actual digest is
+    the registered one in a register that passed (else MAT303), so it is not kept twice. None for anything else (a
+    damaged cache)."""
+    items, files = entry.get("items"), entry.get("files")
+    if type(items) is not list or type(files) is not list or len(items) != len(files):
+        return None
+    facts = []
+    for index, (fields, identity) in enumerate(zip(items, files)):
+        if (type(fields) is not list or len(fields) != len(_ITEM_TYPES) or type(fields[0]) is not str
+                or fields[5] not in CLASSES or not isinstance(fields[8], _TEXT_OR_NONE)
+                or not isinstance(identity, _TEXT_OR_NONE)):
+            return None
+        facts.append([fields[0], index, fields[5], identity, fields[8], None])
+    return facts
 
 
 def _folder_paths(folder: Path) -> list[list]:
