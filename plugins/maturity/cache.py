@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import sqlite3
@@ -135,6 +134,7 @@ class CheckedFiles:
         # maturity.verdicts may spare either, and entries a run did not look up are not its to forget.
         self._read_all, self._hashed_all = True, True
         self._waiting = 0  # bytes of the new entries not written yet
+        self._write_early = True  # False once an early write found the file locked: the rest waits for close()
 
     @classmethod
     def open(cls, root: Path) -> "CheckedFiles":
@@ -281,13 +281,13 @@ class CheckedFiles:
 
     def _wait(self, size: int) -> None:
         self._waiting += size
-        if self._waiting >= self.WRITE_BYTES:
+        if self._write_early and self._waiting >= self.WRITE_BYTES:
             try:
                 with self._db:
                     self._db.execute("BEGIN")
                     self._write_new(self._db)
             except sqlite3.Error:  # another process holds the file: all wait for the end, as they once did
-                self._waiting = -math.inf  # not tried again (each try may wait out the lock's timeout)
+                self._write_early = False  # not tried again: each try may wait out the lock's timeout
                 return
             self._waiting = 0
             self._new.clear()
