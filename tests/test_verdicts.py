@@ -26,6 +26,7 @@ import pytest
 from conftest import ASSESSORS, R, S, ZIXUN, Repo, listing
 from test_cli import CMD
 from maturity.cache import CACHE_DIR, CheckedFiles
+from maturity.checks.evidence import alias_facts
 from maturity.repository import validate_repository
 from maturity.settings import load_settings
 
@@ -506,16 +507,150 @@ def test_maturity_check_says_how_many_it_did_not_check_again_and_the_same_verdic
     assert warm == cold
 
 
-def test_a_fresh_checkout_with_the_cache_restored_recalls_nothing(here, settled):
-    """As a CI job that checks out anew and restores ``.cache``: the same paths, the same bytes, the cache copied
-    along — but every file is new (inode, change time), so no verdict is taken and everything is checked."""
+def _checkout_anew(demo: Repo) -> None:
+    """As a CI job that checks out anew and restores ``.cache``: the same paths, the same bytes, the cache copied along —
+    but every file and folder is new (inode, change time)."""
+    old = demo.root.with_name(demo.root.name + "-old")
+    os.rename(demo.root, old)
+    shutil.copytree(old, demo.root, symlinks=True)
+    shutil.rmtree(old)
+    os.chdir(demo.root)
+    assert any((demo.root / CACHE_DIR).glob("checked-*.sqlite"))
+
+
+def test_a_fresh_checkout_with_the_cache_restored_recalls_what_is_unchanged(here, settled):
+    """Every stat is new: the files are compared by their bytes (as git does), and what passed is recalled — by a
+    build and by ``maturity validate`` — with the same findings and the same data as a full run."""
     _load(here)
-    assert _load(here).recalled > 0
-    old = here.root.with_name(here.root.name + "-old")
-    os.rename(here.root, old)
-    shutil.copytree(old, here.root, symlinks=True)  # same folder, same contents, .cache included
-    os.chdir(here.root)
-    assert any((here.root / CACHE_DIR).glob("checked-*.sqlite"))
+    warm = _load(here)
+    assert warm.recalled > 0
+    _checkout_anew(here)
     fresh = _loaded_same_as_without_cache(here)
-    assert fresh.recalled == 0
-    assert _load(here).recalled > 0  # what this run concluded is taken by the next step of the same job
+    assert fresh.recalled == warm.recalled
+    full = _load(here, cache=False)
+    for org, register in fresh.registers.items():  # which file each item is: this checkout's, for the aliases
+        made = alias_facts(full.registers[org])  # (its actual digests: the registered ones, not kept twice)
+        assert register.recalled is not None and [f[:5] for f in register.recalled] == [f[:5] for f in made]
+    _checkout_anew(here)
+    assert _same_as_without_cache(here).recalled == warm.recalled
+
+
+def _same_size_score(demo: Repo) -> None:
+    """One digit of a score: the same size, and a checkout gives it a new stat anyway."""
+    demo.replace(S, "SS-SDM-3-02: {score: 0.5,", "SS-SDM-3-02: {score: 0.8,")
+
+
+def _same_size_evidence(demo: Repo) -> None:
+    """One byte of an evidence file changed, the size kept: its digest no longer the registered one (MAT303)."""
+    path = demo.path("evidence/shili-zixun/files/E002.md")
+    data = bytearray(path.read_bytes())
+    data[-2] = ord("X") if data[-2] != ord("X") else ord("Y")
+    path.write_bytes(bytes(data))
+
+
+def _same_size_register(demo: Repo) -> None:
+    """The register's text changed, its size kept: a title's last character."""
+    text = demo.path(R).read_text(encoding="utf-8")
+    at = text.index("title:") + len("title:") + 2
+    demo.path(R).write_text(text[:at] + ("甲" if text[at] != "甲" else "乙") + text[at + 1:], encoding="utf-8")
+
+
+def _same_size_assessors(demo: Repo) -> None:
+    """The register of assessors changed, its size kept."""
+    text = demo.path(ASSESSORS).read_text(encoding="utf-8")
+    at = text.index("name:") + len("name:") + 2
+    demo.path(ASSESSORS).write_text(text[:at] + ("甲" if text[at] != "甲" else "乙") + text[at + 1:], encoding="utf-8")
+
+
+def _record_as_link(demo: Repo) -> None:
+    """The record replaced by a link to a copy of itself (MAT017): the same bytes behind it."""
+    record = demo.path(f"{ZIXUN}/assessment.yml")
+    copy = demo.root / "record-copy.yml"
+    shutil.copy(record, copy)
+    record.unlink()
+    record.symlink_to(copy)
+
+
+FRESH_CHANGES = [_same_size_score, _same_size_evidence, _same_size_register, _same_size_assessors, _record_as_link,
+                 _evidence_link, _folder_link, _evidence_removed, _register_removed]
+
+
+@pytest.mark.parametrize("change", FRESH_CHANGES, ids=[c.__name__.strip("_") for c in FRESH_CHANGES])
+def test_a_fresh_checkout_sees_a_change_that_keeps_the_size(here, settled, change):
+    """What a pull request changes arrives in a fresh checkout: compared by bytes and kind, never taken as unchanged."""
+    before = _loaded_same_as_without_cache(here)
+    assert _load(here).recalled > 0
+    _checkout_anew(here)
+    change(here)
+    after = _loaded_same_as_without_cache(here)
+    assert _loaded(after) != _loaded(before)
+    assert after.recalled < before.recalled + len(before.assessments)  # not everything recalled
+    assert _same_as_without_cache(here).recalled >= 1  # the rest is still recalled by content
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: {k: v for k, v in e.items() if k != "texts"},
+    lambda e: {**e, "texts": e["texts"][:2]},
+    lambda e: {**e, "texts": "".join(t or "" for t in e["texts"])},
+    lambda e: {**e, "texts": [e["texts"][0], "0" * 64, e["texts"][2]]},
+    lambda e: {**e, "texts": [e["texts"][0], 7, e["texts"][2]]},
+    lambda e: {**e, "keys": e["keys"].replace("\n", "\n0:", 1)},
+], ids=["no-texts", "short", "text", "another-digest", "number", "damaged-key"])
+def test_a_remembered_entry_without_its_digests_is_not_recalled_in_a_fresh_checkout(here, settled, damage):
+    """An entry without the digests of its files, or damaged: in a fresh checkout, read and checked again."""
+    _load(here)
+    _edit_entries(here, damage)
+    _checkout_anew(here)
+    assert _loaded_same_as_without_cache(here).recalled == 0
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: {**e, "data": "0" * 64},
+    lambda e: {**e, "items": [[*e["items"][0][:8], "0" * 64, *e["items"][0][9:]], *e["items"][1:]]},
+    lambda e: {**e, "items": [[*e["items"][0][:6], 7, *e["items"][0][7:]], *e["items"][1:]]},
+    lambda e: {**e, "keys": e["keys"].replace("\n", "\nx:", 1)},
+], ids=["another-text", "another-file", "file-number", "damaged-key"])
+def test_a_damaged_register_entry_is_not_recalled_in_a_fresh_checkout(here, settled, damage):
+    """Read and checked again (its assessments are recalled still: the register's state, by content, is the same)."""
+    _load(here)
+    _edit_entries(here, damage, unit="register")
+    _checkout_anew(here)
+    fresh = _loaded_same_as_without_cache(here)
+    assert fresh.registers and all(register.recalled is None for register in fresh.registers.values())
+
+
+def _key(mode: int, size: int, inode: int) -> str:
+    return f"{mode:o}:{size}:1:1:{inode}:1"
+
+
+@pytest.mark.parametrize("now, same", [
+    ([_key(0o40755, 4096, 9), _key(0o100644, 10, 8)], True),  # new inodes, the same kinds, size and bytes
+    ([_key(0o40700, 0, 9), _key(0o100600, 10, 8)], True),  # other permissions: a checkout's own
+    ([_key(0o40755, 4096, 9), _key(0o100644, 11, 8)], False),  # another size
+    ([_key(0o40755, 4096, 9), _key(0o120777, 10, 8)], False),  # a link, even of the same size
+    ([_key(0o120777, 4096, 9), _key(0o100644, 10, 8)], False),  # the folder a link
+    ([_key(0o100644, 4096, 9), _key(0o100644, 10, 8)], False),  # the folder a file
+    ([_key(0o40755, 4096, 9), _key(0o40755, 10, 8)], False),  # the file a folder
+    ([_key(0o40755, 4096, 9), "-"], False),  # the file gone
+    ([_key(0o40755, 4096, 9), _key(0o10644, 10, 8)], False),  # a pipe
+    ([_key(0o40755, 4096, 9)], False),  # a key missing
+    ([_key(0o40755, 4096, 9), "x:10:1:1:8:1"], False),  # a damaged key
+], ids=["same", "permissions", "size", "link", "folder-link", "folder-file", "file-folder", "gone", "pipe", "short", "damaged"])
+def test_files_with_a_new_stat_are_the_same_only_by_kind_size_and_bytes(now, same):
+    from maturity.verdicts import same_content
+
+    paths = [["/r/a", False], ["/r/a/f.yml", False]]
+    was = "\n".join([_key(0o40755, 4096, 1), _key(0o100644, 10, 2)])
+    assert same_content(paths, was, "\n".join(now), {"/r/a/f.yml": "d"}, lambda path: "d") is same
+    assert same_content(paths, was, "\n".join(now), {"/r/a/f.yml": "d"}, lambda path: "e") is False  # other bytes
+    assert same_content(paths, was, "\n".join(now), {}, lambda path: "d") is False
+
+
+def test_a_file_that_cannot_be_read_is_not_the_same():
+    from maturity.verdicts import same_content
+
+    def unreadable(path):
+        raise PermissionError(path)
+
+    paths = [["/r/f.yml", False]]
+    assert same_content(paths, _key(0o100644, 10, 1), _key(0o100644, 10, 2), {"/r/f.yml": "d"}, unreadable) is False

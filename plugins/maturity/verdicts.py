@@ -29,8 +29,14 @@ error, warning or note — is never remembered: its findings are worked out ever
 
 A file changed within the same timestamp could look unchanged: a unit is remembered only when every file it
 depends on was last modified at least :attr:`CheckedFiles.SETTLED_NS` before the run began (as git's "racily
-clean" rule). A fresh checkout gives every file a new inode and change time: a CI job that checks out anew
-recalls nothing from the cache it restored, only what an earlier step of the same job concluded.
+clean" rule).
+
+A fresh checkout gives every file a new inode and change time. Where a ``lstat`` differs, the file is compared
+by its bytes, as git compares a file whose stat changed (:func:`same_content`): each path must still be of the same
+kind (a folder, a regular file, absent — never a link), each file of the same size and the same SHA-256 as the
+file that passed (the text of the assessment's files, the register's text, each evidence file's registered
+digest). So a CI job that checks out anew and restores the cache recalls what is unchanged, not just what an
+earlier step of the same job concluded (docs/performance.md#content-recall).
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ import hashlib
 import json
 import os
 import posixpath
+import stat
 import time
 import zlib
 from dataclasses import dataclass
@@ -46,15 +53,17 @@ from fractions import Fraction
 from pathlib import Path, PurePosixPath
 
 from maturity.cache import CheckedFiles
-from maturity.checks.evidence import alias_facts
+from maturity.checks.evidence import alias_facts, identity
 from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
 from maturity.data.evidence import CLASSES, REGISTER, EvidenceItem, EvidenceRegister, as_date
+from maturity.data.evidence_hash import sha256_of
 from maturity.data.yamlfile import Document
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 6  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
-# 4: and the CRC-32 of its packed scores; 5: a register's items kept; 6: its alias facts made from them
+FORMAT = 7  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+# 4: and the CRC-32 of its packed scores; 5: a register's items kept; 6: its alias facts made from them;
+# 7: recalled by content where a stat changed (an assessment's text digests kept; a register's token by content)
 _MISSING = "-"
 
 
@@ -94,6 +103,11 @@ class Verdicts:
         keys, newest = observe([[str(assessors), False]]) if assessors else (_MISSING, 0)
         if newest >= time.time_ns() - store.SETTLED_NS:
             return None
+        if keys != _MISSING:  # by content, not by stat: the same register of assessors in a fresh checkout
+            try:
+                keys = f"{_kinds(keys)[0]}:{sha256_of(assessors)}"
+            except OSError:
+                return None
         models = sorted((key, repr(model)) for key, model in registry.models.items())
         default = registry.default.key if registry.default is not None else None
         context = hashlib.sha256(json.dumps(
@@ -103,14 +117,27 @@ class Verdicts:
 
     # --- registers ---------------------------------------------------------------------------------------------------
 
-    def _register_entry(self, org: str) -> tuple[dict, list[list]] | None:
+    def _register_entry(self, org: str, folder: Path, private_folder: Path | None) -> tuple[dict, list[list]] | None:
         """What was remembered of ``org``'s register, and its alias facts (:func:`_facts`), when it passed and nothing
-        it depends on changed."""
+        it depends on changed (``folder``, ``private_folder``: where its files are)."""
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys, facts = entry.get("paths"), entry.get("keys"), _facts(entry)
-        if not isinstance(paths, list) or facts is None or observe(paths)[0] != keys:
+        paths, keys = entry.get("paths"), entry.get("keys")
+        if not isinstance(paths, list) or _facts(entry) is None:
+            return None
+        current = observe(paths)[0]
+        if current != keys:  # a fresh checkout, a copy: the same bytes in new files?
+            digests = _register_digests(entry, folder, private_folder)
+            if digests is None or not same_content(paths, keys, current, digests, self._evidence_sha256):
+                return None
+            try:  # the files are new: which file each item is (the aliases across registers) is asked again
+                entry["files"] = [identity(Path(path)) if path is not None else None
+                                  for path in _item_paths(entry["items"], folder, private_folder)]
+            except OSError:
+                return None
+        facts = _facts(entry)
+        if facts is None:
             return None
         self.tokens[org] = entry.get("token")
         self.store.skipped_hashes()  # its files' digests were not looked up: they are not this run's to forget
@@ -121,13 +148,14 @@ class Verdicts:
         """The register of ``org`` recalled without reading it, or None. Without ``items``, it has what the checks
         across registers need of each item, not the items (``maturity validate``); with ``items``, also its items as
         the checks made them when it passed (a build, ``maturity check``), or None when they were not remembered."""
-        found = self._register_entry(org)
+        folder = evidence_root / org
+        private_folder = private_root / org if private_root else None
+        found = self._register_entry(org, folder, private_folder)
         if found is None:
             return None
         entry, facts = found
-        folder = evidence_root / org
-        register = EvidenceRegister(org, folder, {}, None, private_folder=private_root / org if private_root else None,
-                                    recalled=facts, without_items=not items)
+        register = EvidenceRegister(org, folder, {}, None, private_folder=private_folder, recalled=facts,
+                                    without_items=not items)
         data = entry.get("data")  # the SHA-256 of the register's text, when it has a file
         if items and not (_remembered_items(register, entry.get("items")) and (data is None or type(data) is str)):
             return None
@@ -169,11 +197,15 @@ class Verdicts:
             files = [identity for _, _, _, identity, _, _ in alias_facts(register)]
         except OSError:  # a file gone since it was checked: not remembered
             return
-        token = hashlib.sha256(json.dumps([self.context, paths, keys]).encode("utf-8", "surrogatepass")).hexdigest()
+        items = [_item_fields(item) for item in register.items.values()]
+        data = register.document.digest if register.document is not None else None
+        # The register's state by content (the kinds of its paths, its text, its items with their files' digests), not
+        # by stat: the same in a fresh checkout, so the assessments that passed against it are recalled there too.
+        token = hashlib.sha256(json.dumps([self.context, paths, _kinds(keys), data, items],
+                                          ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
         self.store.keep_verdict(f"register:{register.organisation}", {
             "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
-            "items": [_item_fields(item) for item in register.items.values()], "files": files,
-            "data": register.document.digest if register.document is not None else None, "token": token})
+            "items": items, "files": files, "data": data, "token": token})
         self.tokens[register.organisation] = token
 
     # --- assessments -------------------------------------------------------------------------------------------------
@@ -186,11 +218,17 @@ class Verdicts:
         if not isinstance(record, dict) or not isinstance(record.get("organisation"), dict):
             return None
         org = record["organisation"].get("id")
-        if not isinstance(org, str) or observe(_folder_paths(folder))[0] != entry.get("keys"):
+        if not isinstance(org, str):
+            return None
+        paths = _folder_paths(folder)
+        keys, current = entry.get("keys"), observe(paths)[0]
+        if current != keys and (digests := _assessment_digests(entry, paths)) is None:
             return None
         register_of(org)
         if self.tokens.get(org) is None or self.tokens[org] != entry.get("register"):
             return None
+        if current != keys and not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path))):
+            return None  # compared by bytes last: the cheaper reasons not to recall come first
         return entry
 
     def passed(self, folder: Path, register_of) -> Recall | None:
@@ -243,12 +281,18 @@ class Verdicts:
         publication = None
         if a.publication is not None:
             publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
+        texts = [doc.digest if doc is not None else None for doc in (a.record_doc, scores, a.publication_doc)]
         self.store.keep_verdict(f"assessment:{a.folder.name}", {
-            "context": self.context, "keys": keys, "register": token, "record": record, "publication": publication,
+            "context": self.context, "keys": keys, "texts": texts, "register": token, "record": record,
+            "publication": publication,
             "scores": scores.digest, "scores_crc": zlib.crc32(scores.packed), "cited": list(a.cited),
             "result": _result_data(result)})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
+
+    def _evidence_sha256(self, path: str) -> str:
+        """An evidence file's SHA-256, kept in the store by its new stat, as the checks keep it."""
+        return self.store.sha256(Path(path), lambda: sha256_of(Path(path)))
 
     def _document(self, folder: str, folder_name: str, name: str) -> Document:
         return Document(self._shown(self._shown_assessments, folder_name, name), source=os.path.join(folder, name))
@@ -357,6 +401,72 @@ def _facts(entry: dict) -> list[list] | None:
             return None
         facts.append([fields[0], index, fields[5], identity, fields[8], None])
     return facts
+
+
+def same_content(paths: list[list], remembered: str, current: str, digests: dict[str, str], sha256) -> bool:
+    """Whether the files of ``paths``, whose keys (:func:`observe`) were ``remembered`` and are ``current``, hold what
+    they held: each path whose key changed is still of the same kind — a folder, or a regular file of the same size
+    whose SHA-256 (``sha256(path)``) is its digest in ``digests``. A link, a path that appeared or went, a file with
+    no digest to compare, a file that cannot be read, a damaged key: not the same."""
+    try:
+        old, new = remembered.split("\n"), current.split("\n")
+        if not (len(old) == len(new) == len(paths)):
+            return False
+        for (path, _follow), was, now in zip(paths, old, new):
+            if was == now:
+                continue
+            if _MISSING in (was, now):
+                return False
+            was_mode, was_size = was.split(":", 2)[:2]
+            now_mode, now_size = now.split(":", 2)[:2]
+            kind = stat.S_IFMT(int(now_mode, 8))
+            if kind != stat.S_IFMT(int(was_mode, 8)):
+                return False
+            if kind == stat.S_IFDIR:
+                continue
+            if kind != stat.S_IFREG or was_size != now_size or path not in digests or sha256(path) != digests[path]:
+                return False
+        return True
+    except (AttributeError, TypeError, ValueError, OSError):
+        return False
+
+
+def _kinds(keys: str) -> list[str]:
+    """The kind of each path of :func:`observe`'s keys (its file type in octal, or absent): what stays in a checkout."""
+    return [key if key == _MISSING else oct(stat.S_IFMT(int(key.split(":", 1)[0], 8))) for key in keys.split("\n")]
+
+
+def _assessment_digests(entry: dict, paths: list[list]) -> dict[str, str] | None:
+    """The SHA-256 of each of an assessment's files when it passed, by path; None when not remembered."""
+    texts = entry.get("texts")
+    if type(texts) is not list or len(texts) != 3 or not all(isinstance(t, _TEXT_OR_NONE) for t in texts):
+        return None
+    return {path: text for (path, _), text in zip(paths[1:], texts) if text is not None}
+
+
+def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[str | None]:
+    """Where each remembered item's file is (None: an item with no file), as :meth:`Verdicts.keep_register` walked it."""
+    out = []
+    for fields in items:
+        file, private = fields[6], fields[10]
+        base = private_folder if private else folder
+        out.append(os.path.join(str(base), *PurePosixPath(file).parts) if file and base is not None else None)
+    return out
+
+
+def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> dict[str, str] | None:
+    """The SHA-256 of the register's text and of each item's file when it passed, by path; None for a damaged entry."""
+    items, data = entry.get("items"), entry.get("data")
+    if (_facts(entry) is None or not isinstance(data, _TEXT_OR_NONE)
+            or not all(len(fields) == len(_ITEM_TYPES) and all(map(isinstance, fields, _ITEM_TYPES)) for fields in items)):
+        return None
+    digests = {os.path.join(str(folder), REGISTER): data} if data is not None else {}
+    for fields, path in zip(items, _item_paths(items, folder, private_folder)):
+        if path is not None:
+            if type(fields[8]) is not str:
+                return None
+            digests[path] = fields[8]  # the registered digest: the file's own, in a register that passed (else MAT303)
+    return digests
 
 
 def _folder_paths(folder: Path) -> list[list]:

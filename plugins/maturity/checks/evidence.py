@@ -177,10 +177,11 @@ def alias_facts(register: EvidenceRegister) -> list[list]:
     if register.recalled is not None:
         return register.recalled
     return [[item.id, register.pointers[item.id][1], item.confidentiality,
-             _identity(item.path) if item.path is not None else None, item.sha256, item.actual_sha256]
+             identity(item.path) if item.path is not None else None, item.sha256, item.actual_sha256]
             for item in register.items.values()]
 
 
-def _identity(path: Path) -> str:
+def identity(path: Path) -> str:
+    """Which file ``path`` is, after links: "device:inode"."""
     st = os.stat(path)
     return f"{st.st_dev}:{st.st_ino}"
