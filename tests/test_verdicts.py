@@ -535,6 +535,29 @@ def test_a_fresh_checkout_with_the_cache_restored_recalls_what_is_unchanged(here
     assert _same_as_without_cache(here).recalled == warm.recalled
 
 
+def test_a_fresh_checkout_forgets_the_digests_of_the_files_it_replaced(here, settled):
+    """Each checkout's evidence files are new: their digests are kept by the new stat, and those of the files gone are
+    forgotten, so a cache kept across CI jobs does not grow with every job."""
+    def hashes() -> set[str]:
+        db = sqlite3.connect(next((here.root / CACHE_DIR).glob("checked-*.sqlite")))
+        try:
+            return {key for (key,) in db.execute("SELECT key FROM hashes")}
+        finally:
+            db.close()
+
+    _load(here)
+    _load(here)
+    before = hashes()
+    for register in here.root.glob("evidence/*/register.yml"):  # only their stat changed: no evidence file hashed
+        os.utime(register, ns=(1, 1))
+    assert _load(here).recalled > 0
+    assert hashes() == before  # the digests of the files not looked up are kept
+    _checkout_anew(here)
+    assert _load(here).recalled > 0
+    after = hashes()
+    assert len(after) == len(before) > 0 and not after & before
+
+
 def _same_size_score(demo: Repo) -> None:
     """One digit of a score: the same size, and a checkout gives it a new stat anyway."""
     demo.replace(S, "SS-SDM-3-02: {score: 0.5,", "SS-SDM-3-02: {score: 0.8,")

@@ -127,10 +127,16 @@ class Verdicts:
         if not isinstance(paths, list) or _facts(entry) is None:
             return None
         current = observe(paths)[0]
+        # Its evidence files' digests not looked up (recalled by stat), or not all of them: not this run's to forget.
+        kept_hashes = current == keys
         if current != keys:  # a fresh checkout, a copy: the same bytes in new files?
             digests = _register_digests(entry, folder, private_folder)
-            if digests is None or not same_content(paths, keys, current, digests, self._evidence_sha256):
+            text = os.path.join(str(folder), REGISTER)
+            if digests is None or not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path))
+                                                   if path == text else self._evidence_sha256(path)):
                 return None
+            unchanged = {path for (path, _), was, now in zip(paths, keys.split("\n"), current.split("\n")) if was == now}
+            kept_hashes = any(path in unchanged for path in digests if path != text)
             try:  # the files are new: which file each item is (the aliases across registers) is asked again
                 entry["files"] = [identity(Path(path)) if path is not None else None
                                   for path in _item_paths(entry["items"], folder, private_folder)]
@@ -140,7 +146,8 @@ class Verdicts:
         if facts is None:
             return None
         self.tokens[org] = entry.get("token")
-        self.store.skipped_hashes()  # its files' digests were not looked up: they are not this run's to forget
+        if kept_hashes:
+            self.store.skipped_hashes()
         return entry, facts
 
     def register(self, org: str, evidence_root: Path, private_root: Path | None,
