@@ -677,3 +677,106 @@ def test_a_file_that_cannot_be_read_is_not_the_same():
 
     paths = [["/r/f.yml", False]]
     assert same_content(paths, _key(0o100644, 10, 1), _key(0o100644, 10, 2), {"/r/f.yml": "d"}, unreadable) is False
+
+
+def _clone_anew(demo: Repo, origin: Path) -> None:
+    """As a CI job: a fresh clone of ``origin`` where the repository was, with the ``.cache`` it had restored."""
+    from test_git_workflow import git
+
+    cache = demo.root.with_name(demo.root.name + "-cache")
+    kept = (demo.root / CACHE_DIR).is_dir()
+    if kept:
+        shutil.copytree(demo.root / CACHE_DIR, cache)
+    shutil.rmtree(demo.root)
+    git(origin.parent, "clone", "-q", str(origin), str(demo.root))
+    if kept:
+        shutil.copytree(cache, demo.root / CACHE_DIR)
+        shutil.rmtree(cache)
+    os.chdir(demo.root)
+
+
+@pytest.fixture
+def cloned(here, tmp_path_factory):
+    """The demo as a git repository (``origin``, committed once) and ``here`` a clone of it."""
+    from test_git_workflow import commit, git
+
+    origin = tmp_path_factory.mktemp("origin") / "repo"
+    shutil.copytree(here.root, origin)
+    git(origin, "init", "-q")
+    commit(origin, "评估数据")
+    _clone_anew(here, origin)
+    return here, origin
+
+
+def test_in_a_fresh_clone_git_says_which_files_are_unchanged_without_reading_them(cloned, settled, monkeypatch):
+    """git's index knows the object id of every file the checkout wrote: a file whose object is the one it was when
+    it passed is not read to compare it."""
+    from maturity import verdicts
+
+    here, origin = cloned
+    _load(here)
+    warm = _load(here)
+    assert warm.recalled > 0
+    _clone_anew(here, origin)
+    hashed = []
+    real = verdicts.sha256_of
+    monkeypatch.setattr(verdicts, "sha256_of", lambda path: hashed.append(Path(path).name) or real(path))
+    fresh = _loaded_same_as_without_cache(here)
+    assert fresh.recalled == warm.recalled
+    # no file read to compare it, git's object ids said they are the same; the register of assessors is the run's context
+    assert hashed == ["assessors.yml"]
+
+
+def test_in_a_fresh_clone_a_change_git_does_not_hold_is_compared_by_its_bytes(cloned, settled):
+    """A same-size edit after the checkout (git sees the file changed) and a same-size edit committed upstream (another
+    object id): both seen, as by a full run."""
+    from test_git_workflow import commit
+
+    here, origin = cloned
+    before = _loaded_same_as_without_cache(here)
+    assert _load(here).recalled > 0
+    _clone_anew(here, origin)
+    _same_size_evidence(here)  # not committed: the working tree differs from git's index
+    after = _loaded_same_as_without_cache(here)
+    assert _loaded(after) != _loaded(before)
+    _same_size_score(Repo(origin))
+    commit(origin, "改一个得分")
+    _clone_anew(here, origin)
+    fresh = _loaded_same_as_without_cache(here)
+    assert _loaded(fresh) != _loaded(before)
+    assert 0 < fresh.recalled < len(fresh.assessments)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda e: {**e, "objects": "0" * 40},
+    lambda e: {**e, "objects": (e.get("objects") or [])[:1]},
+    lambda e: {**e, "objects": [7 for _ in (e.get("objects") or [])]},
+    lambda e: {**e, "objects": ["0" * 40 for _ in (e.get("objects") or [])]},
+], ids=["text", "short", "numbers", "other-objects"])
+def test_damaged_object_ids_only_make_the_files_read(cloned, settled, damage):
+    here, origin = cloned
+    _load(here)
+    for unit in ("assessment", "register"):
+        _edit_entries(here, damage, unit=unit)
+    _clone_anew(here, origin)
+    assert _loaded_same_as_without_cache(here).recalled > 0  # compared by their bytes instead
+
+
+def test_git_names_the_files_it_holds_unchanged(tmp_path):
+    """Regular files as committed, under the folder asked about; not a file changed since, a link or a folder outside."""
+    from maturity.exchange.gitrepo import clean_objects
+    from test_git_workflow import commit, git
+
+    root = tmp_path / "repo"
+    (root / "data" / "sub").mkdir(parents=True)
+    for name in ("data/a.yml", "data/sub/b.yml", "data/c.yml", "top.yml"):
+        (root / name).write_text(name, encoding="utf-8")
+    (root / "data" / "link.yml").symlink_to("a.yml")
+    git(root, "init", "-q")
+    commit(root, "一")
+    (root / "data" / "c.yml").write_text("changed", encoding="utf-8")
+    found = clean_objects(root / "data")
+    assert sorted(found) == [str(root / "data" / "a.yml"), str(root / "data" / "sub" / "b.yml")]
+    blob = git(root, "hash-object", "data/a.yml").strip()
+    assert found[str(root / "data" / "a.yml")] == blob
+    assert clean_objects(tmp_path / "nowhere") == {} and clean_objects(tmp_path) == {}

@@ -35,8 +35,10 @@ A fresh checkout gives every file a new inode and change time. Where a ``lstat``
 by its bytes, as git compares a file whose stat changed (:func:`same_content`): each path must still be of the same
 kind (a folder, a regular file, absent — never a link), each file of the same size and the same SHA-256 as the
 file that passed (the text of the assessment's files, the register's text, each evidence file's registered
-digest). So a CI job that checks out anew and restores the cache recalls what is unchanged, not just what an
-earlier step of the same job concluded (docs/performance.md#content-recall).
+digest). In a git repository, a file that git holds unchanged in the working tree with the object id it had when
+the unit passed is the same without being read (:func:`maturity.exchange.gitrepo.clean_objects`): a checkout writes
+every file and knows each one's object. So a CI job that checks out anew and restores the cache recalls what is
+unchanged, not just what an earlier step of the same job concluded (docs/performance.md#content-recall).
 """
 
 from __future__ import annotations
@@ -58,12 +60,14 @@ from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment
 from maturity.data.evidence import CLASSES, REGISTER, EvidenceItem, EvidenceRegister, as_date
 from maturity.data.evidence_hash import sha256_of
 from maturity.data.yamlfile import Document
+from maturity.exchange.gitrepo import clean_objects
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 7  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+FORMAT = 8  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
 # 4: and the CRC-32 of its packed scores; 5: a register's items kept; 6: its alias facts made from them;
-# 7: recalled by content where a stat changed (an assessment's text digests kept; a register's token by content)
+# 7: recalled by content where a stat changed (an assessment's text digests kept; a register's token by content);
+# 8: and git's object ids of its files
 _MISSING = "-"
 
 
@@ -85,9 +89,12 @@ def observe(paths: list[list]) -> tuple[str, int]:
 class Verdicts:
     """The remembered verdicts of one run over a whole repository (``store``: its build cache)."""
 
-    def __init__(self, store: CheckedFiles, context: str, shown_assessments: str, shown_evidence: str) -> None:
+    def __init__(self, store: CheckedFiles, context: str, shown_assessments: str, shown_evidence: str,
+                 root: Path | None = None) -> None:
         self.store = store
         self.context = context
+        self.root = root  # the repository's folder: git is asked about its files (None: not asked)
+        self._objects: dict[str, str] | None = None
         self.settled = time.time_ns() - store.SETTLED_NS  # files last changed before this were settled at the start
         self.tokens: dict[str, str | None] = {}  # organisation -> the state of its register in this run (None: unclean)
         self._shown_assessments = shown_assessments
@@ -113,7 +120,7 @@ class Verdicts:
         context = hashlib.sha256(json.dumps(
             [FORMAT, settings.cache_key(), settings.today().isoformat(), models, default, keys, sealed_history],
             ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
-        return cls(store, context, display(settings.assessments_path), display(settings.evidence_path))
+        return cls(store, context, display(settings.assessments_path), display(settings.evidence_path), settings.root)
 
     # --- registers ---------------------------------------------------------------------------------------------------
 
@@ -133,7 +140,8 @@ class Verdicts:
             digests = _register_digests(entry, folder, private_folder)
             text = os.path.join(str(folder), REGISTER)
             if digests is None or not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path))
-                                                   if path == text else self._evidence_sha256(path)):
+                                                   if path == text else self._evidence_sha256(path),
+                                                   self._same_objects(paths, entry.get("objects"))):
                 return None
             unchanged = {path for (path, _), was, now in zip(paths, keys.split("\n"), current.split("\n")) if was == now}
             kept_hashes = any(path in unchanged for path in digests if path != text)
@@ -212,7 +220,7 @@ class Verdicts:
                                           ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
         self.store.keep_verdict(f"register:{register.organisation}", {
             "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
-            "items": items, "files": files, "data": data, "token": token})
+            "items": items, "files": files, "data": data, "token": token, "objects": self._objects_of(paths)})
         self.tokens[register.organisation] = token
 
     # --- assessments -------------------------------------------------------------------------------------------------
@@ -234,7 +242,8 @@ class Verdicts:
         register_of(org)
         if self.tokens.get(org) is None or self.tokens[org] != entry.get("register"):
             return None
-        if current != keys and not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path))):
+        if current != keys and not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path)),
+                                                self._same_objects(paths, entry.get("objects"))):
             return None  # compared by bytes last: the cheaper reasons not to recall come first
         return entry
 
@@ -279,7 +288,8 @@ class Verdicts:
         scores = a.scores_doc
         if not clean or token is None or scores is None or result is None or scores.digest is None or scores.packed is None:
             return
-        keys, newest = observe(_folder_paths(a.folder))
+        paths = _folder_paths(a.folder)
+        keys, newest = observe(paths)
         if newest >= self.settled:
             return
         record = {"id": a.id, "organisation": {"id": org, "credit_code": a.organisation.get("credit_code")}}
@@ -290,12 +300,31 @@ class Verdicts:
             publication = {"certificate": a.publication["certificate"]} if a.publication.get("certificate") else {}
         texts = [doc.digest if doc is not None else None for doc in (a.record_doc, scores, a.publication_doc)]
         self.store.keep_verdict(f"assessment:{a.folder.name}", {
-            "context": self.context, "keys": keys, "texts": texts, "register": token, "record": record,
-            "publication": publication,
+            "context": self.context, "keys": keys, "texts": texts, "objects": self._objects_of(paths), "register": token,
+            "record": record, "publication": publication,
             "scores": scores.digest, "scores_crc": zlib.crc32(scores.packed), "cited": list(a.cited),
             "result": _result_data(result)})
 
     # --- helpers -----------------------------------------------------------------------------------------------------
+
+    def _clean_objects(self) -> dict[str, str]:
+        """git's object id of each file it holds unchanged in the working tree (asked once per run, when first needed)."""
+        if self._objects is None:
+            self._objects = clean_objects(self.root) if self.root is not None else {}
+        return self._objects
+
+    def _objects_of(self, paths: list[list]) -> list[str | None] | None:
+        """git's object id of each of ``paths`` that it holds unchanged (None for any other); None outside git."""
+        objects = self._clean_objects()
+        return [objects.get(path) if not follow else None for path, follow in paths] if objects else None
+
+    def _same_objects(self, paths: list[list], remembered) -> set[str]:
+        """The paths git holds unchanged with the object id they had when the unit passed: the same bytes, not read."""
+        if type(remembered) is not list or len(remembered) != len(paths):
+            return set()
+        objects = self._clean_objects()
+        return {path for (path, _), then in zip(paths, remembered)
+                if type(then) is str and objects.get(path) == then}
 
     def _evidence_sha256(self, path: str) -> str:
         """An evidence file's SHA-256, kept in the store by its new stat, as the checks keep it."""
@@ -410,11 +439,13 @@ def _facts(entry: dict) -> list[list] | None:
     return facts
 
 
-def same_content(paths: list[list], remembered: str, current: str, digests: dict[str, str], sha256) -> bool:
+def same_content(paths: list[list], remembered: str, current: str, digests: dict[str, str], sha256,
+                 unchanged: set[str] = frozenset()) -> bool:
     """Whether the files of ``paths``, whose keys (:func:`observe`) were ``remembered`` and are ``current``, hold what
     they held: each path whose key changed is still of the same kind — a folder, or a regular file of the same size
-    whose SHA-256 (``sha256(path)``) is its digest in ``digests``. A link, a path that appeared or went, a file with
-    no digest to compare, a file that cannot be read, a damaged key: not the same."""
+    whose SHA-256 (``sha256(path)``) is its digest in ``digests``, or which is in ``unchanged`` (git holds it with the
+    object id it had: the same bytes, not read again). A link, a path that appeared or went, a file with no digest
+    to compare, a file that cannot be read, a damaged key: not the same."""
     try:
         old, new = remembered.split("\n"), current.split("\n")
         if not (len(old) == len(new) == len(paths)):
@@ -431,7 +462,9 @@ def same_content(paths: list[list], remembered: str, current: str, digests: dict
                 return False
             if kind == stat.S_IFDIR:
                 continue
-            if kind != stat.S_IFREG or was_size != now_size or path not in digests or sha256(path) != digests[path]:
+            if kind != stat.S_IFREG or was_size != now_size or path not in digests:
+                return False
+            if path not in unchanged and sha256(path) != digests[path]:
                 return False
         return True
     except (AttributeError, TypeError, ValueError, OSError):

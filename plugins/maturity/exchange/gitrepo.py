@@ -7,6 +7,7 @@ Only plumbing the project needs; no third-party git library. Every failure becom
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -31,6 +32,27 @@ def _run(root: Path, *args: str, input: bytes | None = None) -> bytes:
         message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(f"git {' '.join(args[:2])} 失败：{message[-1] if message else proc.returncode}")
     return proc.stdout
+
+
+def clean_objects(root: Path) -> dict[str, str]:
+    """The object id of each file under ``root`` that git holds unchanged in the working tree — its index entry, when
+    the file's stat still matches it as ``git status`` compares them (git compares the bytes of a racily clean one) — by
+    path (``root`` joined with its name); {} where git cannot tell (no git, not a repository).
+
+    What a fresh checkout knows of every file it wrote without reading one: the object id is made from the bytes."""
+    try:
+        staged = _run(root, "ls-files", "--stage", "-z")
+        changed = set(_run(root, "diff-files", "--name-only", "--relative", "-z").split(b"\0"))
+    except GitError:
+        return {}
+    found = {}
+    for entry in staged.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        # a regular file, not in a conflict (stage 0), not changed in the working tree
+        if len(fields) == 3 and fields[0] in (b"100644", b"100755") and fields[2] == b"0" and name not in changed:
+            found[os.path.join(str(root), os.fsdecode(name))] = fields[1].decode("ascii")
+    return found
 
 
 def toplevel(path: Path) -> Path:
