@@ -278,3 +278,33 @@ def test_an_assessments_folder_named_in_chinese_has_the_same_history(tmp_path, m
     assert chinese.available and chinese.changes.get(git_workflow.XINXI_ID)
     assert ({aid: [(c.before, c.after) for c in seq] for aid, seq in chinese.changes.items()}
             == {aid: [(c.before, c.after) for c in seq] for aid, seq in ascii_.changes.items()})
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_a_commit_touching_many_folders_is_read_through_the_folders_tree_with_the_same_history(tmp_path, monkeypatch,
+                                                                                                object_format):
+    """A commit that touched more folders than ``TREE_READ`` is read once, each folder's files looked up in the
+    folder's own tree; the history is the one the per-path lookups give (docs/performance.md#history-tree), in a
+    SHA-1 and in a SHA-256 repository (whose trees hold longer ids)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = tmp_path / "repo"
+    for part in ("assessments", "evidence"):
+        shutil.copytree(PROJECT / part, root / part)
+    shutil.copy2(PROJECT / "assessors.yml", root / "assessors.yml")
+    git_workflow.git(root, "init", "-q", f"--object-format={object_format}")
+    git_workflow.commit(root, "初始数据")  # every folder in one commit
+    git_workflow.set_score(root, git_workflow.XINXI_S, "SS-DM-1-01", "1", "0.8")
+    shutil.rmtree(root / "assessments" / "2026-shili-pingtai")  # a folder gone: no files to look up
+    git_workflow.commit(root, "调整得分，删去一个评估")
+    models = load_registry(None)
+    by_path = load_history(root, models, cached=False)
+    monkeypatch.setattr(history_mod, "TREE_READ", 0)
+    asked = []
+    real = history_mod.gitrepo.BlobReader.folders
+    monkeypatch.setattr(history_mod.gitrepo.BlobReader, "folders", lambda self, spec: asked.append(spec) or real(self, spec))
+    by_tree = load_history(root, models, cached=False)
+    assert len(asked) == 2  # each commit's assessments folder, read once
+    assert by_path.available and _changes(by_tree) == _changes(by_path)
+    assert len(by_path.changes) >= 9 and len(by_path.changes[git_workflow.XINXI_ID]) == 2

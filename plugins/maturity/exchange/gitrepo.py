@@ -164,6 +164,29 @@ class BlobReader:
         self.proc.stdout.read(1)  # the newline after each blob
         return data if header[1] == "blob" else None
 
+    def folders(self, spec: str) -> dict[str, str] | None:
+        """The folders in the tree named by ``spec`` (``revision:path``): name -> the folder's tree id; None when
+        ``spec`` names no tree. One read of the tree, to look paths up in its folders (``<tree id>:<name>``): git reads
+        the whole tree again for each ``revision:path/…`` asked."""
+        self.proc.stdin.write(f"{spec}\n".encode())
+        self.proc.stdin.flush()
+        header = self.proc.stdout.readline().decode().split()
+        if len(header) != 3 or header[-1] == "missing":
+            return None
+        data = self.proc.stdout.read(int(header[2]))
+        self.proc.stdout.read(1)  # the newline after each object
+        if header[1] != "tree":
+            return None
+        width = len(header[0]) // 2  # an id's bytes in the tree: 20 (SHA-1) or 32 (SHA-256)
+        found, at = {}, 0
+        while at < len(data):  # entries "<mode> <name>\0<id>"
+            space = data.index(b" ", at)
+            end = data.index(b"\0", space)
+            if data[at:space] == b"40000":
+                found[data[space + 1:end].decode("utf-8", "replace")] = data[end + 1:end + 1 + width].hex()
+            at = end + 1 + width
+        return found
+
     def object_ids(self, specs: list[str]) -> list[str | None]:
         """The id of the blob named by each ``revision:path`` (None: no such blob), without reading it; asked for
         many at a time: one round trip per chunk rather than per blob. A chunk's answers fit in the pipe, so

@@ -70,10 +70,11 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
     seen: list[tuple[gitrepo.Commit, str]] = []  # (commit, version key), newest commit first
     todo: dict[str, tuple[str, str, str | None]] = {}  # versions to score: key -> (folder, record id, scores id)
     # Each assessment folder a commit touched, as (commit, folder), with the ids of its two files there.
-    places = [(commit, path) for commit in commits
-              for path in sorted({"/".join(p.split("/")[: parts + 1]) for p in commit.paths if p.count("/") > parts})]
+    touched = [(commit, sorted({"/".join(p.split("/")[: parts + 1]) for p in commit.paths if p.count("/") > parts}))
+               for commit in commits]
+    places = [(commit, path) for commit, paths in touched for path in paths]
     with gitrepo.BlobReader(top) as blobs:
-        ids = iter(blobs.object_ids([f"{c.id}:{path}/{name}" for c, path in places for name in (RECORD, SCORES)]))
+        ids = iter(blobs.object_ids(_file_specs(blobs, touched, folder)))
         for (commit, path), record, scores in zip(places, ids, ids):
             if record is None:
                 continue
@@ -106,6 +107,23 @@ def load_history(root: Path, models, assessments_dir: str = "assessments", cache
 
 
 Version = tuple  # (assessment id or None, A at the applied level or None): what one file version scores
+
+# A commit that touched more assessment folders than this: its assessments folder is read once and each folder's files
+# looked up in the folder's own tree. Looked up as ``<commit>:<path>``, git reads the assessments folder's tree (one
+# entry per assessment) again for each file: a commit adding 10,000 assessments took 25 s (docs/performance.md#history-tree).
+TREE_READ = 16
+
+
+def _file_specs(blobs: gitrepo.BlobReader, touched: list, folder: str) -> list[str]:
+    """How to ask git for each touched folder's record and scores file at its commit, in order."""
+    specs = []
+    for commit, paths in touched:
+        trees = blobs.folders(f"{commit.id}:{folder}") if len(paths) > TREE_READ else None
+        for path in paths:
+            tree = trees.get(path.rsplit("/", 1)[-1]) if trees is not None else None
+            base = f"{tree}:" if tree is not None else f"{commit.id}:{path}/"
+            specs += [base + RECORD, base + SCORES]
+    return specs
 
 
 class WorkingTree:
