@@ -130,8 +130,8 @@ class Verdicts:
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys = entry.get("paths"), entry.get("keys")
-        if not isinstance(paths, list) or _facts(entry) is None:
+        paths, keys, facts = entry.get("paths"), entry.get("keys"), _facts(entry)
+        if not isinstance(paths, list) or facts is None:
             return None
         current = observe(paths)[0]
         # Its evidence files' digests not looked up (recalled by stat), or not all of them: not this run's to forget.
@@ -150,9 +150,9 @@ class Verdicts:
                                   for path in _item_paths(entry["items"], folder, private_folder)]
             except OSError:
                 return None
-        facts = _facts(entry)
-        if facts is None:
-            return None
+            facts = _facts(entry)
+            if facts is None:
+                return None
         self.tokens[org] = entry.get("token")
         if kept_hashes:
             self.store.skipped_hashes()
