@@ -11,7 +11,8 @@ first in the others), each command a process of its own with ``PYTHONPATH`` set 
 - ``warm``: one score of the first assessment changed (1 and 0.8 in turn), ``site`` deleted, ``mkdocs build -q``;
 - ``dirty``: ``mkdocs build --dirty -q`` once (not timed), one score changed, ``mkdocs build --dirty -q`` (timed);
 - ``check-cold``: ``maturity check`` after deleting ``.cache``;
-- ``check``: one score changed, ``maturity check``.
+- ``check``: one score changed, ``maturity check``;
+- ``validate``: one score changed, ``maturity validate``.
 
 The two versions' caches live side by side (each file is named by its version's fingerprint). Prints each run as it
 ends and, at the end, a Markdown table: median of each version and new/old.
