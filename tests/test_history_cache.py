@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import replace
 
@@ -308,3 +309,21 @@ def test_a_commit_touching_many_folders_is_read_through_the_folders_tree_with_th
     assert len(asked) == 2  # each commit's assessments folder, read once
     assert by_path.available and _changes(by_tree) == _changes(by_path)
     assert len(by_path.changes) >= 9 and len(by_path.changes[git_workflow.XINXI_ID]) == 2
+
+
+def test_a_folder_whose_name_is_not_utf8_is_not_looked_up_through_the_tree(tmp_path, monkeypatch):
+    """Read leniently, two such names could become one; they are left to the per-path lookup (which finds neither)."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
+    root = tmp_path / "repo"
+    for name in (b"a\xff", b"a\xfe", "正常".encode()):
+        folder = bytes(root) + b"/d/" + name
+        os.makedirs(folder)
+        with open(folder + b"/f.yml", "wb") as f:
+            f.write(name)
+    git_workflow.git(root, "init", "-q")
+    git_workflow.commit(root, "一")
+    with history_mod.gitrepo.BlobReader(root) as blobs:
+        assert sorted(blobs.folders("HEAD:d")) == ["正常"]
+        assert blobs.folders("HEAD:nothing") is None and blobs.folders("HEAD:d/正常/f.yml") is None

@@ -759,13 +759,19 @@ def test_in_a_fresh_clone_a_change_git_does_not_hold_is_compared_by_its_bytes(cl
     lambda e: {**e, "objects": [7 for _ in (e.get("objects") or [])]},
     lambda e: {**e, "objects": ["0" * 40 for _ in (e.get("objects") or [])]},
 ], ids=["text", "short", "numbers", "other-objects"])
-def test_damaged_object_ids_only_make_the_files_read(cloned, settled, damage):
+def test_damaged_object_ids_only_make_the_files_read(cloned, settled, damage, monkeypatch):
+    from maturity import verdicts
+
     here, origin = cloned
     _load(here)
     for unit in ("assessment", "register"):
         _edit_entries(here, damage, unit=unit)
     _clone_anew(here, origin)
-    assert _loaded_same_as_without_cache(here).recalled > 0  # compared by their bytes instead
+    hashed = []
+    real = verdicts.sha256_of
+    monkeypatch.setattr(verdicts, "sha256_of", lambda path: hashed.append(Path(path).name) or real(path))
+    assert _loaded_same_as_without_cache(here).recalled > 0
+    assert "scores.yml" in hashed and "register.yml" in hashed  # compared by their bytes instead
 
 
 def test_git_names_the_files_it_holds_unchanged(tmp_path):

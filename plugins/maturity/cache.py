@@ -289,10 +289,14 @@ class CheckedFiles:
             except sqlite3.Error:  # another process holds the file: all wait for the end, as they once did
                 self._write_early = False  # not tried again: each try may wait out the lock's timeout
                 return
-            self._waiting = 0
-            self._new.clear()
-            self._new_hashes.clear()
-            self._new_verdicts.clear()
+            self._forget_new()
+
+    def _forget_new(self) -> None:
+        """The new entries once written (or, when the file could not be written, given up)."""
+        self._waiting = 0
+        self._new.clear()
+        self._new_hashes.clear()
+        self._new_verdicts.clear()
 
     def _write_new(self, db: sqlite3.Connection) -> None:
         db.executemany("INSERT OR REPLACE INTO checked VALUES (?, ?)", _storable(self._new.items()))
@@ -321,9 +325,7 @@ class CheckedFiles:
             pass  # another process holds the file, or the disk is full: the next build tries again
         finally:
             db.close()
-        self._new.clear()
-        self._new_hashes.clear()
-        self._new_verdicts.clear()
+        self._forget_new()
 
 
 def connect(path: Path, version: int, tables: tuple[str, ...]) -> sqlite3.Connection | None:

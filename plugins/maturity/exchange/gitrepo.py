@@ -183,7 +183,10 @@ class BlobReader:
             space = data.index(b" ", at)
             end = data.index(b"\0", space)
             if data[at:space] == b"40000":
-                found[data[space + 1:end].decode("utf-8", "replace")] = data[end + 1:end + 1 + width].hex()
+                try:  # a name that is not UTF-8 is not looked up here: as "replaced" text two such names could be one
+                    found[data[space + 1:end].decode("utf-8")] = data[end + 1:end + 1 + width].hex()
+                except UnicodeDecodeError:
+                    pass
             at = end + 1 + width
         return found
 
