@@ -792,3 +792,18 @@ def test_git_names_the_files_it_holds_unchanged(tmp_path):
     blob = git(root, "hash-object", "data/a.yml").strip()
     assert found[str(root / "data" / "a.yml")] == blob
     assert clean_objects(tmp_path / "nowhere") == {} and clean_objects(tmp_path) == {}
+
+
+def test_git_names_the_files_as_pathlib_joins_a_relative_root(tmp_path, monkeypatch):
+    """A root named "." (a library caller's): each file by the name the checks give it, ``Path(".") / name``."""
+    from maturity.exchange.gitrepo import clean_objects
+    from test_git_workflow import commit, git
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.yml").write_text("a", encoding="utf-8")
+    git(tmp_path, "init", "-q")
+    commit(tmp_path, "一")
+    monkeypatch.chdir(tmp_path)
+    assert list(clean_objects(Path("."))) == [str(Path(".") / "data" / "a.yml")] == ["data/a.yml"]
+    monkeypatch.chdir(tmp_path / "data")
+    assert list(clean_objects(Path(".."))) == [str(Path("..") / "data" / "a.yml")]

@@ -156,10 +156,21 @@ class Settings:
 
     def cache_key(self) -> str:
         """These settings as the build cache keys what it keeps by them (remembered verdicts, rendered pages): without
-        what changes no finding and no page (``strict``, ``jobs``, ``cache``, how the folder was named), so that the
-        build, ``maturity check`` and ``maturity validate`` share what each of them kept."""
-        config = self.config_file.absolute() if self.config_file is not None else None
-        return repr(replace(self, root=self.root.absolute(), config_file=config, strict=False, jobs=0, cache=True))
+        what changes no finding and no page (``strict``, ``jobs``, ``cache``), so that the build, ``maturity check``
+        and ``maturity validate`` share what each of them kept; and without where the repository is (paths within
+        it relative to it, as the options name them), so that a checkout in another folder, or a root named by a
+        relative path, finds what another kept (docs/performance.md#relocatable)."""
+        root = self.root.absolute()
+
+        def named(path: Path | None) -> Path | None:
+            if path is None:
+                return None
+            path = path.absolute()
+            return path.relative_to(root) if path.is_relative_to(root) else path  # elsewhere: as it is
+
+        return repr(replace(self, root=Path("."), config_file=named(self.config_file), model=named(self.model),
+                            models=tuple(map(named, self.models)), private_evidence_dir=named(self.private_evidence_dir),
+                            strict=False, jobs=0, cache=True))
 
     def with_overrides(self, **changes: Any) -> "Settings":
         """A copy with some values replaced (command-line flags); None leaves a value as it is."""

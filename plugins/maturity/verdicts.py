@@ -64,10 +64,10 @@ from maturity.exchange.gitrepo import clean_objects
 from maturity.scoring.formulas import AssessmentResult, LevelResult
 from maturity.settings import Settings
 
-FORMAT = 8  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
+FORMAT = 9  # 2: the settings without strict, jobs and cache (Settings.cache_key); 3: an assessment's result kept;
 # 4: and the CRC-32 of its packed scores; 5: a register's items kept; 6: its alias facts made from them;
 # 7: recalled by content where a stat changed (an assessment's text digests kept; a register's token by content);
-# 8: and git's object ids of its files
+# 8: and git's object ids of its files; 9: nothing kept by where the repository is (a register's paths from its items)
 _MISSING = "-"
 
 
@@ -130,9 +130,12 @@ class Verdicts:
         entry = self.store.verdict(f"register:{org}")
         if entry is None or entry.get("context") != self.context:
             return None
-        paths, keys, facts = entry.get("paths"), entry.get("keys"), _facts(entry)
-        if not isinstance(paths, list) or facts is None:
+        keys, facts = entry.get("keys"), _facts(entry)
+        if facts is None or not _whole_items(entry["items"]):
             return None
+        # Where its files are in this checkout, from what was registered: never the paths of the folder the cache was
+        # filled in, which may still be there, unchanged, while this one was edited.
+        paths = _register_paths(folder, private_folder, ((fields[6], fields[10]) for fields in entry["items"]))
         current = observe(paths)[0]
         # Its evidence files' digests not looked up (recalled by stat), or not all of them: not this run's to forget.
         kept_hashes = current == keys
@@ -188,23 +191,8 @@ class Verdicts:
         self.tokens[register.organisation] = None
         if not clean:
             return
-        folder = register.folder
-        paths = [[str(folder), False], [str(folder / REGISTER), False]]
-        seen = {p for p, _ in paths}
-        for item in register.items.values():
-            if not item.file:
-                continue
-            if item.private:
-                if register.private_folder is not None:
-                    candidate = str(register.private_folder / item.file)
-                    paths += [[candidate, False], [candidate, True]]
-                continue
-            current = str(folder)
-            for part in PurePosixPath(item.file).parts:
-                current = os.path.join(current, part)
-                if current not in seen:
-                    seen.add(current)
-                    paths.append([current, False])
+        paths = _register_paths(register.folder, register.private_folder,
+                                ((item.file, item.private) for item in register.items.values()))
         keys, newest = observe(paths)
         if newest >= self.settled:
             return
@@ -215,11 +203,12 @@ class Verdicts:
         items = [_item_fields(item) for item in register.items.values()]
         data = register.document.digest if register.document is not None else None
         # The register's state by content (the kinds of its paths, its text, its items with their files' digests), not
-        # by stat: the same in a fresh checkout, so the assessments that passed against it are recalled there too.
-        token = hashlib.sha256(json.dumps([self.context, paths, _kinds(keys), data, items],
+        # by stat nor by where it is (its paths follow from its items): the same in a fresh checkout and in another
+        # folder, so the assessments that passed against it are recalled there too.
+        token = hashlib.sha256(json.dumps([self.context, _kinds(keys), data, items],
                                           ensure_ascii=False).encode("utf-8", "surrogatepass")).hexdigest()
         self.store.keep_verdict(f"register:{register.organisation}", {
-            "context": self.context, "paths": paths, "keys": keys, "file": register.document is not None,
+            "context": self.context, "keys": keys, "file": register.document is not None,
             "items": items, "files": files, "data": data, "token": token, "objects": self._objects_of(paths)})
         self.tokens[register.organisation] = token
 
@@ -494,11 +483,37 @@ def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[
     return out
 
 
+def _whole_items(items: list) -> bool:
+    """Whether each remembered item has every field, each of its type (:func:`_item_fields`)."""
+    return all(len(fields) == len(_ITEM_TYPES) and all(map(isinstance, fields, _ITEM_TYPES)) for fields in items)
+
+
+def _register_paths(folder: Path, private_folder: Path | None, files) -> list[list]:
+    """What the checks of a register look at, as ``[path, follow]`` for :func:`observe`: its folder, its file, each
+    part of the path of each of its items' ``files`` (``(file, private)``: ``lstat`` and ``stat`` of a private one)."""
+    paths = [[str(folder), False], [os.path.join(str(folder), REGISTER), False]]
+    seen = {p for p, _ in paths}
+    for file, private in files:
+        if not file:
+            continue
+        if private:
+            if private_folder is not None:
+                candidate = str(private_folder / file)
+                paths += [[candidate, False], [candidate, True]]
+            continue
+        current = str(folder)
+        for part in PurePosixPath(file).parts:
+            current = os.path.join(current, part)
+            if current not in seen:
+                seen.add(current)
+                paths.append([current, False])
+    return paths
+
+
 def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> dict[str, str] | None:
     """The SHA-256 of the register's text and of each item's file when it passed, by path; None for a damaged entry."""
     items, data = entry.get("items"), entry.get("data")
-    if (_facts(entry) is None or not isinstance(data, _TEXT_OR_NONE)
-            or not all(len(fields) == len(_ITEM_TYPES) and all(map(isinstance, fields, _ITEM_TYPES)) for fields in items)):
+    if _facts(entry) is None or not isinstance(data, _TEXT_OR_NONE) or not _whole_items(items):
         return None
     digests = {os.path.join(str(folder), REGISTER): data} if data is not None else {}
     for fields, path in zip(items, _item_paths(items, folder, private_folder)):

@@ -10,7 +10,7 @@ The checks of each item are in :mod:`maturity.checks.evidence`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from maturity.diagnostics import Collector
@@ -40,6 +40,12 @@ class EvidenceItem:
     path: Path | None  # the file, when it is present and acceptable (never through a symbolic link)
     private: bool = False  # kept outside the repository (storage: private)
     actual_sha256: str | None = None  # of the file's bytes, when the file was read
+
+    def __repr__(self) -> str:
+        # All the item holds but where its file is on this machine (only whether it is there): the build cache keys
+        # pages by what they show, as this repr says it, and a checkout in another folder shows the same.
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "path")
+        return f"EvidenceItem({shown}, present={self.path is not None})"
 
     @property
     def is_public(self) -> bool:

@@ -37,7 +37,7 @@ def _run(root: Path, *args: str, input: bytes | None = None) -> bytes:
 def clean_objects(root: Path) -> dict[str, str]:
     """The object id of each file under ``root`` that git holds unchanged in the working tree — its index entry, when
     the file's stat still matches it as ``git status`` compares them (git compares the bytes of a racily clean one) — by
-    path (``root`` joined with its name); {} where git cannot tell (no git, not a repository).
+    path (``root`` joined with its name, as :mod:`pathlib` joins them); {} where git cannot tell (no git, not a repository).
 
     What a fresh checkout knows of every file it wrote without reading one: the object id is made from the bytes."""
     try:
@@ -46,12 +46,14 @@ def clean_objects(root: Path) -> dict[str, str]:
     except GitError:
         return {}
     found = {}
+    base = str(root)
+    base = "" if base == "." else base  # as pathlib joins: "." / name is name, the way the checks name the file
     for entry in staged.split(b"\0"):
         meta, _, name = entry.partition(b"\t")
         fields = meta.split(b" ")
         # a regular file, not in a conflict (stage 0), not changed in the working tree
         if len(fields) == 3 and fields[0] in (b"100644", b"100755") and fields[2] == b"0" and name not in changed:
-            found[os.path.join(str(root), os.fsdecode(name))] = fields[1].decode("ascii")
+            found[os.path.join(base, os.fsdecode(name))] = fields[1].decode("ascii")
     return found
 
 

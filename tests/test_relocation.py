@@ -1,0 +1,169 @@
+"""A checkout in another folder (maturity.settings.Settings.cache_key, maturity.verdicts, maturity.publish.rendered):
+the build cache keys what it keeps by the repository's files, not by where the repository is.
+
+A CI runner may check a repository out into a different folder from one job to the next (GitLab's self-managed
+runners keep a folder per concurrent job) and restore the same cache there; a library caller may name the
+repository by a relative path where the command line names it absolutely. Either way the same files must recall
+the same verdicts and pages — and a copy must be judged by its own files only, never by those of the folder the
+cache was filled in, which may still be there, unchanged, while the copy was edited.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import R, Repo
+from maturity.cache import CheckedFiles
+from maturity.publish import build_site
+from maturity.publish.site import Asset, Page
+from maturity.repository import load_repository
+from maturity.settings import load_settings
+
+REPORTS = "assessments/2"
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files written by the test just now count as settled."""
+    monkeypatch.setattr(CheckedFiles, "SETTLED_NS", 0)
+
+
+@pytest.fixture
+def taken(monkeypatch) -> list[str]:
+    """The pages and files builds take from the page store."""
+    found: list[str] = []
+    for cls in (Page, Asset):
+        real = cls.restored.__func__
+
+        def spy(cls, where, *args, real=real, **kwargs):
+            found.append(where)
+            return real(cls, where, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "restored", classmethod(spy))
+    return found
+
+
+@pytest.fixture
+def first(demo, tmp_path, monkeypatch) -> Repo:
+    """The demo in a folder of its own, the working directory (paths in diagnostics as the command line shows them)."""
+    root = tmp_path / "first"
+    root.mkdir()
+    for name in ("assessments", "evidence", "assessors.yml"):
+        os.rename(demo.root / name, root / name)
+    monkeypatch.chdir(root)
+    return Repo(root)
+
+
+def _build(repo: Repo, cache: bool = True, root: Path | None = None):
+    """Load and build the site of ``repo`` (named by ``root`` when given: a relative path, say)."""
+    settings = load_settings(root if root is not None else repo.root).with_overrides(cache=cache)
+    loaded = load_repository(settings)
+    return loaded, build_site(loaded)
+
+
+def _said(loaded, site) -> tuple:
+    """Every finding, every page and generated file, all of it."""
+    pages = {p.src_uri: (p.title, p.toc, p.html, p.search_html, p.find_html, p.size) for p in site.pages}
+    return ([d.as_dict() for d in loaded.diagnostics], sorted(loaded.unread),
+            {a.id: repr(r) for a, r in ((a, loaded.results.get(a.id)) for a in loaded.assessments)},
+            pages | {f"file:{a.path}": a.content for a in site.assets})
+
+
+def _same_as_without_cache(repo: Repo, root: Path | None = None):
+    loaded, site = _build(repo, root=root)
+    assert _said(loaded, site) == _said(*_build(repo, cache=False, root=root))
+    return loaded, site
+
+
+def _warm(repo: Repo, taken: list[str]):
+    """Two builds: the second recalls all it can. Its verdicts and the pages it took."""
+    _build(repo)
+    taken.clear()
+    loaded, _ = _build(repo)
+    assert loaded.recalled > 0 and any(t.startswith(REPORTS) for t in taken)
+    return loaded.recalled, sorted(taken)
+
+
+def _moved(repo: Repo, monkeypatch, name: str = "second") -> Repo:
+    """The same repository, cache and all, moved to another folder (the same files, the same inodes)."""
+    there = repo.root.with_name(name)
+    os.rename(repo.root, there)
+    monkeypatch.chdir(there)
+    return Repo(there)
+
+
+def _copied(repo: Repo, monkeypatch, name: str = "second") -> Repo:
+    """A copy of the repository, cache and all, in another folder; the original stays where it was."""
+    there = repo.root.with_name(name)
+    shutil.copytree(repo.root, there, symlinks=True)
+    monkeypatch.chdir(there)
+    return Repo(there)
+
+
+@pytest.mark.parametrize("how", [_moved, _copied], ids=["moved", "copied"])
+def test_a_checkout_in_another_folder_recalls_every_verdict_and_page(first, settled, taken, monkeypatch, how):
+    recalled, pages = _warm(first, taken)
+    elsewhere = how(first, monkeypatch)
+    taken.clear()
+    loaded, _ = _same_as_without_cache(elsewhere)
+    assert loaded.recalled == recalled
+    assert sorted(taken) == pages
+
+
+def test_a_relative_root_recalls_what_an_absolute_one_kept(first, settled, taken):
+    """The command line names the repository absolutely; a library caller may name it by "."."""
+    recalled, pages = _warm(first, taken)
+    taken.clear()
+    loaded, _ = _same_as_without_cache(first, root=Path("."))
+    assert loaded.recalled == recalled and sorted(taken) == pages
+
+
+def _digest_broken(repo: Repo) -> None:
+    """One registered digest made wrong, the register's size kept: MAT303 in a full run."""
+    text = repo.read(R)
+    at = text.index("sha256: ") + len("sha256: ")
+    repo.write(R, text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1:])
+
+
+def test_a_copy_is_judged_by_its_own_files_when_the_original_is_unchanged(first, settled, taken, monkeypatch):
+    """The original, still there and unchanged, must lend nothing to an edited copy with the original's cache."""
+    _warm(first, taken)
+    copy = _copied(first, monkeypatch)
+    _digest_broken(copy)
+    loaded, _ = _same_as_without_cache(copy)
+    assert any(d.code == "MAT303" for d in loaded.diagnostics)
+    monkeypatch.chdir(first.root)
+    recalled, _ = _same_as_without_cache(first)
+    assert recalled.recalled > 0 and not any(d.code == "MAT303" for d in recalled.diagnostics)
+
+
+def test_an_unchanged_copy_recalls_while_the_original_is_edited(first, settled, taken, monkeypatch):
+    recalled, _ = _warm(first, taken)
+    copy = _copied(first, monkeypatch)
+    _digest_broken(first)
+    assert _same_as_without_cache(copy)[0].recalled == recalled
+    monkeypatch.chdir(first.root)
+    loaded, _ = _same_as_without_cache(first)
+    assert any(d.code == "MAT303" for d in loaded.diagnostics)
+
+
+def test_the_settings_key_names_paths_as_the_options_do(tmp_path):
+    """Where the repository is does not change the key; what its options name does: a model beside it, a private
+    folder given absolutely (kept as it is: not part of the repository)."""
+    def key(root: Path, options: str) -> str:
+        root.mkdir(exist_ok=True)
+        (root / "mkdocs.yml").write_text(f"site_name: x\nplugins:\n  - maturity:\n{options}", encoding="utf-8")
+        return load_settings(root).cache_key()
+
+    plain = "      build_date: 2026-11-30\n"
+    assert key(tmp_path / "a", plain) == key(tmp_path / "b", plain)
+    model = plain + "      model: ../models/m.yml\n"
+    assert key(tmp_path / "a", model) == key(tmp_path / "b", model) != key(tmp_path / "a", plain)
+    private = plain + f"      private_evidence_dir: {tmp_path / 'private'}\n"
+    assert key(tmp_path / "a", private) == key(tmp_path / "b", private) != key(tmp_path / "a", plain)
+    assert str(tmp_path / "private") in key(tmp_path / "a", private)
+    assert str(tmp_path / "a") not in key(tmp_path / "a", model)
