@@ -167,3 +167,27 @@ def test_the_settings_key_names_paths_as_the_options_do(tmp_path):
     assert key(tmp_path / "a", private) == key(tmp_path / "b", private) != key(tmp_path / "a", plain)
     assert str(tmp_path / "private") in key(tmp_path / "a", private)
     assert str(tmp_path / "a") not in key(tmp_path / "a", model)
+
+
+def test_an_evidence_items_repr_says_all_it_holds_but_where_its_file_is():
+    """Pages are keyed by this repr: a field left out of it would let a page show a stale value."""
+    import dataclasses
+    import datetime as dt
+
+    from maturity.data.evidence import EvidenceItem
+
+    def item(path, **changes):
+        fields = dict(id="E1", title="标题", method="interview", record_date=dt.date(2026, 1, 2),
+                      collected=dt.date(2026, 1, 3), confidentiality="public", file="a.pdf", url="https://e.example",
+                      sha256="a" * 64, description="说明", path=path, private=False, actual_sha256="b" * 64)
+        return EvidenceItem(**(fields | changes))
+
+    here, there = item(Path("/a/evidence/o/a.pdf")), item(Path("/b/evidence/o/a.pdf"))
+    assert repr(here) == repr(there) and here != there
+    assert repr(item(None)) != repr(here)
+    others = {"id": "E2", "title": "题", "method": "observation", "record_date": dt.date(2026, 1, 1),
+              "collected": dt.date(2026, 1, 1), "confidentiality": "internal", "file": "b.pdf", "url": None,
+              "sha256": "c" * 64, "description": "另", "private": True, "actual_sha256": None}
+    assert set(others) == {f.name for f in dataclasses.fields(EvidenceItem)} - {"path"}
+    for name, value in others.items():
+        assert repr(item(here.path, **{name: value})) != repr(here), name

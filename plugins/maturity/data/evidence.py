@@ -10,7 +10,7 @@ The checks of each item are in :mod:`maturity.checks.evidence`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from maturity.diagnostics import Collector
@@ -44,8 +44,12 @@ class EvidenceItem:
     def __repr__(self) -> str:
         # All the item holds but where its file is on this machine (only whether it is there): the build cache keys
         # pages by what they show, as this repr says it, and a checkout in another folder shows the same.
-        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name != "path")
-        return f"EvidenceItem({shown}, present={self.path is not None})"
+        # Written out, not made from fields(): a build takes the repr of every item each report cites.
+        return (f"EvidenceItem(id={self.id!r}, title={self.title!r}, method={self.method!r}, "
+                f"record_date={self.record_date!r}, collected={self.collected!r}, "
+                f"confidentiality={self.confidentiality!r}, file={self.file!r}, url={self.url!r}, sha256={self.sha256!r}, "
+                f"description={self.description!r}, present={self.path is not None}, private={self.private!r}, "
+                f"actual_sha256={self.actual_sha256!r})")
 
     @property
     def is_public(self) -> bool:
