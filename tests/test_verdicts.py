@@ -361,11 +361,12 @@ def _first_item(entry: dict, change) -> dict:
     lambda e: _first_item(e, lambda item: item[:3] + ["2026-02-30"] + item[4:]),
     lambda e: _first_item(e, lambda item: item[:3] + [None] + item[4:]),
     lambda e: _first_item(e, lambda item: item[:10] + [1]),
+    lambda e: _first_item(e, lambda item: item[:6] + [7] + item[7:]),  # its file: where its paths are made from
     lambda e: _first_item(e, lambda item: item[:10] + [True]),  # private, and no private folder is configured
     lambda e: {**e, "items": e["items"] + e["items"][:1]},  # an id twice
     lambda e: {**e, "data": 7},
 ], ids=["items-text", "no-items", "short-item", "number-id", "impossible-date", "no-date", "private-number",
-        "private-without-folder", "id-twice", "data-number"])
+        "file-number", "private-without-folder", "id-twice", "data-number"])
 def test_a_damaged_remembered_register_is_read_and_checked_again(here, settled, damage, monkeypatch):
     _loaded_same_as_without_cache(here)
     _edit_entries(here, damage, unit="register")
@@ -807,3 +808,28 @@ def test_git_names_the_files_as_pathlib_joins_a_relative_root(tmp_path, monkeypa
     assert list(clean_objects(Path("."))) == [str(Path(".") / "data" / "a.yml")] == ["data/a.yml"]
     monkeypatch.chdir(tmp_path / "data")
     assert list(clean_objects(Path(".."))) == [str(Path("..") / "data" / "a.yml")]
+
+
+@pytest.mark.parametrize("folder", [Path("/r/evidence/org"), Path("evidence/org")])
+def test_a_registers_paths_are_made_as_the_checks_walk_them(folder):
+    """Each part of each file's name as pathlib names it (``a//b``, ``./a``), each path once; the usual name's paths
+    made without pathlib are the same strings."""
+    from pathlib import PurePosixPath
+
+    from maturity.verdicts import _register_paths
+
+    names = ["files/a.pdf", "a//b.pdf", "./a/b.pdf", "a/./b", "a/b/", "a/../b", "x", "files/sub/c.pdf", "files/a.pdf"]
+    expected, seen = [[str(folder), False], [os.path.join(str(folder), "register.yml"), False]], set()
+    for name in names:
+        parts = PurePosixPath(name).parts
+        for i in range(len(parts)):
+            path = os.path.join(str(folder), *parts[:i + 1])
+            if path not in seen:
+                seen.add(path)
+                expected.append([path, False])
+    private = [["/p/org/s.pdf", False], ["/p/org/s.pdf", True]]
+    files = [(name, False) for name in names] + [(None, False), ("s.pdf", True)]
+    assert _register_paths(folder, Path("/p/org"), iter(files)) == expected + private
+    assert _register_paths(folder, None, iter(files)) == expected
+    assert _register_paths(folder, None, iter([("a.pdf", 1)])) is None
+    assert _register_paths(folder, None, iter([(7, False)])) is None

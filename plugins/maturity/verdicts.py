@@ -131,11 +131,13 @@ class Verdicts:
         if entry is None or entry.get("context") != self.context:
             return None
         keys, facts = entry.get("keys"), _facts(entry)
-        if facts is None or not _whole_items(entry["items"]):
+        if facts is None:
             return None
         # Where its files are in this checkout, from what was registered: never the paths of the folder the cache was
         # filled in, which may still be there, unchanged, while this one was edited.
         paths = _register_paths(folder, private_folder, ((fields[6], fields[10]) for fields in entry["items"]))
+        if paths is None:
+            return None
         current = observe(paths)[0]
         # Its evidence files' digests not looked up (recalled by stat), or not all of them: not this run's to forget.
         kept_hashes = current == keys
@@ -479,7 +481,7 @@ def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[
     for fields in items:
         file, private = fields[6], fields[10]
         base = private_folder if private else folder
-        out.append(os.path.join(str(base), *PurePosixPath(file).parts) if file and base is not None else None)
+        out.append(os.path.join(str(base), *_parts(file)) if file and base is not None else None)
     return out
 
 
@@ -488,12 +490,16 @@ def _whole_items(items: list) -> bool:
     return all(len(fields) == len(_ITEM_TYPES) and all(map(isinstance, fields, _ITEM_TYPES)) for fields in items)
 
 
-def _register_paths(folder: Path, private_folder: Path | None, files) -> list[list]:
+def _register_paths(folder: Path, private_folder: Path | None, files) -> list[list] | None:
     """What the checks of a register look at, as ``[path, follow]`` for :func:`observe`: its folder, its file, each
-    part of the path of each of its items' ``files`` (``(file, private)``: ``lstat`` and ``stat`` of a private one)."""
-    paths = [[str(folder), False], [os.path.join(str(folder), REGISTER), False]]
+    part of the path of each of its items' ``files`` (``(file, private)``: ``lstat`` and ``stat`` of a private one).
+    None when a file is not a text or None, or ``private`` not a bool (a damaged cache)."""
+    where = str(folder)
+    paths = [[where, False], [os.path.join(where, REGISTER), False]]
     seen = {p for p, _ in paths}
     for file, private in files:
+        if type(private) is not bool or not isinstance(file, _TEXT_OR_NONE):
+            return None
         if not file:
             continue
         if private:
@@ -501,13 +507,23 @@ def _register_paths(folder: Path, private_folder: Path | None, files) -> list[li
                 candidate = str(private_folder / file)
                 paths += [[candidate, False], [candidate, True]]
             continue
-        current = str(folder)
-        for part in PurePosixPath(file).parts:
-            current = os.path.join(current, part)
-            if current not in seen:
-                seen.add(current)
-                paths.append([current, False])
+        current = where
+        parts = file.split("/")
+        if "" in parts or "." in parts:  # "a//b", "./a": named as pathlib names them (the checks walk them so)
+            parts = [os.path.join(where, *PurePosixPath(file).parts[:i + 1]) for i in range(len(PurePosixPath(file).parts))]
+        else:  # the usual name, its paths made without pathlib: this runs for every file of every recalled register
+            parts = [current := f"{current}/{part}" for part in parts]  # where: a folder's name, never "/"
+        for path in parts:
+            if path not in seen:
+                seen.add(path)
+                paths.append([path, False])
     return paths
+
+
+def _parts(file: str) -> tuple[str, ...] | list[str]:
+    """``PurePosixPath(file).parts``, without making a path for the usual name (every recalled register's every file)."""
+    parts = file.split("/")
+    return PurePosixPath(file).parts if "" in parts or "." in parts else parts
 
 
 def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> dict[str, str] | None:
