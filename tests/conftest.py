@@ -146,6 +146,23 @@ def evidence_line(demo: Repo, eid: str, key: str) -> int:
 
 
 @pytest.fixture
+def restored(monkeypatch) -> list[str]:
+    """The pages and files the next builds take from the page store (``Page.restored``, ``Asset.restored`` still run)."""
+    from maturity.publish.site import Asset, Page
+
+    taken: list[str] = []
+    for cls in (Page, Asset):
+        real = cls.restored.__func__
+
+        def spy(cls, where, *args, real=real, **kwargs):
+            taken.append(where)
+            return real(cls, where, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "restored", classmethod(spy))
+    return taken
+
+
+@pytest.fixture
 def demo(tmp_path: Path) -> Repo:
     """A copy of the demo repository (all assessments, evidence and the register of assessors) in ``tmp_path``."""
     for part in ("assessments", "evidence"):

@@ -19,7 +19,6 @@ import pytest
 from conftest import R, Repo
 from maturity.cache import CheckedFiles
 from maturity.publish import build_site
-from maturity.publish.site import Asset, Page
 from maturity.repository import load_repository
 from maturity.settings import load_settings
 
@@ -30,21 +29,6 @@ REPORTS = "assessments/2"
 def settled(monkeypatch):
     """Files written by the test just now count as settled."""
     monkeypatch.setattr(CheckedFiles, "SETTLED_NS", 0)
-
-
-@pytest.fixture
-def taken(monkeypatch) -> list[str]:
-    """The pages and files builds take from the page store."""
-    found: list[str] = []
-    for cls in (Page, Asset):
-        real = cls.restored.__func__
-
-        def spy(cls, where, *args, real=real, **kwargs):
-            found.append(where)
-            return real(cls, where, *args, **kwargs)
-
-        monkeypatch.setattr(cls, "restored", classmethod(spy))
-    return found
 
 
 @pytest.fixture
@@ -79,13 +63,13 @@ def _same_as_without_cache(repo: Repo, root: Path | None = None):
     return loaded, site
 
 
-def _warm(repo: Repo, taken: list[str]):
+def _warm(repo: Repo, restored: list[str]):
     """Two builds: the second recalls all it can. Its verdicts and the pages it took."""
     _build(repo)
-    taken.clear()
+    restored.clear()
     loaded, _ = _build(repo)
-    assert loaded.recalled > 0 and any(t.startswith(REPORTS) for t in taken)
-    return loaded.recalled, sorted(taken)
+    assert loaded.recalled > 0 and any(t.startswith(REPORTS) for t in restored)
+    return loaded.recalled, sorted(restored)
 
 
 def _moved(repo: Repo, monkeypatch, name: str = "second") -> Repo:
@@ -105,21 +89,21 @@ def _copied(repo: Repo, monkeypatch, name: str = "second") -> Repo:
 
 
 @pytest.mark.parametrize("how", [_moved, _copied], ids=["moved", "copied"])
-def test_a_checkout_in_another_folder_recalls_every_verdict_and_page(first, settled, taken, monkeypatch, how):
-    recalled, pages = _warm(first, taken)
+def test_a_checkout_in_another_folder_recalls_every_verdict_and_page(first, settled, restored, monkeypatch, how):
+    recalled, pages = _warm(first, restored)
     elsewhere = how(first, monkeypatch)
-    taken.clear()
+    restored.clear()
     loaded, _ = _same_as_without_cache(elsewhere)
     assert loaded.recalled == recalled
-    assert sorted(taken) == pages
+    assert sorted(restored) == pages
 
 
-def test_a_relative_root_recalls_what_an_absolute_one_kept(first, settled, taken):
+def test_a_relative_root_recalls_what_an_absolute_one_kept(first, settled, restored):
     """The command line names the repository absolutely; a library caller may name it by "."."""
-    recalled, pages = _warm(first, taken)
-    taken.clear()
+    recalled, pages = _warm(first, restored)
+    restored.clear()
     loaded, _ = _same_as_without_cache(first, root=Path("."))
-    assert loaded.recalled == recalled and sorted(taken) == pages
+    assert loaded.recalled == recalled and sorted(restored) == pages
 
 
 def _digest_broken(repo: Repo) -> None:
@@ -129,9 +113,9 @@ def _digest_broken(repo: Repo) -> None:
     repo.write(R, text[:at] + ("0" if text[at] != "0" else "1") + text[at + 1:])
 
 
-def test_a_copy_is_judged_by_its_own_files_when_the_original_is_unchanged(first, settled, taken, monkeypatch):
+def test_a_copy_is_judged_by_its_own_files_when_the_original_is_unchanged(first, settled, restored, monkeypatch):
     """The original, still there and unchanged, must lend nothing to an edited copy with the original's cache."""
-    _warm(first, taken)
+    _warm(first, restored)
     copy = _copied(first, monkeypatch)
     _digest_broken(copy)
     loaded, _ = _same_as_without_cache(copy)
@@ -141,8 +125,8 @@ def test_a_copy_is_judged_by_its_own_files_when_the_original_is_unchanged(first,
     assert recalled.recalled > 0 and not any(d.code == "MAT303" for d in recalled.diagnostics)
 
 
-def test_an_unchanged_copy_recalls_while_the_original_is_edited(first, settled, taken, monkeypatch):
-    recalled, _ = _warm(first, taken)
+def test_an_unchanged_copy_recalls_while_the_original_is_edited(first, settled, restored, monkeypatch):
+    recalled, _ = _warm(first, restored)
     copy = _copied(first, monkeypatch)
     _digest_broken(first)
     assert _same_as_without_cache(copy)[0].recalled == recalled

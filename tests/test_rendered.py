@@ -17,7 +17,7 @@ import pytest
 from conftest import ASSESSORS, MODEL_FILE, PROJECT, Repo
 from maturity.cache import CACHE_DIR
 from maturity.publish import build_site
-from maturity.publish.site import Asset, Page
+from maturity.publish.site import Asset
 from maturity.repository import load_repository
 from maturity.settings import load_settings
 
@@ -41,21 +41,6 @@ def _pages(site) -> dict:
     pages = {p.src_uri: (p.title, p.toc, p.hide, p.search_exclude, p.wasm, p.html, p.search_html, p.find_html, p.size)
              for p in site.pages}
     return pages | {f"file:{a.path}": (a.content, a.size) for a in site.assets}
-
-
-@pytest.fixture
-def restored(monkeypatch) -> list[str]:
-    """The pages and files the next builds take from the store (``Page.restored``, ``Asset.restored`` still run)."""
-    taken: list[str] = []
-    for cls in (Page, Asset):
-        real = cls.restored.__func__
-
-        def spy(cls, where, *args, real=real, **kwargs):
-            taken.append(where)
-            return real(cls, where, *args, **kwargs)
-
-        monkeypatch.setattr(cls, "restored", classmethod(spy))
-    return taken
 
 
 def test_a_second_build_takes_the_pages_of_assessments_and_organisations_from_the_store_and_is_the_same(demo, restored):
