@@ -481,7 +481,7 @@ def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[
     for fields in items:
         file, private = fields[6], fields[10]
         base = private_folder if private else folder
-        out.append(os.path.join(str(base), *_parts(file)) if file and base is not None else None)
+        out.append(os.path.join(str(base), *PurePosixPath(file).parts) if file and base is not None else None)
     return out
 
 
@@ -507,23 +507,17 @@ def _register_paths(folder: Path, private_folder: Path | None, files) -> list[li
                 candidate = str(private_folder / file)
                 paths += [[candidate, False], [candidate, True]]
             continue
-        current = where
-        parts = file.split("/")
+        current, parts = where, file.split("/")
         if "" in parts or "." in parts:  # "a//b", "./a": named as pathlib names them (the checks walk them so)
-            parts = [os.path.join(where, *PurePosixPath(file).parts[:i + 1]) for i in range(len(PurePosixPath(file).parts))]
+            parts = PurePosixPath(file).parts
+            walked = [os.path.join(where, *parts[:i + 1]) for i in range(len(parts))]
         else:  # the usual name, its paths made without pathlib: this runs for every file of every recalled register
-            parts = [current := f"{current}/{part}" for part in parts]  # where: a folder's name, never "/"
-        for path in parts:
+            walked = [current := f"{current}/{part}" for part in parts]  # where: a folder's name, never "/"
+        for path in walked:
             if path not in seen:
                 seen.add(path)
                 paths.append([path, False])
     return paths
-
-
-def _parts(file: str) -> tuple[str, ...] | list[str]:
-    """``PurePosixPath(file).parts``, without making a path for the usual name (every recalled register's every file)."""
-    parts = file.split("/")
-    return PurePosixPath(file).parts if "" in parts or "." in parts else parts
 
 
 def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> dict[str, str] | None:
