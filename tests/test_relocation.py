@@ -10,13 +10,17 @@ cache was filled in, which may still be there, unchanged, while the copy was edi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from conftest import R, Repo
+from conftest import PROJECT, R, Repo
 from maturity.cache import CheckedFiles
 from maturity.publish import build_site
 from maturity.repository import load_repository
@@ -104,6 +108,28 @@ def test_a_relative_root_recalls_what_an_absolute_one_kept(first, settled, resto
     restored.clear()
     loaded, _ = _same_as_without_cache(first, root=Path("."))
     assert loaded.recalled == recalled and sorted(restored) == pages
+
+
+def test_a_tool_installed_inside_the_checkout_moves_with_it(first, tmp_path, monkeypatch):
+    """As the GitLab template installs it (``pip install -e .`` in the checkout): the built-in model's file is then in
+    the checkout too, and what the keys say of it must not name the folder."""
+    shutil.copytree(PROJECT / "plugins", first.root / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+    time.sleep(CheckedFiles.SETTLED_NS / 1e9 + 0.2)  # the copy settles (a separate process: the rule is not patched)
+
+    def check(root: Path) -> tuple[int, dict]:
+        done = subprocess.run([sys.executable, "-m", "maturity.cli", "check", "--format", "json", "."], cwd=root,
+                              env={**os.environ, "PYTHONPATH": str(root / "plugins")}, capture_output=True, text=True,
+                              encoding="utf-8", timeout=300)
+        said = json.loads(done.stdout)
+        return said.pop("recalled"), said
+
+    check(first.root)
+    recalled, said = check(first.root)
+    assert recalled == said["assessments"] > 0
+    monkeypatch.chdir(tmp_path)
+    there = tmp_path / "second"
+    os.rename(first.root, there)
+    assert check(there) == (recalled, said)
 
 
 def _digest_broken(repo: Repo) -> None:

@@ -47,7 +47,9 @@ def built_in_files() -> list[Path]:
 def load_registry(default_file: Path | None, extra_files: tuple[Path, ...] = (), display=str) -> Registry:
     """Every model file known to the site; the default is ``default_file`` (else the built-in T/ZXGJXH 002—2023)."""
     default_path = Path(default_file) if default_file else default_model_path()
-    default, diags = load_model(default_path, display(default_path) if default_file else None)
+    # Shown as every other model file is (relative where it is under the display base): a model's source is part of
+    # the build cache's keys, and an installation inside the checkout moves with it (docs/performance.md#relocatable).
+    default, diags = load_model(default_path, display(default_path))
     registry = Registry(default, diagnostics=list(diags))
     if default is not None:
         registry.models[default.key] = default
