@@ -161,9 +161,17 @@ def markdown(r: dict) -> str:
                 cold, fresh = c[f"{k}_cold"], c[f"{k}_fresh"]
                 out.append(f"| `maturity {k}` | {c['n']:,} | {len(fresh['runs'])} | {_f(fresh['median_s'])} | "
                            f"{_f(fresh['median_s'] / cold['median_s'], 2)} | {_mib(fresh)} |")
+        if c and all(f"{k}_elsewhere" in c for k in ("validate", "check")):
+            out += ["", "在另一个目录中重新检出（每个并发作业一个构建目录的 CI 执行器，[缓存与位置无关](#relocatable)）：再改动一个得分，"
+                    "把项目目录改名为另一个名字，并在那里把数据文件夹重新复制一份，保留 `.cache`，等 3.5 s 后在那里运行，之后改回原名。", "",
+                    "| 命令 | N | 次数 | 另一个目录 s | 另一个目录/冷 | 峰值 MiB（括号中为全部进程） |", "|---|---|---|---|---|---|"]
+            for k in ("validate", "check"):
+                cold, moved = c[f"{k}_cold"], c[f"{k}_elsewhere"]
+                out.append(f"| `maturity {k}` | {c['n']:,} | {len(moved['runs'])} | {_f(moved['median_s'])} | "
+                           f"{_f(moved['median_s'] / cold['median_s'], 2)} | {_mib(moved)} |")
         if c:
             for k in ("validate", "check"):
-                runs = [x for kind in ("cold", "warm", "fresh") for x in c.get(f"{k}_{kind}", {}).get("runs", [])]
+                runs = [x for kind in ("cold", "warm", "fresh", "elsewhere") for x in c.get(f"{k}_{kind}", {}).get("runs", [])]
                 lines = sorted({x["last_line"] for x in runs if x.get("last_line")})
                 exits = sorted({x.get("exit", 0) for x in runs})
                 out += ["", f"`maturity {k}` 的结论（退出码 {', '.join(map(str, exits))}）：" + "；".join(lines)]

@@ -15,8 +15,9 @@ output size, and the largest listing page. Then, each optional:
   and the project is built again with the cache of the cold build: warm after one edit; then, keeping that
   site, ``mkdocs build --dirty`` once (its generated pages get their sources: not measured), one score changes
   again and ``mkdocs build --dirty`` is measured: a dirty build after one edit (what ``mkdocs serve --dirty`` does);
-- ``--check N``: ``maturity validate`` and ``maturity check``, cold, warm after one edit, and after another edit in a
-  fresh checkout with the cache kept (as a CI job), alternately;
+- ``--check N``: ``maturity validate`` and ``maturity check``, cold, warm after one edit, after another edit in a
+  fresh checkout with the cache kept (as a CI job), and after one more in a fresh checkout in another folder (as a CI
+  runner with a build folder per concurrent job), alternately;
 - ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
   builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
 - ``--payload N``: the bytes a visitor's first search downloads from the built site (``bench/payload.py``);
@@ -30,6 +31,7 @@ The report (Markdown) goes to standard output and ``OUT/report.md``, the raw fig
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -172,10 +174,11 @@ class Bench:
 
     def commands(self, n: int, repeat: int) -> dict:
         """maturity validate and check in the project folder, each cold, warm after one edit, and after one more edit
-        in a fresh checkout with the cache restored (:func:`checkout_anew`: what a CI job does)."""
+        in a fresh checkout with the cache restored (:func:`checkout_anew`: what a CI job does), and after one more in a
+        fresh checkout in another folder (:func:`elsewhere`: a CI runner with one build folder per concurrent job)."""
         project = self.project(n)
         runs: dict[str, list] = {f"{command}_{kind}": [] for command in ("validate", "check")
-                                 for kind in ("cold", "warm", "fresh")}
+                                 for kind in ("cold", "warm", "fresh", "elsewhere")}
         edit = Edit(project)
         try:
             for i in range(repeat):
@@ -187,6 +190,9 @@ class Bench:
                     edit.toggle()
                     checkout_anew(project)
                     runs[f"{command}_fresh"].append(self.run([str(BIN / "maturity"), command, "."], project))
+                    edit.toggle()
+                    with elsewhere(project) as moved:
+                        runs[f"{command}_elsewhere"].append(self.run([str(BIN / "maturity"), command, "."], moved))
                 log(f"commands N={n} #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
         finally:
             edit.restore()
@@ -288,6 +294,19 @@ def checkout_anew(project: Path) -> None:
             shutil.copyfile(old, path)
             old.unlink()
     time.sleep(3.5)
+
+
+@contextlib.contextmanager
+def elsewhere(project: Path):
+    """The project checked out anew in another folder, ``.cache`` restored there (as a CI runner that keeps one build
+    folder per concurrent job restores a cache written in another); moved back afterwards."""
+    other = project.with_name(project.name + "-elsewhere")
+    os.rename(project, other)
+    try:
+        checkout_anew(other)
+        yield other
+    finally:
+        os.rename(other, project)
 
 
 def summary(runs: list[dict]) -> dict:

@@ -35,6 +35,8 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     assert targets.count("\n| ") == 1 + 13, targets  # the header and one row per target
     assert "| `mkdocs build --dirty` | 3 |" in text  # the dirty build after one edit
     assert "| `maturity check` | 3 | 1 |" in text.split("重新检出/冷")[1]  # in a fresh checkout, as a CI job
+    assert "| `maturity check` | 3 | 1 |" in text.split("另一个目录/冷")[1]  # in a fresh checkout in another folder
+    assert (out / "n3" / "project").is_dir() and not (out / "n3" / "project-elsewhere").exists()  # moved back
     assert "本次未测量（`--payload`）" in text and "本次未测量（`--serve`）" in text
     # the figures as JSON, and the report in the docs page, between the markers and nowhere else
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
