@@ -20,6 +20,9 @@ output size, and the largest listing page. Then, each optional:
   runner with a build folder per concurrent job), alternately;
 - ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
   builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
+- ``--parts N …``: what the parts cost by themselves on the data of N (``bench/parts.py``): MkDocs with Material
+  building as many one-line pages as the project's site has, Pagefind over its short versions, libyaml's events over
+  the data files; the report states what they bound (no target can be met below them);
 - ``--payload N``: the bytes a visitor's first search downloads from the built site (``bench/payload.py``);
 - ``--serve N``: seconds from changing one score to ``mkdocs serve`` having rebuilt the site; the same for
   ``mkdocs serve --dirty``.
@@ -222,6 +225,31 @@ class Bench:
             result[f"share_{cache}"] = round((w - wo) / w, 4) if w else None
         return result
 
+    def parts(self, n: int) -> dict:
+        """What the parts cost by themselves at N (``bench/parts.py``): MkDocs with Material building as many one-line
+        pages as the project's site has (cold, ``--repeat`` times), Pagefind over the site's short versions, libyaml's
+        events over the data files. The least a build or check of this data can take, whatever this project does."""
+        project = self.project(n)
+        if not (project / "site" / "index.html").is_file():
+            self.build(project)
+        found = {}
+        for what in ("pagefind" if self.search == "pagefind" else "pages", "yaml"):
+            proc = subprocess.run([sys.executable, str(HERE / "parts.py"), what], cwd=project, capture_output=True,
+                                  text=True, env=self.env)
+            lines = proc.stdout.strip().splitlines()
+            if proc.returncode != 0 or not lines:
+                log(f"parts {what} N={n}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+                return {"n": n, "ok": False}
+            found["pagefind" if what == "pages" else what] = json.loads(lines[-1])
+        pages = found["pagefind"]["pages"]
+        floor = self.out / f"n{n}" / f"floor-{pages}-pages"
+        if not floor.is_dir():
+            subprocess.run([sys.executable, str(HERE / "floor.py"), str(pages), str(floor)], check=True)
+        runs = [self.build(floor) for _ in range(self.repeat)]
+        log(f"parts N={n}: {pages} one-line pages {runs[-1]['s']:.1f}s, pagefind {found['pagefind'].get('s', 0):.1f}s, "
+            f"libyaml {found['yaml']['cpu_s']:.1f}s CPU")
+        return {"n": n, "ok": True, "pages": pages, "mkdocs": summary(runs), **found}
+
     def payload(self, n: int) -> dict:
         project = self.project(n)
         if not (project / "site" / "index.html").is_file():
@@ -372,6 +400,7 @@ def main() -> int:
     parser.add_argument("--check-repeat", type=int, help="runs of each of those (default: --repeat)")
     parser.add_argument("--history", type=int, default=0, help="N of the git repository for the history's cost")
     parser.add_argument("--commits", type=int, default=1000, help="commits in that repository")
+    parser.add_argument("--parts", type=int, nargs="*", default=[], help="N (of --sizes) for what the parts cost alone")
     parser.add_argument("--payload", type=int, default=0, help="N for a visitor's first search (bench/payload.py)")
     parser.add_argument("--serve", type=int, default=0, help="N for the `mkdocs serve` rebuild after one edit")
     parser.add_argument("--search", choices=("material", "pagefind"), default="material", help="the site's search")
@@ -392,6 +421,7 @@ def main() -> int:
     results["sizes"] = [bench.sizes(n, args.naive, n == args.warm) for n in args.sizes]
     results["commands"] = bench.commands(args.check, args.check_repeat or args.repeat) if args.check else None
     results["history"] = bench.history(args.history, args.commits) if args.history else None
+    results["parts"] = [bench.parts(n) for n in args.parts]
     results["payload"] = bench.payload(args.payload) if args.payload else None
     results["serve"] = bench.serve(args.serve) if args.serve else None
     results["load_after"] = os.getloadavg()

@@ -16,7 +16,7 @@ import payload  # noqa: E402
 import report  # noqa: E402
 
 SECTIONS = ["### 机器与命令", "### 冷构建：本项目 (a) 与下限 (b)", "### 冷与热：修改一个得分之后", "### git 历史的开销",
-            "### 访客第一次搜索下载的数据", "### 列表页", "### `mkdocs serve`", "### 目标"]
+            "### 访客第一次搜索下载的数据", "### 列表页", "### `mkdocs serve`", "### 所用部件本身的开销", "### 目标"]
 
 
 def test_harness_measures_every_target_and_writes_the_report(tmp_path):
@@ -24,7 +24,7 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     docs.write_text(f"# 性能\n\n## 方法\n\n保留。\n\n{report.BEGIN}\n旧的结果\n{report.END}\n\n## 之后\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--sizes", "3", "--repeat", "1", "--warm", "3",
-                           "--check", "3", "--history", "3", "--commits", "3", "--out", str(out),
+                           "--check", "3", "--history", "3", "--commits", "3", "--parts", "3", "--out", str(out),
                            "--write-docs", "--docs", str(docs)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = proc.stdout
@@ -37,10 +37,14 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     assert "| `maturity check` | 3 | 1 |" in text.split("重新检出/冷")[1]  # in a fresh checkout, as a CI job
     assert "| `maturity check` | 3 | 1 |" in text.split("另一个目录/冷")[1]  # in a fresh checkout in another folder
     assert (out / "n3" / "project").is_dir() and not (out / "n3" / "project-elsewhere").exists()  # moved back
+    parts = text.split("### 所用部件本身的开销")[1].split("###")[0]
+    assert re.search(r"\n\| 3 \| \d+ \| ", parts), parts  # the parts alone, at the site's number of pages
+    assert "| ≥ " in text.split("### 目标")[1]  # the least the parts allow, beside a target
     assert "本次未测量（`--payload`）" in text and "本次未测量（`--serve`）" in text
     # the figures as JSON, and the report in the docs page, between the markers and nowhere else
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["sizes"][0]["n"] == 3 and results["history"]["commits"] == 3 and len(results["targets"]) == 13
+    assert results["parts"][0]["ok"] and results["parts"][0]["yaml"]["files"] >= 6 and results["parts"][0]["pagefind"]["pages"] >= 3
     page = docs.read_text(encoding="utf-8")
     assert "旧的结果" not in page and "## 方法\n\n保留。" in page and page.endswith(f"{report.END}\n\n## 之后\n")
     assert page.count("### 目标") == 1
