@@ -1,7 +1,7 @@
 """The benchmark: every performance target measured in one run, one report, the results part of the docs.
 
     .venv/bin/python bench/run.py --sizes 1000 10000 --repeat 3 --warm 1000 --check 10000 \\
-        --history 1000 --commits 1000 --payload 10000 --serve 1000 --write-docs
+        --history 1000 --commits 1000 --parts 1000 10000 --payload 10000 --serve 1000 --search pagefind --write-docs
 
 For each N of ``--sizes``, (a) this project's site for N synthetic assessments and (b) the floor — a plain
 MkDocs site with N one-line pages and the same theme — are built in turn, A B A B …, ``--repeat`` times,
