@@ -145,6 +145,16 @@ def targets(results: dict) -> list[dict]:
     return rows
 
 
+# The checks in a fresh checkout with the cache kept (bench/run.py, --check): (runs' key, what was done, column).
+CHECKOUTS = (
+    ("fresh", "重新检出（CI 作业的情形，[按内容沿用](#content-recall)）：热运行之后再改动一个得分，把数据文件夹在原处重新复制一份"
+              "（路径和内容不变，每个文件和文件夹都是新的：inode、时间），保留 `.cache`，等 3.5 s 后运行。", "重新检出"),
+    ("elsewhere", "在另一个目录中重新检出（每个并发作业一个构建目录的 CI 执行器，[缓存与位置无关](#relocatable)）：再改动一个得分，"
+                  "把项目目录改名为另一个名字，并在那里把数据文件夹重新复制一份，保留 `.cache`，等 3.5 s 后在那里运行，之后改回原名。",
+     "另一个目录"),
+)
+
+
 def _f(v, digits=1) -> str:
     return "—" if v is None else f"{v:,.{digits}f}"
 
@@ -200,22 +210,14 @@ def markdown(r: dict) -> str:
         for name, n, cold, warm in rows:
             out.append(f"| {name} | {n:,} | {len(cold['runs'])} | {_f(cold['median_s'])} | {_f(warm['median_s'])} | {_f(warm['median_s'] / cold['median_s'], 2)} | "
                        f"{_mib(cold)} / {_mib(warm)} |")
-        if c and all(f"{k}_fresh" in c for k in ("validate", "check")):
-            out += ["", "重新检出（CI 作业的情形，[按内容沿用](#content-recall)）：热运行之后再改动一个得分，把数据文件夹在原处重新复制一份"
-                    "（路径和内容不变，每个文件和文件夹都是新的：inode、时间），保留 `.cache`，等 3.5 s 后运行。", "",
-                    "| 命令 | N | 次数 | 重新检出 s | 重新检出/冷 | 峰值 MiB（括号中为全部进程） |", "|---|---|---|---|---|---|"]
+        for kind, text, column in CHECKOUTS:
+            if not (c and all(f"{k}_{kind}" in c for k in ("validate", "check"))):
+                continue
+            out += ["", text, "", f"| 命令 | N | 次数 | {column} s | {column}/冷 | 峰值 MiB（括号中为全部进程） |", "|---|---|---|---|---|---|"]
             for k in ("validate", "check"):
-                cold, fresh = c[f"{k}_cold"], c[f"{k}_fresh"]
-                out.append(f"| `maturity {k}` | {c['n']:,} | {len(fresh['runs'])} | {_f(fresh['median_s'])} | "
-                           f"{_f(fresh['median_s'] / cold['median_s'], 2)} | {_mib(fresh)} |")
-        if c and all(f"{k}_elsewhere" in c for k in ("validate", "check")):
-            out += ["", "在另一个目录中重新检出（每个并发作业一个构建目录的 CI 执行器，[缓存与位置无关](#relocatable)）：再改动一个得分，"
-                    "把项目目录改名为另一个名字，并在那里把数据文件夹重新复制一份，保留 `.cache`，等 3.5 s 后在那里运行，之后改回原名。", "",
-                    "| 命令 | N | 次数 | 另一个目录 s | 另一个目录/冷 | 峰值 MiB（括号中为全部进程） |", "|---|---|---|---|---|---|"]
-            for k in ("validate", "check"):
-                cold, moved = c[f"{k}_cold"], c[f"{k}_elsewhere"]
-                out.append(f"| `maturity {k}` | {c['n']:,} | {len(moved['runs'])} | {_f(moved['median_s'])} | "
-                           f"{_f(moved['median_s'] / cold['median_s'], 2)} | {_mib(moved)} |")
+                cold, anew = c[f"{k}_cold"], c[f"{k}_{kind}"]
+                out.append(f"| `maturity {k}` | {c['n']:,} | {len(anew['runs'])} | {_f(anew['median_s'])} | "
+                           f"{_f(anew['median_s'] / cold['median_s'], 2)} | {_mib(anew)} |")
         if c:
             for k in ("validate", "check"):
                 runs = [x for kind in ("cold", "warm", "fresh", "elsewhere") for x in c.get(f"{k}_{kind}", {}).get("runs", [])]
@@ -230,7 +232,7 @@ def markdown(r: dict) -> str:
     out += ["### git 历史的开销", ""]
     if h:
         out += [f"N = {h['n']:,} 的数据提交一次，之后 {h['commits'] - 1:,} 个提交各修改一个评估的一个得分（共 {h['commits']:,} 个提交）。"
-                "有历史：在这个仓库中构建；无历史：在去掉 `.git` 的副本中构建。历史占比 =（有 − 无）/ 有。", "",
+                "有历史：在这个仓库中构建；无历史：在去掉 `.git` 的副本中构建；两者交替，先后每轮互换。历史占比 =（有 − 无）/ 有。", "",
                 "| 缓存 | 有历史 s | 无历史 s | 历史占比 | 峰值 MiB（有/无；括号中为全部进程） |", "|---|---|---|---|---|"]
         for cache, name in (("cold", "冷（先删除 `.cache`）"), ("warm", "热（上一次构建的缓存）")):
             w, wo = h[f"with_{cache}"], h[f"without_{cache}"]

@@ -127,6 +127,9 @@ class Bench:
     # -- data -------------------------------------------------------------------------------------------------
     def project(self, n: int) -> Path:
         project = self.out / f"n{n}" / "project"
+        moved = project.with_name(project.name + "-elsewhere")
+        if not project.exists() and moved.is_dir():  # a run stopped while the project was in another folder (elsewhere)
+            os.rename(moved, project)
         if not (project / "assessments").is_dir():
             print(f"  generating {n} assessments …", file=sys.stderr)
             subprocess.run([sys.executable, str(HERE / "synth.py"), str(project), "--count", str(n), "--seed", str(SEED)], check=True)
@@ -214,10 +217,13 @@ class Bench:
         got = subprocess.run(["git", "-C", str(repo), "rev-list", "--count", "HEAD"], capture_output=True, text=True, env=self.env)
         runs: dict[str, list] = {k: [] for k in ("with_cold", "without_cold", "with_warm", "without_warm")}
         for i in range(self.repeat):
-            runs["with_cold"].append(self.build(repo))
-            runs["without_cold"].append(self.build(plain))
-            runs["with_warm"].append(self.build(repo, cold=False))
-            runs["without_warm"].append(self.build(plain, cold=False))
+            # Which goes first alternates (as bench/pair.py): a machine that slows down or speeds up during the run
+            # favours neither side.
+            order = (("with", repo), ("without", plain)) if i % 2 == 0 else (("without", plain), ("with", repo))
+            for side, root in order:
+                runs[f"{side}_cold"].append(self.build(root))
+            for side, root in order:
+                runs[f"{side}_warm"].append(self.build(root, cold=False))
             log(f"history #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
         result = {"n": n, "commits": int(got.stdout.strip() or 0), **{k: summary(v) for k, v in runs.items()}}
         for cache in ("cold", "warm"):
