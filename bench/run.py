@@ -243,10 +243,11 @@ class Bench:
             proc = subprocess.run([sys.executable, str(HERE / "parts.py"), what], cwd=project, capture_output=True,
                                   text=True, env=self.env)
             lines = proc.stdout.strip().splitlines()
-            if proc.returncode != 0 or not lines:
-                log(f"parts {what} N={n}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+            part = json.loads(lines[-1]) if proc.returncode == 0 and lines else {}
+            if not part or not part.get("ok", True):  # e.g. Pagefind itself failed: no bound from it
+                log(f"parts {what} N={n}: exit {proc.returncode}, {part}\n{proc.stderr[-2000:]}")
                 return {"n": n, "ok": False}
-            found["pagefind" if what == "pages" else what] = json.loads(lines[-1])
+            found["pagefind" if what == "pages" else what] = part
         pages = found["pagefind"]["pages"]
         floor = self.out / f"n{n}" / f"floor-{pages}-pages"
         if not floor.is_dir():

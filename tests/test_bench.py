@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,18 @@ def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
     assert proc.stderr.splitlines()[0].startswith("old") and proc.stderr.splitlines()[1].startswith("new")
     assert proc.stderr.splitlines()[2].startswith("new"), "the second round starts with the other version"
     assert {p: p.read_bytes() for p in project.glob("assessments/*/*.yml")} == before
+
+
+def test_a_spawned_program_s_peak_memory_is_its_own_not_its_parent_s():
+    """bench/parts.py reads Pagefind's peak from its VmHWM: wait4's ru_maxrss would count the parent's memory."""
+    import parts
+
+    held = bytearray(96 * 2**20)  # this process holds 96 MiB, touched
+    held[:: 4096] = b"x" * len(held[:: 4096])
+    sleep = shutil.which("sleep")
+    pid = os.posix_spawn(sleep, [sleep, "0.3"], dict(os.environ))
+    peak_kb, status = parts._high_water(pid)
+    assert os.waitstatus_to_exitcode(status) == 0 and 0 < peak_kb < 32 * 1024, peak_kb
+    pid = os.posix_spawn(sleep, [sleep, "0.1"], dict(os.environ))
+    assert os.wait4(pid, 0)[2].ru_maxrss >= 96 * 1024  # what wait4 says of the same program: the parent's memory
+    del held
