@@ -3,8 +3,9 @@
     cd bench/out/n10000/project && PYTHONPATH=<plugins> <repo>/.venv/bin/python <repo>/bench/phases.py
 
 Run it twice to see a warm check (the first run fills the build cache). Prints one line: reading and checking the
-data (``load``), reading the git history (``history``), making every page and file (``build_site``, with how many came from the build cache), estimating and
-making the scratch site's files (``footprint``, ``write``) and removing it (``remove``).
+data (``load``), reading the git history (``history``), making every page and file (``build_site``, with how many
+came from the build cache), estimating and making the scratch site's files (``footprint``, ``write``) and removing it
+(``remove``).
 """
 
 from __future__ import annotations

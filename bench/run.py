@@ -138,10 +138,12 @@ class Bench:
         (project / "mkdocs.yml").write_text(project_mkdocs(self.search), encoding="utf-8")
         return project
 
-    def floor(self, n: int) -> Path:
-        floor = self.out / f"n{n}" / "floor"
+    def floor(self, n: int, pages: int | None = None) -> Path:
+        """The floor of N: N one-line pages, or ``pages`` of them (as many as the project's site has, --parts)."""
+        floor = self.out / f"n{n}" / ("floor" if pages is None else f"floor-{pages}-pages")
         if not floor.is_dir():
-            subprocess.run([sys.executable, str(HERE / "floor.py"), str(n), str(floor)], check=True)
+            subprocess.run([sys.executable, str(HERE / "floor.py"), str(n if pages is None else pages), str(floor)],
+                           check=True)
         return floor
 
     def naive(self, n: int) -> Path:
@@ -249,9 +251,7 @@ class Bench:
                 return {"n": n, "ok": False}
             found["pagefind" if what == "pages" else what] = part
         pages = found["pagefind"]["pages"]
-        floor = self.out / f"n{n}" / f"floor-{pages}-pages"
-        if not floor.is_dir():
-            subprocess.run([sys.executable, str(HERE / "floor.py"), str(pages), str(floor)], check=True)
+        floor = self.floor(n, pages)
         runs = [self.build(floor) for _ in range(self.repeat)]
         log(f"parts N={n}: {pages} one-line pages {runs[-1]['s']:.1f}s, pagefind {found['pagefind'].get('s', 0):.1f}s, "
             f"libyaml {found['yaml']['cpu_s']:.1f}s CPU")
@@ -407,7 +407,7 @@ def main() -> int:
     parser.add_argument("--check-repeat", type=int, help="runs of each of those (default: --repeat)")
     parser.add_argument("--history", type=int, default=0, help="N of the git repository for the history's cost")
     parser.add_argument("--commits", type=int, default=1000, help="commits in that repository")
-    parser.add_argument("--parts", type=int, nargs="*", default=[], help="N (of --sizes) for what the parts cost alone")
+    parser.add_argument("--parts", type=int, nargs="*", default=[], help="N for what the parts cost alone (set against the floor where N is one of --sizes)")
     parser.add_argument("--payload", type=int, default=0, help="N for a visitor's first search (bench/payload.py)")
     parser.add_argument("--serve", type=int, default=0, help="N for the `mkdocs serve` rebuild after one edit")
     parser.add_argument("--search", choices=("material", "pagefind"), default="material", help="the site's search")
