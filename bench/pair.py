@@ -11,6 +11,7 @@ first in the others), each command a process of its own with ``PYTHONPATH`` set 
 - ``warm``: one score of the first assessment changed (1 and 0.8 in turn), ``site`` deleted, ``mkdocs build -q``;
 - ``dirty``: ``mkdocs build --dirty -q`` once (not timed), one score changed, ``mkdocs build --dirty -q`` (timed);
 - ``check-cold``: ``maturity check`` after deleting ``.cache``;
+- ``validate-cold``: ``maturity validate`` after deleting ``.cache``;
 - ``check``: one score changed, ``maturity check``;
 - ``validate``: one score changed, ``maturity validate``.
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(HERE))
 from run import Edit  # noqa: E402
 
 BIN = Path(sys.executable).parent
-MEASURES = ("cold", "warm", "dirty", "check-cold", "check", "validate")
+MEASURES = ("cold", "warm", "dirty", "check-cold", "check", "validate-cold", "validate")
 
 
 class Pair:
@@ -68,9 +69,9 @@ class Pair:
             self.run(version, "mkdocs", "build", "--dirty", "-q")
             self.edit.toggle()
             return self.run(version, "mkdocs", "build", "--dirty", "-q")
-        if what == "check-cold":
+        if what in ("check-cold", "validate-cold"):
             shutil.rmtree(self.project / ".cache", ignore_errors=True)
-            return self.run(version, "maturity", "check")
+            return self.run(version, "maturity", what.removesuffix("-cold"))
         self.edit.toggle()
         return self.run(version, "maturity", "validate" if what == "validate" else "check")
 
