@@ -161,6 +161,42 @@ def test_a_pool_that_cannot_run_leaves_the_work_to_the_main_process(demo, pooled
     assert pooled == []
 
 
+def test_the_workers_hash_the_evidence_files_and_the_main_process_takes_their_hashes(demo, pooled, monkeypatch):
+    hashed: list[str] = []
+    monkeypatch.setattr(reading, "sha256_of", lambda path: hashed.append(str(path)) or parallel.sha256_of(path))
+    serial = _load(demo, 1)
+    in_main = len(hashed)
+    assert in_main > 0
+    hashed.clear()
+    parallel_run = _load(demo, 2)
+    # Only the files of registers no loaded record cites (read after the pool is closed) are hashed here.
+    cited = {a.organisation["id"] for a in parallel_run.assessments}
+    assert not [p for p in hashed if Path(p).relative_to(demo.path("evidence")).parts[0] in cited], hashed
+    assert len(hashed) < in_main
+    assert _summary(parallel_run) == _summary(serial)
+
+
+def test_a_hash_is_taken_only_while_the_file_has_the_stat_it_was_hashed_under(tmp_path):
+    folder = tmp_path / "org"
+    (folder / "files").mkdir(parents=True)
+    (folder / "files" / "a.md").write_text("one", encoding="utf-8")
+    (folder / "files" / "b.md").write_text("two", encoding="utf-8")
+    os.symlink(folder / "files" / "a.md", folder / "link.md")
+    items = [{"file": "files/a.md"}, {"file": "files//./b.md"}, {"file": "link.md"}, {"file": "../org/files/a.md"},
+             {"file": "files/a.md", "storage": "private"}, {"url": "https://example.org/"}, {"file": "missing.md"}]
+    found = parallel.file_hashes(str(folder), items)
+    assert [Path(path).relative_to(folder).as_posix() for path, _, _ in found] == ["files/a.md", "files/b.md"]
+    prefetch = parallel.Prefetch([], str, 1 << 20, 1)
+    try:
+        prefetch._hashes.update((path, (key, digest)) for path, key, digest in found)
+        assert prefetch.hashed(folder / "files" / "a.md") == parallel.sha256_of(folder / "files" / "a.md")
+        (folder / "files" / "b.md").write_text("changed", encoding="utf-8")  # after the worker read it
+        assert prefetch.hashed(folder / "files" / "b.md") is None
+        assert prefetch.hashed(folder / "files" / "a.md") is None  # each taken once
+    finally:
+        prefetch.close()
+
+
 @pytest.mark.parametrize("jobs, files, cached, expected", [
     (1, 10_000, 0, 0),  # jobs: 1 never starts a process
     (2, parallel.MIN_FILES - 1, 0, 0),  # too few files to pay for the processes

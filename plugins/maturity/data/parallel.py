@@ -2,15 +2,18 @@
 
 A data file's own checks (parse, schema, characters, lengths) need nothing but its text, so worker
 processes can do them for the next folders while the main process checks and scores the current
-one. A worker hands back the file's text, its findings and its data packed as the on-disk cache keeps
-it (:func:`maturity.cache.pack`); the main process makes from that the same :class:`Document` that
-reading it there would have made. Anything a worker does not handle in full (a file that cannot be
+one. A worker hands back the file's text compressed as a :class:`Document` keeps it, its findings and its
+data packed as the on-disk cache keeps it (:func:`maturity.cache.pack`); the main process makes from that
+the same :class:`Document` that reading it there would have made (compressing every text there was a
+twelfth of a cold run's main process, which the workers wait on). Anything a worker does not handle in full (a file that cannot be
 read, a BOM, data the packing does not carry) is read again in the main process, as without a pool,
 and so is everything when the pool cannot start or breaks.
 
 An organisation's evidence register is not in the list of files (which register a folder needs is known only
 once its record is read): the worker that reads a record that passed its schema reads the register of its
-organisation too, and hands it back only when it is clean; the main process asks for it next.
+organisation too, and hands it back only when it is clean; the main process asks for it next. The worker also
+hashes the register's files (:func:`file_hashes`); the main process still walks each path and takes a hash only
+while the file's stat is the one it was hashed under, as the build cache keeps hashes between runs.
 
 The pool pays for itself only when many files are not in the cache (a cold run): :func:`workers`
 decides. Processes are started with ``spawn``: ``mkdocs serve`` runs builds beside its server's
@@ -23,17 +26,19 @@ import logging
 import multiprocessing
 import os
 import re
+import stat
 import threading
 import time
 import zlib
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from maturity.cache import decode, pack, text_digest
 from maturity.diagnostics import Collector, Diagnostic
 from maturity.data import schema
 from maturity.data.evidence import REGISTER
-from maturity.data.yamlfile import Document, parse_yaml, read_text
+from maturity.data.evidence_hash import sha256_of
+from maturity.data.yamlfile import Document, pack_text, parse_yaml, read_text
 
 log = logging.getLogger("mkdocs.plugins.maturity")
 
@@ -84,12 +89,14 @@ def workers(jobs: int, files: int, cached: int) -> int:
     return count
 
 
-def check_batch(batch: list[tuple[str, str, str, int]], evidence_root: str | None = None) -> tuple[list, list]:
-    """In a worker: for each (path, shown, kind, max_bytes) its (text, findings, passed, digest, packed data), or
+def check_batch(batch: list[tuple[str, str, str, int]], evidence_root: str | None = None) -> tuple[list, list, list]:
+    """In a worker: for each (path, shown, kind, max_bytes) its (packed text, findings, passed, digest, packed data), or
     None for a file to be read in the main process; and, with ``evidence_root``, the registers of the organisations
-    whose records passed, as (path, result) for those that are clean (the main process reads the others itself)."""
+    whose records passed, as (path, result) for those that are clean (the main process reads the others itself),
+    with the hashes of their files (:func:`file_hashes`)."""
     done: list[tuple | None] = []
     registers: list[tuple[str, tuple]] = []
+    hashes: list[tuple[str, tuple, str]] = []
     seen: set[str] = set()
     for path, shown, kind, max_bytes in batch:
         result, data = _check_file(path, shown, kind, max_bytes)
@@ -98,14 +105,46 @@ def check_batch(batch: list[tuple[str, str, str, int]], evidence_root: str | Non
         if org is not None and org not in seen:
             seen.add(org)
             register = os.path.join(evidence_root, org, REGISTER)
-            found, _ = _check_file(register, register, "evidence", max_bytes) if os.path.isfile(register) else (None, None)
+            found, items = _check_file(register, register, "evidence", max_bytes) if os.path.isfile(register) else (None, None)
             if found is not None and found[2] and not found[1]:
                 registers.append((register, found))
-    return done, registers
+                hashes.extend(file_hashes(os.path.join(evidence_root, org), items["items"]))
+    return done, registers, hashes
+
+
+def file_hashes(folder: str, items: list[dict]) -> list[tuple[str, tuple, str]]:
+    """The SHA-256 of each regular file a register's items name in the repository, as (path, stat, digest).
+
+    ``stat`` is the file's (size, mtime, ctime, inode, device), the same before and after it was read: the main
+    process uses a digest only while the file still has that stat. Whether the path is one the register may name
+    (no link on the way, inside the folder) is still the main process's check (:mod:`maturity.checks.evidence`)."""
+    found = []
+    for item in items:
+        file = item.get("file")
+        if not isinstance(file, str) or not file or item.get("storage") == "private" or "\\" in file:
+            continue
+        parts = PurePosixPath(file).parts
+        if not parts or parts[0] == "/" or ".." in parts:
+            continue
+        path = os.path.join(folder, *parts)
+        try:
+            before = os.lstat(path)
+            if not stat.S_ISREG(before.st_mode):
+                continue
+            digest = sha256_of(Path(path))
+            if _stat_key(os.lstat(path)) == (key := _stat_key(before)):
+                found.append((path, key, digest))
+        except OSError:
+            continue  # the main process reads it and says why
+    return found
+
+
+def _stat_key(st: os.stat_result) -> tuple:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
 
 
 def _check_file(path: str, shown: str, kind: str, max_bytes: int) -> tuple[tuple | None, object]:
-    """One file read and checked: ((text, findings, passed, digest, packed data), its data), or (None, None)."""
+    """One file read and checked: ((packed text, findings, passed, digest, packed data), its data), or (None, None)."""
     text, diags = read_text(Path(path), shown, max_bytes)
     if text is None or diags:
         return None, None
@@ -116,7 +155,7 @@ def _check_file(path: str, shown: str, kind: str, max_bytes: int) -> tuple[tuple
     found = Collector()
     found.extend(diags)
     ok = schema.check(doc, kind, found)
-    return (text, found.items, ok, text_digest(text), packed), doc.data
+    return (pack_text(text), found.items, ok, text_digest(text), packed), doc.data
 
 
 def _organisation(data) -> str | None:
@@ -147,6 +186,7 @@ class Prefetch:
         self._done: dict[tuple[Path, str], tuple] = {}
         self._submitted = 0
         self._memo: dict = {}  # equal keys and short texts shared, as when read from the cache
+        self._hashes: dict[str, tuple[tuple, str]] = {}  # evidence file -> (its stat when hashed, its SHA-256)
         self._pool: ProcessPoolExecutor | None = pool(count)
 
     def take(self, path: Path, kind: str, store) -> tuple[Document | None, list[Diagnostic], bool] | None:
@@ -164,12 +204,13 @@ class Prefetch:
                 return None
         elif kind == "evidence":
             self._registers_taken.add(path)
-        shown, (text, items, ok, digest, packed) = found
+        shown, (packed_text, items, ok, digest, packed) = found
         shown = shown if shown is not None else self._display(path)
         clean = ok and not items
         if clean and store is not None and store.enabled:
             store.put_packed(kind, digest, packed)
-        return (Document(shown, decode(zlib.decompress(packed), self._memo), text, packed if clean else None, digest=digest),
+        return (Document(shown, decode(zlib.decompress(packed), self._memo), None, packed if clean else None,
+                         digest=digest, packed_text=packed_text),
                 items, ok)
 
     def _collect(self, n: int) -> bool:
@@ -182,7 +223,7 @@ class Prefetch:
                 self._futures[self._submitted] = self._pool.submit(check_batch, args, self._evidence_root)
                 self._shown[self._submitted] = shown
                 self._submitted += 1
-            results, registers = self._futures.pop(n).result()
+            results, registers, hashes = self._futures.pop(n).result()
         except Exception as exc:  # noqa: BLE001 — a broken pool (killed worker, no processes allowed): read serially
             log.debug("maturity: parallel reading stopped (%s); reading in the main process", exc)
             self.close()
@@ -195,11 +236,24 @@ class Prefetch:
             key = (Path(register), "evidence")
             if key[0] not in self._registers_taken:
                 self._done[key] = (None, result)  # shown: made in this process, where display is
+        for path, key, digest in hashes:
+            self._hashes[path] = (key, digest)
         return True
+
+    def hashed(self, path: Path) -> str | None:
+        """The SHA-256 a worker found for the evidence file ``path``, if the file's stat is still what it was then."""
+        known = self._hashes.pop(str(path), None)
+        if known is None:
+            return None
+        try:
+            return known[1] if _stat_key(os.stat(path)) == known[0] else None
+        except OSError:
+            return None
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
         self._futures.clear()
         self._done.clear()
+        self._hashes.clear()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

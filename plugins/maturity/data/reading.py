@@ -89,10 +89,14 @@ class FileReader:
         return self.cache.get(f"yaml:{shown}:{self.max_bytes}", path, lambda: load_yaml(path, shown, self.max_bytes))
 
     def sha256(self, path: Path) -> str:
+        def hashed() -> str:  # by a worker process that read the file's register, while the file is unchanged
+            known = self.prefetched.hashed(path) if self.prefetched is not None else None
+            return known if known is not None else sha256_of(path)
+
         if self.store is not None:
-            compute = lambda: self.store.sha256(path, lambda: sha256_of(path))  # noqa: E731
+            compute = lambda: self.store.sha256(path, hashed)  # noqa: E731
         else:
-            compute = lambda: sha256_of(path)  # noqa: E731
+            compute = hashed
         if self.cache is None:
             return compute()
         return self.cache.get("sha256", path, compute)

@@ -39,7 +39,7 @@ class Document:
     __slots__ = ("path", "_data", "_packed", "_text", "_values", "_keys", "_source", "_digest")
 
     def __init__(self, path: str, data: Any = None, text: str | None = None, packed: bytes | None = None,
-                 source: Path | str | None = None, digest: str | None = None) -> None:
+                 source: Path | str | None = None, digest: str | None = None, packed_text: bytes | None = None) -> None:
         self.path = path
         # The file to read the text from when it is first needed (a file whose data came from the build cache, or
         # whose clean verdict was remembered, :mod:`maturity.verdicts`: its text is read only if a finding points into it).
@@ -50,8 +50,11 @@ class Document:
         # The data as the on-disk cache holds it (maturity.cache: compressed JSON), when it came from or went to
         # the cache: :meth:`release` may then drop the Python objects, which are unpacked again if asked for.
         self._packed = packed
-        self.text = text
-        locatable = text is not None or source is not None
+        # ``packed_text``: the text already compressed as kept (:func:`pack_text`; a worker process compressed it).
+        self._text = packed_text
+        if text is not None:
+            self.text = text
+        locatable = text is not None or packed_text is not None or source is not None
         self._values: dict[Pointer, tuple[int, int]] | None = None if locatable else {}
         self._keys: dict[Pointer, tuple[int, int]] | None = None if locatable else {}
 
@@ -106,7 +109,7 @@ class Document:
 
     @text.setter
     def text(self, value: str | None) -> None:
-        self._text = zlib.compress(value.encode("utf-8", "surrogatepass"), 1) if value is not None else None
+        self._text = pack_text(value) if value is not None else None
 
     @property
     def digest(self) -> str | None:
@@ -162,6 +165,11 @@ class Document:
             line, col = self.keys[p]
             return Location(self.path, line, col)
         return self.at(*p)
+
+
+def pack_text(text: str) -> bytes:
+    """A file's text as a :class:`Document` keeps it."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 def _sha256(text: str) -> str:
