@@ -34,7 +34,7 @@ def main() -> int:
     found, commit = git_history(settings, repo.registry or repo.model,
                                 lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm), settings.jobs)
     marks.append(time.perf_counter())
-    site = build_site(repo, history=found, commit=commit, jobs=settings.jobs)
+    site = build_site(repo, history=found, commit=commit, jobs=settings.jobs, contents=False)  # as a check: names only
     marks.append(time.perf_counter())
     room = scratch.folder(*footprint(site))
     marks.append(time.perf_counter())

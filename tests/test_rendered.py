@@ -227,6 +227,59 @@ def test_the_pages_of_an_assessment_see_only_their_own(demo):
     assert COMMIT[:12] in report.tail, "the commit is said after the page"
 
 
+def _built(demo: Repo):
+    """The site as the publication build makes it (the git history read as there, for the same keys as a check)."""
+    from maturity import gate
+
+    return gate.prepare(load_settings(demo.root), display_base=demo.root).site
+
+
+def _checked(demo: Repo):
+    from maturity import gate
+
+    publication = gate.check(load_settings(demo.root), display_base=demo.root)
+    assert not publication.failures(), publication.diagnostics
+    return publication.site
+
+
+def test_a_check_takes_the_stored_pages_by_name_without_reading_them(demo, restored, monkeypatch):
+    from maturity.publish import rendered
+    from maturity.publish.site import NotRead
+
+    built = _built(demo)
+    unpacked: list[int] = []
+    real = rendered._unpacked
+    monkeypatch.setattr(rendered, "_unpacked", lambda data: unpacked.append(1) or real(data))
+    restored.clear()
+    site = _checked(demo)
+    assert unpacked == [] and ZIXUN_REPORT in restored and any(p.endswith(".md.html") for p in restored)
+    assert {p.src_uri for p in site.pages} == {p.src_uri for p in built.pages}
+    assert {a.path for a in site.assets} == {a.path for a in built.assets}
+    report = next(p for p in site.pages if p.src_uri == ZIXUN_REPORT)
+    with pytest.raises(NotRead):  # never written as an empty page
+        report.html
+    viewer = next(a for a in site.assets if a.path.endswith(".md.html"))
+    with pytest.raises(NotRead):
+        viewer.data
+    # The check kept every entry: the next build reads them, whole, and makes the same site.
+    restored.clear()
+    again = _built(demo)
+    assert unpacked and ZIXUN_REPORT in restored
+    assert _pages(again) == _pages(built)
+
+
+def test_a_check_renders_what_the_store_does_not_hold_and_keeps_it(demo, restored):
+    _built(demo)
+    _change_one_score(demo)
+    restored.clear()
+    checked = _checked(demo)
+    kechuang = next(p for p in checked.pages if p.src_uri == f"assessments/{KECHUANG}/index.md")
+    assert kechuang.src_uri not in restored and "<h1" in kechuang.html  # rendered, and readable
+    restored.clear()
+    _built(demo)
+    assert kechuang.src_uri in restored  # the check stored it for the build
+
+
 def test_cache_false_keeps_no_page(demo, restored):
     _site(demo, cache=False)
     _site(demo, cache=False)

@@ -61,11 +61,13 @@ HistoryLoader = Callable[[Settings, object, object, int], "tuple[History | None,
 
 
 def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
-            display_base: Path | None = None, history: HistoryLoader = git_history, parallel: bool = False) -> Publication:
+            display_base: Path | None = None, history: HistoryLoader = git_history, parallel: bool = False,
+            contents: bool = True) -> Publication:
     """Load, check and score; build the site; check what was built.
 
     ``existing``: the names of the hand-written files; ``history``: how to read the git history
-    (the plugin keeps it between ``mkdocs serve`` rebuilds); ``parallel``: see :func:`load_repository`.
+    (the plugin keeps it between ``mkdocs serve`` rebuilds); ``parallel``: see :func:`load_repository`;
+    ``contents``: False when no page will be written, only names (:func:`check`; see :func:`build_site`).
     """
     repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
     if repo.model is None:
@@ -74,7 +76,8 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
         found_history, commit = history(settings, repo.registry or repo.model,
                                         lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
                                         settings.jobs if parallel else 1)
-        site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1)
+        site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1,
+                          contents=contents)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))
 
@@ -122,8 +125,9 @@ def _marker_line(text: str, marker: str) -> bool:
 def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str | None = None,
           parallel: bool = False) -> Publication:
     """Everything the strict build does with the data, into a temporary folder; the verdict is ``failures()``."""
+    # Only names are written (write_skeleton): the pages the build cache holds are not read from it.
     publication = prepare(settings, existing=hand_written(settings, docs_dir), display_base=display_base,
-                          parallel=parallel)
+                          parallel=parallel, contents=False)
     if settings.search == "pagefind":
         # As the plugin checks it before building. Pagefind itself is not run here: it indexes the HTML the
         # site generator writes, which a check does not make, and no data can make it fail (see docs).

@@ -23,6 +23,11 @@ page is used only if its lengths and its CRC-32 agree with what the entry holds;
 A ``templates_dir`` holding anything but folders and regular files turns the store off (what a link points to may
 change unseen; a pipe would block the build).
 A build that rendered every page forgets the pages it did not use.
+
+``maturity check`` opens the store without reading (:meth:`RenderedPages.open` with ``read=False``): it writes no
+page, only every file's name, so a stored page is taken as it is, unread — the page rendered without a fault from
+exactly what it shows now, and would again. Its contents are :data:`maturity.publish.site.UNREAD`, which no writer
+can write.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from importlib import metadata
 from pathlib import Path
 
 from maturity.cache import cache_folder, connect, encode, tool_fingerprint
-from maturity.publish.site import Asset, Packed, Page
+from maturity.publish.site import UNREAD, Asset, Packed, Page
 from maturity.settings import Settings
 
 FORMAT = 2  # 2: a CRC-32 of the packed contents in each entry
@@ -51,9 +56,10 @@ _HEADER = struct.Struct("<QQQQI")
 class RenderedPages:
     """The store of one build (``db`` None: nothing is kept or found). ``context``: the digest of the build's context."""
 
-    def __init__(self, db: sqlite3.Connection | None, context: str = "") -> None:
+    def __init__(self, db: sqlite3.Connection | None, context: str = "", read: bool = True) -> None:
         self._db = db
         self.context = context
+        self.read = read  # False: a stored page is taken without reading it (``maturity check``)
         self._used: set[str] = set()
         self._taken: set[str] = set()  # keys whose page this build took from the store
         self._models: dict[int, str] = {}
@@ -61,8 +67,11 @@ class RenderedPages:
         self._well_formed: set[str] = set()  # keys of the generated files this build found well-formed, or made again
 
     @classmethod
-    def open(cls, settings: Settings) -> "RenderedPages":
-        """The store of ``settings.root``'s build cache; a store that keeps nothing when the cache is off or unusable."""
+    def open(cls, settings: Settings, read: bool = True) -> "RenderedPages":
+        """The store of ``settings.root``'s build cache; a store that keeps nothing when the cache is off or unusable.
+
+        ``read``: False for a build that writes no page (``maturity check``): :meth:`get` then gives a stored page's
+        contents as :data:`~maturity.publish.site.UNREAD`, without reading them."""
         if not settings.cache:
             return cls(None)
         templates = templates_digest(settings.templates_path)
@@ -76,7 +85,7 @@ class RenderedPages:
         versions = [(name, _version(name)) for name in LIBRARIES]
         context = _digest(FORMAT, tool_fingerprint(), sys.version, versions, templates, settings.cache_key(),
                           settings.today().isoformat())
-        return cls(db, context)
+        return cls(db, context, read)
 
     @property
     def taken(self) -> int:
@@ -138,14 +147,16 @@ class RenderedPages:
 
     def get(self, key: str) -> Packed | None:
         """The page stored under ``key`` if the entry is whole (its lengths and CRC-32); None otherwise (it is rendered
-        again and replaced)."""
+        again and replaced). Opened without reading: :data:`~maturity.publish.site.UNREAD` when an entry is there."""
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT data FROM pages WHERE key = ?", (key,)).fetchone()
+            # Not reading is not reading the data at all: the row is found by its key alone.
+            query = "SELECT data FROM pages WHERE key = ?" if self.read else "SELECT 1 FROM pages WHERE key = ?"
+            row = self._db.execute(query, (key,)).fetchone()
         except sqlite3.Error:
             return None
-        contents = _unpacked(row[0]) if row is not None else None
+        contents = (_unpacked(row[0]) if self.read else UNREAD) if row is not None else None
         if contents is not None:
             self._used.add(key)
             self._taken.add(key)

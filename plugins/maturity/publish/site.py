@@ -106,6 +106,19 @@ class Packed:
     size: int
 
 
+class _Unread(bytes):
+    """The contents of a stored page or file that a build which writes none (``maturity check``) did not read."""
+
+
+# Packed contents not read (:mod:`maturity.publish.rendered`): asking a page or file made from them for its HTML or
+# bytes raises, so they can never be written as an empty page.
+UNREAD = Packed(_Unread(), None, None, 0)
+
+
+class NotRead(RuntimeError):
+    """The contents of a page or file were not read (``maturity check``): there is nothing to write."""
+
+
 def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
@@ -125,6 +138,8 @@ def _unpack(data: "bytes | Spooled") -> str:
 
 
 def _bytes(data: "bytes | Spooled") -> bytes:
+    if type(data) is _Unread:
+        raise NotRead("the contents of this page or file were not read (maturity check writes none)")
     return data.read() if isinstance(data, Spooled) else data
 
 
@@ -171,7 +186,7 @@ class Spool:
     def put(self, data: bytes) -> "bytes | Spooled":
         """``data`` kept on disk (a :class:`Spooled` to read it back), or ``data`` itself if it cannot be (or is
         there already)."""
-        if not self._writable or isinstance(data, Spooled):
+        if not self._writable or isinstance(data, Spooled) or type(data) is _Unread:
             return data
         try:
             if os.pwrite(self._file.fileno(), data, self._end) != len(data):
