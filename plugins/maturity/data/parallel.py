@@ -4,8 +4,8 @@ A data file's own checks (parse, schema, characters, lengths) need nothing but i
 processes can do them for the next folders while the main process checks and scores the current
 one. A worker hands back the file's text compressed as a :class:`Document` keeps it, its findings and its
 data packed as the on-disk cache keeps it (:func:`maturity.cache.pack`); the main process makes from that
-the same :class:`Document` that reading it there would have made (compressing every text there was a
-twelfth of a cold run's main process, which the workers wait on). Anything a worker does not handle in full (a file that cannot be
+the same :class:`Document` that reading it there would have made (compressing every text there was some
+8 % of a cold run's main process). Anything a worker does not handle in full (a file that cannot be
 read, a BOM, data the packing does not carry) is read again in the main process, as without a pool,
 and so is everything when the pool cannot start or breaks.
 
