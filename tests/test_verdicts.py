@@ -833,3 +833,21 @@ def test_a_registers_paths_are_made_as_the_checks_walk_them(folder):
     assert _register_paths(folder, None, iter(files)) == expected
     assert _register_paths(folder, None, iter([("a.pdf", 1)])) is None
     assert _register_paths(folder, None, iter([(7, False)])) is None
+
+
+def test_observe_keys_each_path_by_its_kind_size_times_and_identity(tmp_path):
+    """The keys a remembered verdict is compared by: one line per path, and the newest of the times."""
+    from maturity.verdicts import _MISSING, observe
+
+    file, folder, link = tmp_path / "a.yml", tmp_path / "sub", tmp_path / "link.yml"
+    file.write_text("a: 1\n", encoding="utf-8")
+    folder.mkdir()
+    link.symlink_to(file)
+    keys, newest = observe([[str(file), False], [str(folder), False], [str(link), False], [str(link), True],
+                            [str(tmp_path / "gone.yml"), False]])
+    lines = keys.split("\n")
+    for line, path, follow in zip(lines, (file, folder, link, link), (False, False, False, True)):
+        st = os.stat(path) if follow else os.lstat(path)
+        assert line == f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+    assert lines[2] != lines[3] and lines[4] == _MISSING
+    assert newest == max(max(os.lstat(p).st_mtime_ns, os.lstat(p).st_ctime_ns) for p in (file, folder, link))

@@ -74,15 +74,21 @@ _MISSING = "-"
 def observe(paths: list[list]) -> tuple[str, int]:
     """The keys of ``[path, follow]`` (``lstat``, or ``stat`` when ``follow``), one per line, and the newest time
     among them."""
+    # Written for speed: a warm run observes every data and evidence file (some 200,000 at N = 10,000).
     keys, newest = [], 0
+    add = keys.append
     for path, follow in paths:
         try:
             st = os.stat(path) if follow else os.lstat(path)
         except OSError:
-            keys.append(_MISSING)
+            add(_MISSING)
             continue
-        keys.append(f"{st.st_mode:o}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}")
-        newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+        modified, changed = st.st_mtime_ns, st.st_ctime_ns
+        add("%o:%d:%d:%d:%d:%d" % (st.st_mode, st.st_size, modified, changed, st.st_ino, st.st_dev))
+        if modified > newest:
+            newest = modified
+        if changed > newest:
+            newest = changed
     return "\n".join(keys), newest
 
 
