@@ -280,6 +280,20 @@ def test_a_check_renders_what_the_store_does_not_hold_and_keeps_it(demo, restore
     assert kechuang.src_uri in restored  # the check stored it for the build
 
 
+def test_a_damaged_entry_taken_unread_by_a_check_is_rendered_again_by_the_build(demo, restored):
+    built = _built(demo)
+    [path] = demo.path(CACHE_DIR).glob("rendered-*.sqlite")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE pages SET data = 'not a page'")
+    restored.clear()
+    checked = _checked(demo)  # the same verdict: the check does not read the entries it takes
+    assert ZIXUN_REPORT in restored and {p.src_uri for p in checked.pages} == {p.src_uri for p in built.pages}
+    restored.clear()
+    again = _built(demo)
+    assert ZIXUN_REPORT not in restored  # read, found damaged, rendered again: never published from the damaged entry
+    assert _pages(again) == _pages(built)
+
+
 def test_cache_false_keeps_no_page(demo, restored):
     _site(demo, cache=False)
     _site(demo, cache=False)
