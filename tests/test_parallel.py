@@ -176,15 +176,22 @@ def test_the_workers_hash_the_evidence_files_and_the_main_process_takes_their_ha
     assert _summary(parallel_run) == _summary(serial)
 
 
-def test_a_hash_is_taken_only_while_the_file_has_the_stat_it_was_hashed_under(tmp_path):
-    folder = tmp_path / "org"
+def test_a_worker_hashes_only_files_the_checks_take_and_a_hash_is_used_while_the_stat_holds(tmp_path):
+    root = tmp_path / "evidence"
+    folder = root / "org"
     (folder / "files").mkdir(parents=True)
     (folder / "files" / "a.md").write_text("one", encoding="utf-8")
     (folder / "files" / "b.md").write_text("two", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("not the repository's", encoding="utf-8")
     os.symlink(folder / "files" / "a.md", folder / "link.md")
-    items = [{"file": "files/a.md"}, {"file": "files//./b.md"}, {"file": "link.md"}, {"file": "../org/files/a.md"},
-             {"file": "files/a.md", "storage": "private"}, {"url": "https://example.org/"}, {"file": "missing.md"}]
-    found = parallel.file_hashes(str(folder), items)
+    os.symlink(outside, folder / "linked")  # a link on the way: its files are never read (it could be /proc)
+    items = [{"file": "files/a.md"}, {"file": "files//./b.md"}, {"file": "link.md"}, {"file": "linked/secret.md"},
+             {"file": "../org/files/a.md"}, {"file": "/etc/hostname"}, {"file": "C:files/a.md"},
+             {"file": "files\\a.md"}, {"file": "files"}, {"file": "files/a.md", "storage": "private"},
+             {"url": "https://example.org/"}, {"file": "missing.md"}]
+    found = parallel.file_hashes(str(root), "org", items)
     assert [Path(path).relative_to(folder).as_posix() for path, _, _ in found] == ["files/a.md", "files/b.md"]
     prefetch = parallel.Prefetch([], str, 1 << 20, 1)
     try:

@@ -9,14 +9,13 @@ builds the site, or at themselves.
 
 from __future__ import annotations
 
-import errno
 import os
-import stat
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from maturity import i18n
-from maturity.data.evidence import PUBLISHABLE, EvidenceItem, EvidenceRegister, evidence_item
+from maturity.data.evidence import (PUBLISHABLE, EvidenceItem, EvidenceRegister, evidence_item, file_name_problem,
+                                    walk_to_file)
 from maturity.diagnostics import Collector
 
 
@@ -79,55 +78,25 @@ def url_problem(url: str) -> str | None:
 
 
 def _file_name_ok(doc, here, eid, file: str, out: Collector) -> bool:
-    def where():  # located only when something is reported: valid files are never re-read for positions
-        return doc.at(*here, "file")
-
-    if file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
-        out.error(where(), "MAT304.absolute", id=eid)
-        return False
-    if "\\" in file:
-        out.error(where(), "MAT304.backslash", id=eid)
-        return False
-    if ".." in PurePosixPath(file).parts:
-        out.error(where(), "MAT304.parent", id=eid)
-        return False
-    return True
+    why = file_name_problem(file)
+    if why:  # located only when something is reported: valid files are never re-read for positions
+        out.error(doc.at(*here, "file"), f"MAT304.{why}", id=eid)
+    return why is None
 
 
 def _repository_file(folder: Path, evidence_root: Path, doc, here, eid, file: str, out: Collector,
                      real_dirs: set | None = None) -> Path | None:
-    """The file in the repository, walked part by part from the evidence root: no symbolic link anywhere.
-
-    One ``lstat`` per part (not a link, exists, and for the last part a regular file); a folder already
-    walked during this load (``real_dirs``) is not walked again."""
-    where = lambda: doc.at(*here, "file")  # noqa: E731
-    rel = PurePosixPath(file)
-    real_dirs = set() if real_dirs is None else real_dirs
-    current = evidence_root
-    st = None
-    for part in (folder.relative_to(evidence_root).parts + rel.parts):
-        current = current / part
-        if current in real_dirs:
-            continue
-        try:
-            st = os.lstat(current)
-        except OSError as exc:
-            if exc.errno not in _MISSING:
-                raise
-            out.error(where(), "MAT302.missing", id=eid, file=file, path=str(current))
-            return None
-        if stat.S_ISLNK(st.st_mode):
-            out.error(where(), "MAT305", id=eid, file=file)
-            return None
-        if stat.S_ISDIR(st.st_mode):
-            real_dirs.add(current)
-    if st is None or not stat.S_ISREG(st.st_mode) or current in real_dirs:
-        out.error(where(), "MAT302.not_a_file", id=eid, file=file)
-        return None
-    return current
-
-
-_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() takes for "not there"
+    """The file in the repository, walked part by part from the evidence root: no symbolic link anywhere
+    (:func:`maturity.data.evidence.walk_to_file`)."""
+    parts = folder.relative_to(evidence_root).parts + PurePosixPath(file).parts
+    found, reached = walk_to_file(evidence_root, parts, set() if real_dirs is None else real_dirs)
+    if reached == "missing":
+        out.error(doc.at(*here, "file"), "MAT302.missing", id=eid, file=file, path=str(found))
+    elif reached == "link":
+        out.error(doc.at(*here, "file"), "MAT305", id=eid, file=file)
+    elif reached == "not_a_file":
+        out.error(doc.at(*here, "file"), "MAT302.not_a_file", id=eid, file=file)
+    return found if reached == "file" else None
 
 
 def _private_file(register: EvidenceRegister, doc, here, eid, file: str, out: Collector) -> Path | None:

@@ -10,8 +10,11 @@ The checks of each item are in :mod:`maturity.checks.evidence`.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from maturity.diagnostics import Collector
 from maturity.data.yamlfile import Document
@@ -23,6 +26,47 @@ CLASSES = ("public", "restricted", "confidential")  # who may see an evidence it
 # document or offers as a download: an .html or .svg file would run its scripts on the site.
 PUBLISHABLE = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".md", ".csv", ".xlsx", ".xls",
                          ".docx", ".doc", ".pptx", ".ppt", ".odt", ".ods", ".odp", ".zip"})
+
+
+def file_name_problem(file: str) -> str | None:
+    """Why ``file`` is not a name an item may give its file (a MAT304 variant), None when it is one: a path relative
+    to the organisation's folder, with ``/`` only, never leaving it."""
+    if file.startswith(("/", "\\")) or (len(file) > 1 and file[1] == ":"):
+        return "absolute"
+    if "\\" in file:
+        return "backslash"
+    if ".." in PurePosixPath(file).parts:
+        return "parent"
+    return None
+
+
+def walk_to_file(evidence_root: Path, parts: tuple[str, ...], real_dirs: set) -> tuple[Path, str]:
+    """``parts`` walked below ``evidence_root``, one ``lstat`` each: (the path reached, and ``"file"``, or why not —
+    ``"missing"``, ``"link"`` (a symbolic link on the way, or the file itself), ``"not_a_file"``). Nothing is followed
+    through a link: the file may only be a regular file in the repository. ``real_dirs``: folders already walked
+    (not a link, a folder), shared by the files of one load. Another error than "not there" is raised."""
+    current = evidence_root
+    st = None
+    for part in parts:
+        current = current / part
+        if current in real_dirs:
+            continue
+        try:
+            st = os.lstat(current)
+        except OSError as exc:
+            if exc.errno not in _NOT_THERE:
+                raise
+            return current, "missing"
+        if stat.S_ISLNK(st.st_mode):
+            return current, "link"
+        if stat.S_ISDIR(st.st_mode):
+            real_dirs.add(current)
+    if st is None or not stat.S_ISREG(st.st_mode) or current in real_dirs:
+        return current, "not_a_file"
+    return current, "file"
+
+
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)  # what Path.exists() takes for "not there"
 
 
 @dataclass(frozen=True, slots=True)

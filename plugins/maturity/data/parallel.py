@@ -26,7 +26,6 @@ import logging
 import multiprocessing
 import os
 import re
-import stat
 import threading
 import time
 import zlib
@@ -36,7 +35,7 @@ from pathlib import Path, PurePosixPath
 from maturity.cache import decode, pack, text_digest
 from maturity.diagnostics import Collector, Diagnostic
 from maturity.data import schema
-from maturity.data.evidence import REGISTER
+from maturity.data.evidence import REGISTER, file_name_problem, walk_to_file
 from maturity.data.evidence_hash import sha256_of
 from maturity.data.yamlfile import Document, pack_text, parse_yaml, read_text
 
@@ -108,32 +107,31 @@ def check_batch(batch: list[tuple[str, str, str, int]], evidence_root: str | Non
             found, items = _check_file(register, register, "evidence", max_bytes) if os.path.isfile(register) else (None, None)
             if found is not None and found[2] and not found[1]:
                 registers.append((register, found))
-                hashes.extend(file_hashes(os.path.join(evidence_root, org), items["items"]))
+                hashes.extend(file_hashes(evidence_root, org, items["items"]))
     return done, registers, hashes
 
 
-def file_hashes(folder: str, items: list[dict]) -> list[tuple[str, tuple, str]]:
-    """The SHA-256 of each regular file a register's items name in the repository, as (path, stat, digest).
+def file_hashes(evidence_root: str, org: str, items: list[dict]) -> list[tuple[str, tuple, str]]:
+    """The SHA-256 of each file a register's items name in the repository, as (path, stat, digest).
 
-    ``stat`` is the file's (size, mtime, ctime, inode, device), the same before and after it was read: the main
-    process uses a digest only while the file still has that stat. Whether the path is one the register may name
-    (no link on the way, inside the folder) is still the main process's check (:mod:`maturity.checks.evidence`)."""
-    found = []
+    Only a file the checks take: a name that stays in the organisation's folder, walked from the evidence root with
+    no symbolic link anywhere, a regular file (:mod:`maturity.data.evidence`, as :mod:`maturity.checks.evidence`
+    walks it): a link could point at any file of the machine, one that never ends (``/proc/kcore``). ``stat`` is the
+    file's (size, mtime, ctime, inode, device), the same before and after it was read: the main process uses a digest
+    only while the file still has that stat, after walking the path itself."""
+    found, real_dirs, root = [], set(), Path(evidence_root)
     for item in items:
         file = item.get("file")
-        if not isinstance(file, str) or not file or item.get("storage") == "private" or "\\" in file:
+        if not isinstance(file, str) or not file or item.get("storage") == "private" or file_name_problem(file):
             continue
-        parts = PurePosixPath(file).parts
-        if not parts or parts[0] == "/" or ".." in parts:
-            continue
-        path = os.path.join(folder, *parts)
         try:
-            before = os.lstat(path)
-            if not stat.S_ISREG(before.st_mode):
+            path, reached = walk_to_file(root, (org, *PurePosixPath(file).parts), real_dirs)
+            if reached != "file":
                 continue
-            digest = sha256_of(Path(path))
+            before = os.lstat(path)
+            digest = sha256_of(path)
             if _stat_key(os.lstat(path)) == (key := _stat_key(before)):
-                found.append((path, key, digest))
+                found.append((str(path), key, digest))
         except OSError:
             continue  # the main process reads it and says why
     return found
