@@ -24,6 +24,8 @@ from pathlib import Path
 def yaml_events(root: Path) -> dict:
     import yaml
 
+    from maturity.data.parallel import cores  # the cores the tool's jobs option counts
+
     files = sorted(root.glob("assessments/*/*.yml")) + sorted(root.glob("evidence/*/register.yml"))
     texts = [f.read_bytes() for f in files]
     start = time.process_time()
@@ -32,7 +34,7 @@ def yaml_events(root: Path) -> dict:
         for _ in yaml.parse(text, Loader=yaml.CSafeLoader):
             events += 1
     return {"files": len(files), "mb": round(sum(map(len, texts)) / 1e6, 1), "events": events,
-            "cpu_s": round(time.process_time() - start, 2), "cores": len(os.sched_getaffinity(0))}
+            "cpu_s": round(time.process_time() - start, 2), "cores": cores()}
 
 
 def pagefind_alone(root: Path, run: bool = True) -> dict:
