@@ -138,3 +138,20 @@ def test_the_site_is_made_with_the_repository_out_of_sight(demo):
     assert publication.site is not None and publication.site.pages
     assert during and during[0] > 10_000, "the repository's objects were not out of sight"
     assert gc.get_freeze_count() == 0
+
+
+def test_what_a_paused_block_made_out_of_sight_stays_out_of_sight_after_it():
+    """With the collector off, what the block made sits in the youngest generation; the first collection after would
+    walk all of it. Within an out_of_sight block it is put out of sight instead; elsewhere nothing is frozen."""
+    import gc
+
+    with heap.out_of_sight():
+        before = gc.get_freeze_count()
+        with heap.paused_collection():
+            made = [[i] for i in range(5000)]
+        assert gc.get_freeze_count() >= before + len(made)
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    with heap.paused_collection():
+        more = [[i] for i in range(100)]
+    assert gc.get_freeze_count() == 0 and len(more) == 100

@@ -69,10 +69,10 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
     (the plugin keeps it between ``mkdocs serve`` rebuilds); ``parallel``: see :func:`load_repository`;
     ``contents``: False when no page will be written, only names (:func:`check`; see :func:`build_site`).
     """
-    repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
-    if repo.model is None:
-        return Publication(settings, repo, None, list(repo.diagnostics))
-    with heap.out_of_sight():  # the repository's millions of objects, walked by no collection while the site is made
+    with heap.out_of_sight():  # the repository's millions of objects, walked by no collection until the site is made
+        repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
+        if repo.model is None:
+            return Publication(settings, repo, None, list(repo.diagnostics))
         found_history, commit = history(settings, repo.registry or repo.model,
                                         lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
                                         settings.jobs if parallel else 1)

@@ -46,12 +46,19 @@ def out_of_sight() -> Iterator[None]:
 
 @contextmanager
 def paused_collection() -> Iterator[None]:
-    """The cycle collector off for the block (if it was on), and on again after it, however the block ends."""
+    """The cycle collector off for the block (if it was on), and on again after it, however the block ends.
+
+    Within an :func:`out_of_sight` block, what the block made is put out of sight too before the collector is on
+    again: with the collector off, every object made stays in the youngest generation, and the first collection
+    after would walk all of them (0.6 s of a warm ``maturity check`` at N = 10,000, for the millions of objects of
+    the data read; docs/performance.md#young)."""
     was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count():  # in an out_of_sight block, which brings everything back when it ends
+            gc.freeze()
         if was_on:
             gc.enable()
 

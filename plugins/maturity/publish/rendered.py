@@ -65,6 +65,7 @@ class RenderedPages:
         self._models: dict[int, str] = {}
         self._assessments: dict[int, str | None] = {}
         self._well_formed: set[str] = set()  # keys of the generated files this build found well-formed, or made again
+        self._present: set[str] = set()  # keys :meth:`present` found: taken unread without asking again
 
     @classmethod
     def open(cls, settings: Settings, read: bool = True) -> "RenderedPages":
@@ -143,6 +144,8 @@ class RenderedPages:
                 found.update(k for (k,) in self._db.execute(f"SELECT key FROM pages WHERE key IN ({','.join('?' * len(chunk))})", chunk))
         except sqlite3.Error:
             return set()
+        if not self.read:
+            self._present |= found
         return found
 
     def get(self, key: str) -> Packed | None:
@@ -150,6 +153,10 @@ class RenderedPages:
         again and replaced). Opened without reading: :data:`~maturity.publish.site.UNREAD` when an entry is there."""
         if self._db is None:
             return None
+        if not self.read and key in self._present:  # found already: asking again, row by row, was 0.6 s at N = 10,000
+            self._used.add(key)
+            self._taken.add(key)
+            return UNREAD
         try:
             # Not reading is not reading the data at all: the row is found by its key alone.
             query = "SELECT data FROM pages WHERE key = ?" if self.read else "SELECT 1 FROM pages WHERE key = ?"
