@@ -835,6 +835,44 @@ def test_a_registers_paths_are_made_as_the_checks_walk_them(folder):
     assert _register_paths(folder, None, iter([(7, False)])) is None
 
 
+@pytest.mark.parametrize("folder", [Path("/r/evidence/org"), Path("evidence/org")])
+def test_an_items_file_is_where_pathlib_names_it(folder):
+    """Where each remembered item's file is: the usual name joined without pathlib, the same string as pathlib's."""
+    from pathlib import PurePosixPath
+
+    from maturity.verdicts import _item_paths
+
+    names = ["files/a.pdf", "a//b.pdf", "./a/b.pdf", "a/./b", "a/b/", "a/../b", "x", "/abs/c.pdf", "files/sub/c.pdf"]
+    items = [[None] * 6 + [name] + [None] * 3 + [False] for name in names]
+    items += [[None] * 6 + [None] + [None] * 3 + [False], [None] * 6 + ["s/t.pdf"] + [None] * 3 + [True]]
+    expected = [os.path.join(str(folder), *PurePosixPath(name).parts) for name in names]
+    assert _item_paths(items, folder, Path("/p/org")) == expected + [None, "/p/org/s/t.pdf"]
+    assert _item_paths(items, folder, None) == expected + [None, None]
+
+
+def test_which_file_an_item_is_comes_from_the_keys_just_observed(tmp_path):
+    """In a fresh checkout, "device:inode" of each item's file is read off the keys observe() gave (a private file's
+    stat, through its link), the same as asking the file; a file the keys do not name is asked; one gone is an error."""
+    from maturity.checks.evidence import identity
+    from maturity.verdicts import _identities, observe
+
+    (tmp_path / "a.pdf").write_bytes(b"a")
+    (tmp_path / "real.pdf").write_bytes(b"r")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "s.pdf").symlink_to(tmp_path / "real.pdf")
+    (tmp_path / "other.pdf").write_bytes(b"o")
+    a, s, other = str(tmp_path / "a.pdf"), str(tmp_path / "p" / "s.pdf"), str(tmp_path / "other.pdf")
+    paths = [[a, False], [s, False], [s, True]]
+    keys = observe(paths)[0]
+    items = [[None] * 10 + [False], [None] * 10 + [True], [None] * 10 + [False], [None] * 10 + [False]]
+    found = _identities([a, s, other, None], items, paths, keys)
+    assert found == [identity(Path(a)), identity(Path(s)), identity(Path(other)), None]
+    assert found[1] == identity(tmp_path / "real.pdf") != f"{os.lstat(s).st_dev}:{os.lstat(s).st_ino}"
+    os.remove(a)
+    with pytest.raises(OSError):
+        _identities([a], items[:1], paths[:1], observe(paths[:1])[0])
+
+
 def test_observe_keys_each_path_by_its_kind_size_times_and_identity(tmp_path):
     """The keys a remembered verdict is compared by: one line per path, and the newest of the times."""
     from maturity.verdicts import _MISSING, observe

@@ -148,7 +148,8 @@ class Verdicts:
         # Its evidence files' digests not looked up (recalled by stat), or not all of them: not this run's to forget.
         kept_hashes = current == keys
         if current != keys:  # a fresh checkout, a copy: the same bytes in new files?
-            digests = _register_digests(entry, folder, private_folder)
+            found = _register_digests(entry, folder, private_folder)
+            digests, item_paths = found if found is not None else (None, None)
             text = os.path.join(str(folder), REGISTER)
             if digests is None or not same_content(paths, keys, current, digests, lambda path: sha256_of(Path(path))
                                                    if path == text else self._evidence_sha256(path),
@@ -157,8 +158,7 @@ class Verdicts:
             unchanged = {path for (path, _), was, now in zip(paths, keys.split("\n"), current.split("\n")) if was == now}
             kept_hashes = any(path in unchanged for path in digests if path != text)
             try:  # the files are new: which file each item is (the aliases across registers) is asked again
-                entry["files"] = [identity(Path(path)) if path is not None else None
-                                  for path in _item_paths(entry["items"], folder, private_folder)]
+                entry["files"] = _identities(item_paths, entry["items"], paths, current)
             except OSError:
                 return None
             facts = _facts(entry)
@@ -484,10 +484,38 @@ def _assessment_digests(entry: dict, paths: list[list]) -> dict[str, str] | None
 def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[str | None]:
     """Where each remembered item's file is (None: an item with no file), as :meth:`Verdicts.keep_register` walked it."""
     out = []
+    where, private_where = str(folder), str(private_folder) if private_folder is not None else None
     for fields in items:
         file, private = fields[6], fields[10]
-        base = private_folder if private else folder
-        out.append(os.path.join(str(base), *PurePosixPath(file).parts) if file and base is not None else None)
+        base = private_where if private else where
+        if not file or base is None:
+            out.append(None)
+        elif "" in (parts := file.split("/")) or "." in parts:  # "a//b", "./a", "/a": named as pathlib names them
+            out.append(os.path.join(base, *PurePosixPath(file).parts))
+        else:  # the same name, made without pathlib: this runs for every file of every register of a fresh checkout
+            out.append(f"{base}/{file}")
+    return out
+
+
+def _identities(item_paths: list[str | None], items: list, paths: list[list], keys: str) -> list[str | None]:
+    """Which file each item's is, "device:inode" (:func:`maturity.checks.evidence.identity`), from the keys
+    :func:`observe` just gave for ``paths``: the ``stat`` of a private file, the ``lstat`` of any other, which is its
+    ``stat`` (a file that passed has no link on its way, and each path is still of its kind, :func:`same_content`).
+    A file the keys do not name is asked itself. :class:`OSError` for a file that is not there."""
+    observed = {(path, follow): key for (path, follow), key in zip(paths, keys.split("\n"))}
+    out = []
+    for path, fields in zip(item_paths, items):
+        if path is None:
+            out.append(None)
+            continue
+        key = observed.get((path, fields[10]))
+        if key is None:
+            out.append(identity(Path(path)))
+        elif key == _MISSING:
+            raise FileNotFoundError(path)
+        else:
+            _mode, _size, _modified, _changed, inode, device = key.split(":")
+            out.append(f"{device}:{inode}")
     return out
 
 
@@ -526,18 +554,20 @@ def _register_paths(folder: Path, private_folder: Path | None, files) -> list[li
     return paths
 
 
-def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> dict[str, str] | None:
-    """The SHA-256 of the register's text and of each item's file when it passed, by path; None for a damaged entry."""
+def _register_digests(entry: dict, folder: Path, private_folder: Path | None) -> tuple[dict[str, str], list] | None:
+    """The SHA-256 of the register's text and of each item's file when it passed, by path, and where each item's file
+    is (:func:`_item_paths`); None for a damaged entry."""
     items, data = entry.get("items"), entry.get("data")
     if _facts(entry) is None or not isinstance(data, _TEXT_OR_NONE) or not _whole_items(items):
         return None
     digests = {os.path.join(str(folder), REGISTER): data} if data is not None else {}
-    for fields, path in zip(items, _item_paths(items, folder, private_folder)):
+    item_paths = _item_paths(items, folder, private_folder)
+    for fields, path in zip(items, item_paths):
         if path is not None:
             if type(fields[8]) is not str:
                 return None
             digests[path] = fields[8]  # the registered digest: the file's own, in a register that passed (else MAT303)
-    return digests
+    return digests, item_paths
 
 
 def _folder_paths(folder: Path) -> list[list]:
