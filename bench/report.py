@@ -228,6 +228,19 @@ def markdown(r: dict) -> str:
         out.append("本次未测量（`--warm`、`--check`）。")
     out.append("")
 
+    ci = r.get("ci")
+    if ci:
+        out += ["### 拉取请求的 CI 作业（git） {#ci-jobs}", "",
+                f"N = {ci['n']:,} 的数据提交在一个 git 仓库中。主分支的作业克隆它，冷运行 `maturity check`（{_f(ci['main_check']['median_s'])} s），"
+                "保存 `.cache`（如 CI 的缓存）；每个拉取请求修改一个得分，它的作业把那个提交克隆到新的目录（每个文件都是新的），"
+                "恢复主分支作业的缓存，等 3.5 s 后运行命令（`bench/ci_jobs.py`）。每个命令一个作业，先后每轮互换。", "",
+                "| 命令 | N | 次数 | s | 峰值 MiB（括号中为全部进程） | 结论 |", "|---|---|---|---|---|---|"]
+        for k in ("check", "validate"):
+            runs = ci[k]
+            lines = "；".join(sorted({x["last_line"] for x in runs["runs"] if x.get("last_line")}))
+            out.append(f"| `maturity {k}` | {ci['n']:,} | {len(runs['runs'])} | {_f(runs['median_s'])} | {_mib(runs)} | {lines} |")
+        out.append("")
+
     h = r.get("history")
     out += ["### git 历史的开销", ""]
     if h:

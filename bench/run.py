@@ -18,6 +18,8 @@ output size, and the largest listing page. Then, each optional:
 - ``--check N``: ``maturity validate`` and ``maturity check``, cold, warm after one edit, after another edit in a
   fresh checkout with the cache kept (as a CI job), and after one more in a fresh checkout in another folder (as a CI
   runner with a build folder per concurrent job), alternately;
+- ``--ci N``: a pull request's ``maturity check`` and ``validate`` as CI jobs run them, in a git repository of the N
+  data (``bench/ci_jobs.py``): a fresh clone of a commit that changes one score, the main branch's cache restored;
 - ``--history N --commits C``: a git repository of the N data with C commits (made once, kept in ``--out``);
   builds in it (history on) and in a copy without ``.git`` (no history), cold and warm cache;
 - ``--parts N …``: what the parts cost by themselves on the data of N (``bench/parts.py``): MkDocs with Material
@@ -54,6 +56,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import ci_jobs  # noqa: E402
 import history_repo  # noqa: E402
 from treemem import TreeMemory  # noqa: E402
 import payload  # noqa: E402
@@ -110,8 +113,17 @@ class Bench:
         if not ok:
             print(f"  exit {proc.returncode}: {' '.join(cmd)} in {cwd}\n{err[-2000:]}{lines[-1] if lines else ''}", file=sys.stderr)
         lines = lines or err.strip().splitlines()
-        return {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "tree_mb": tree_mb, "ok": ok, "exit": proc.returncode,
-                "last_line": lines[-1] if lines else ""}
+        run = {"s": round(seconds, 3), "peak_mb": round(usage.ru_maxrss / 1024, 1), "tree_mb": tree_mb, "ok": ok,
+               "exit": proc.returncode, "last_line": lines[-1] if lines else ""}
+        if "--format" in cmd and "json" in cmd:  # maturity's JSON: the verdict, and how much was recalled
+            try:
+                said = json.loads("\n".join(lines))
+                run["recalled"], run["assessments"] = said["recalled"], said["assessments"]
+                run["last_line"] = ("通过" if said.get("passed", said.get("valid")) else "未通过") + \
+                    f"，沿用 {said['recalled']:,} / {said['assessments']:,} 个评估的结论"
+            except (ValueError, KeyError, TypeError):
+                pass
+        return run
 
     def build(self, site_root: Path, cold: bool = True) -> dict:
         """Cold: without the cache. Either way without the last site (as in CI, where only .cache is kept)."""
@@ -204,6 +216,33 @@ class Bench:
                 log(f"commands N={n} #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
         finally:
             edit.restore()
+        return {"n": n, **{k: summary(v) for k, v in runs.items()}}
+
+    def ci(self, n: int, repeat: int) -> dict:
+        """A pull request's ``maturity check`` and ``maturity validate`` as CI jobs run them, in git (:mod:`ci_jobs`): the
+        main branch's job clones and checks cold, its ``.cache`` kept; each pull request (one score changed) is cloned
+        into a new folder with that cache restored. Each command in a job of its own, which goes first alternating."""
+        base = self.out / f"ci-n{n}"
+        origin = base / "origin"
+        if not (origin / ".git").is_dir():
+            log(f"making a git repository of N={n} …")
+            history_repo.make(self.project(n), origin, 1)
+        (origin / "mkdocs.yml").write_text(project_mkdocs(self.search), encoding="utf-8")
+        if ci_jobs.git(origin, "status", "--porcelain", capture_output=True, text=True).stdout.strip():
+            ci_jobs.git(origin, "commit", "-q", "-am", "基准测试的站点设置")
+        kept = base / "main-cache.tar"
+        ci_jobs.clone(origin, base / "job", "main")
+        said = ["--format", "json"]
+        runs: dict[str, list] = {"main_check": [self.run([str(BIN / "maturity"), "check", ".", *said], base / "job")]}
+        ci_jobs.keep(base / "job" / ".cache", kept)
+        runs.update({"check": [], "validate": []})
+        for i in range(repeat):
+            branch = ci_jobs.pull_request(origin, i + 1)
+            for command in (("check", "validate") if i % 2 == 0 else ("validate", "check")):
+                ci_jobs.clone(origin, base / "job", branch, kept)
+                runs[command].append(self.run([str(BIN / "maturity"), command, ".", *said], base / "job"))
+            log(f"ci N={n} #{i + 1}: " + ", ".join(f"{k} {v[-1]['s']:.1f}s" for k, v in runs.items()))
+        shutil.rmtree(base / "job", ignore_errors=True)
         return {"n": n, **{k: summary(v) for k, v in runs.items()}}
 
     def history(self, n: int, commits: int) -> dict:
@@ -405,6 +444,7 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=0, help="N (one of --sizes) for the warm build after one edit")
     parser.add_argument("--check", type=int, default=0, help="N for maturity validate and check, cold and warm")
     parser.add_argument("--check-repeat", type=int, help="runs of each of those (default: --repeat)")
+    parser.add_argument("--ci", type=int, default=0, help="N for a pull request's check as a CI job runs it, in git")
     parser.add_argument("--history", type=int, default=0, help="N of the git repository for the history's cost")
     parser.add_argument("--commits", type=int, default=1000, help="commits in that repository")
     parser.add_argument("--parts", type=int, nargs="*", default=[], help="N for what the parts cost alone (set against the floor where N is one of --sizes)")
@@ -427,6 +467,7 @@ def main() -> int:
     started = time.perf_counter()
     results["sizes"] = [bench.sizes(n, args.naive, n == args.warm) for n in args.sizes]
     results["commands"] = bench.commands(args.check, args.check_repeat or args.repeat) if args.check else None
+    results["ci"] = bench.ci(args.ci, args.check_repeat or args.repeat) if args.ci else None
     results["history"] = bench.history(args.history, args.commits) if args.history else None
     results["parts"] = [bench.parts(n) for n in args.parts]
     results["payload"] = bench.payload(args.payload) if args.payload else None

@@ -25,7 +25,7 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     docs.write_text(f"# 性能\n\n## 方法\n\n保留。\n\n{report.BEGIN}\n旧的结果\n{report.END}\n\n## 之后\n", encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "run.py"), "--sizes", "3", "--repeat", "1", "--warm", "3",
-                           "--check", "3", "--history", "3", "--commits", "3", "--parts", "3", "--out", str(out),
+                           "--check", "3", "--ci", "3", "--history", "3", "--commits", "3", "--parts", "3", "--out", str(out),
                            "--write-docs", "--docs", str(docs)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = proc.stdout
@@ -38,6 +38,8 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     assert "| `maturity check` | 3 | 1 |" in text.split("重新检出/冷")[1]  # in a fresh checkout, as a CI job
     assert "| `maturity check` | 3 | 1 |" in text.split("另一个目录/冷")[1]  # in a fresh checkout in another folder
     assert (out / "n3" / "project").is_dir() and not (out / "n3" / "project-elsewhere").exists()  # moved back
+    ci = text.split("### 拉取请求的 CI 作业（git）")[1].split("###")[0]  # a pull request's jobs: fresh clones, cache restored
+    assert "| `maturity check` | 3 | 1 |" in ci and "| `maturity validate` | 3 | 1 |" in ci, ci
     parts = text.split("### 所用部件本身的开销")[1].split("###")[0]
     assert re.search(r"\n\| 3 \| \d+ \| ", parts), parts  # the parts alone, at the site's number of pages
     assert "| ≥ " in text.split("### 目标")[1]  # the least the parts allow, beside a target
@@ -45,6 +47,13 @@ def test_harness_measures_every_target_and_writes_the_report(tmp_path):
     # the figures as JSON, and the report in the docs page, between the markers and nowhere else
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["sizes"][0]["n"] == 3 and results["history"]["commits"] == 3 and len(results["targets"]) == 13
+    assert all(r["ok"] for k in ("main_check", "check", "validate") for r in results["ci"][k]["runs"])
+    # the main branch's cache really served the pull request's clone: all but the changed assessment recalled
+    assert [r["recalled"] for k in ("check", "validate") for r in results["ci"][k]["runs"]] == [2, 2], results["ci"]
+    origin = out / "ci-n3" / "origin"  # the pull request is a commit of its own; the main branch is left as it was
+    assert subprocess.run(["git", "-C", str(origin), "status", "--porcelain"], capture_output=True, text=True).stdout == ""
+    assert subprocess.run(["git", "-C", str(origin), "diff", "--stat", "main", "pr-1"], capture_output=True,
+                          text=True).stdout.count("scores.yml") == 1
     assert results["parts"][0]["ok"] and results["parts"][0]["yaml"]["files"] >= 6 and results["parts"][0]["pagefind"]["pages"] >= 3
     page = docs.read_text(encoding="utf-8")
     assert "旧的结果" not in page and "## 方法\n\n保留。" in page and page.endswith(f"{report.END}\n\n## 之后\n")
