@@ -201,3 +201,42 @@ def test_an_evidence_items_repr_says_all_it_holds_but_where_its_file_is():
     assert set(others) == {f.name for f in dataclasses.fields(EvidenceItem)} - {"path"}
     for name, value in others.items():
         assert repr(item(here.path, **{name: value})) != repr(here), name
+
+
+def test_a_tool_installed_in_another_place_keeps_the_cache(first, tmp_path):
+    """A CI runner's new Python installs the tool under a new path: the built-in model's file moves with it. Its text is
+    in the tool's fingerprint; where it is must not be in the keys, or every verdict, page and history entry is lost."""
+    for where in ("a", "b"):
+        shutil.copytree(PROJECT / "plugins", tmp_path / where / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+    time.sleep(CheckedFiles.SETTLED_NS / 1e9 + 0.2)
+
+    def check(where: str) -> tuple[int, dict]:
+        done = subprocess.run([sys.executable, "-m", "maturity.cli", "check", "--format", "json", "."], cwd=first.root,
+                              env={**os.environ, "PYTHONPATH": str(tmp_path / where / "plugins")}, capture_output=True,
+                              text=True, encoding="utf-8", timeout=300)
+        said = json.loads(done.stdout)
+        return said.pop("recalled"), said
+
+    check("a")
+    recalled, said = check("a")
+    assert recalled == said["assessments"] > 0
+    assert check("b") == (recalled, said)
+
+
+def test_a_built_in_model_is_keyed_by_its_text_and_name_not_its_place(tmp_path):
+    from maturity.data.model import load_model
+    from maturity.data.registry import load_registry
+
+    registry = load_registry(None)
+    model = registry.default
+    assert model.built_in and all(m.built_in for m in registry.models.values())
+    copy = tmp_path / "elsewhere" / Path(model.source).name
+    copy.parent.mkdir()
+    shutil.copyfile(model.source, copy)
+    moved, _ = load_model(copy, str(copy))
+    moved.built_in = True
+    assert moved.cache_text() == model.cache_text() and moved.source != model.source
+    moved.built_in = False  # a model file of the site's own: where it is stays part of the key
+    assert moved.cache_text() != model.cache_text()
+    own = load_registry(copy)  # the same text named by the site as its own model file: not built in
+    assert not own.default.built_in

@@ -121,7 +121,7 @@ class Verdicts:
                 keys = f"{_kinds(keys)[0]}:{sha256_of(assessors)}"
             except OSError:
                 return None
-        models = sorted((key, repr(model)) for key, model in registry.models.items())
+        models = sorted((key, model.cache_text()) for key, model in registry.models.items())
         default = registry.default.key if registry.default is not None else None
         context = hashlib.sha256(json.dumps(
             [FORMAT, settings.cache_key(), settings.today().isoformat(), models, default, keys, sealed_history],

@@ -8,10 +8,10 @@ requirement's ``levels`` list, so the cumulative rule is data too.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from maturity.data import schema
 from maturity.diagnostics import Collector, Diagnostic
@@ -88,6 +88,7 @@ class Model:
     _requirements: dict[str, Requirement] = field(default_factory=dict, repr=False)
     _assessment_domains: dict[str, AssessmentDomain] = field(default_factory=dict, repr=False)
     _score_lookup: dict = field(default_factory=dict, repr=False)
+    built_in: bool = field(default=False, repr=False, compare=False)  # a file of this tool's (maturity/models)
 
     def __post_init__(self) -> None:
         for cd in self.capability_domains:
@@ -95,6 +96,14 @@ class Model:
                 self._assessment_domains[ad.code] = ad
                 for r in ad.requirements:
                     self._requirements[r.id] = r
+
+    def cache_text(self) -> str:
+        """All this model holds, as the build cache keys what was made from it (``repr``); a built-in model named by
+        its file within this tool, not by where the tool is installed: its text is in the tool's fingerprint, and a
+        new installation path (a CI runner's new Python) must not make every remembered verdict and page unusable."""
+        if not self.built_in:
+            return repr(self)
+        return repr(replace(self, source=f"maturity/models/{PurePosixPath(self.source).name}"))
 
     @property
     def criteria(self) -> list[str]:

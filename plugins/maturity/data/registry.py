@@ -50,6 +50,9 @@ def load_registry(default_file: Path | None, extra_files: tuple[Path, ...] = (),
     # Shown as every other model file is (relative where it is under the display base): a model's source is part of
     # the build cache's keys, and an installation inside the checkout moves with it (docs/performance.md#relocatable).
     default, diags = load_model(default_path, display(default_path))
+    built_in = {path.resolve() for path in built_in_files()}
+    if default is not None:
+        default.built_in = default_path.resolve() in built_in
     registry = Registry(default, diagnostics=list(diags))
     if default is not None:
         registry.models[default.key] = default
@@ -61,5 +64,6 @@ def load_registry(default_file: Path | None, extra_files: tuple[Path, ...] = (),
         model, found = load_model(path, display(path))
         registry.diagnostics.extend(found)
         if model is not None:
+            model.built_in = path.resolve() in built_in
             registry.models.setdefault(model.key, model)
     return registry

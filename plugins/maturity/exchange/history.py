@@ -250,7 +250,9 @@ def models_digest(models) -> str:
         listed = [("default", models.default), *sorted(models.models.items(), key=lambda kv: kv[0])]
     else:
         listed = [("default", models)]
-    return hashlib.sha256(repr(listed).encode("utf-8")).hexdigest()
+    # As the other caches key a model (Model.cache_text): not by where a built-in one is installed.
+    texts = [(name, model.cache_text() if model is not None else None) for name, model in listed]
+    return hashlib.sha256(repr(texts).encode("utf-8")).hexdigest()
 
 
 MIN_VERSIONS = 400  # fewer versions to score than this: starting worker processes costs more than they save

@@ -127,7 +127,7 @@ class RenderedPages:
     def _model_digest(self, model) -> str:
         found = self._models.get(id(model))
         if found is None:
-            found = self._models[id(model)] = _digest(repr(model))
+            found = self._models[id(model)] = _digest(model.cache_text())
         return found
 
     # --- pages ---------------------------------------------------------------------------------------------------
