@@ -230,7 +230,7 @@ def markdown(r: dict) -> str:
 
     ci = r.get("ci")
     if ci:
-        out += ["### 拉取请求的 CI 作业（git） {#ci-jobs}", "",
+        out += ["### 拉取请求的 CI 作业（git）", "",
                 f"N = {ci['n']:,} 的数据提交在一个 git 仓库中。主分支的作业克隆它，冷运行 `maturity check`（{_f(ci['main_check']['median_s'])} s），"
                 "保存 `.cache`（如 CI 的缓存）；每个拉取请求修改一个得分，它的作业把那个提交克隆到新的目录（每个文件都是新的），"
                 "恢复主分支作业的缓存，等 3.5 s 后运行命令（`bench/ci_jobs.py`）。每个命令一个作业，先后每轮互换。", "",
