@@ -51,7 +51,7 @@ def paused_collection() -> Iterator[None]:
     Within an :func:`out_of_sight` block, what the block made is put out of sight too before the collector is on
     again: with the collector off, every object made stays in the youngest generation, and the first collection
     after would walk all of them (0.6 s of a warm ``maturity check`` at N = 10,000, for the millions of objects of
-    the data read; docs/performance.md#young)."""
+    the data read; docs/performance.md#young-generation)."""
     was_on = gc.isenabled()
     gc.disable()
     try:
