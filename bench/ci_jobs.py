@@ -1,7 +1,8 @@
 """A pull request's check as a CI job runs it, in git: a fresh clone, the cache of the main branch's job restored.
 
-The data of one project is committed once (``origin``: :func:`history_repo.make` with one commit, made once and kept). The main branch's job clones it and runs
-``maturity check`` cold; its ``.cache`` is kept, as a CI cache keeps it. Each pull request then changes one score
+The data of one project is committed once (``origin``: :func:`history_repo.make` with one commit, made once and
+kept). The main branch's job clones it and runs ``maturity check`` cold; its ``.cache`` is kept, as a CI cache
+keeps it. Each pull request then changes one score
 (a commit on top of the main branch's), and its job clones that commit into a new folder, restores the main job's
 cache there, waits the few seconds a job spends installing (the cache's settling time), and runs the command. Every
 file of the clone is new (inode, times, folder); what is unchanged is recalled by content, from git's object ids
@@ -17,7 +18,7 @@ import tarfile
 import time
 from pathlib import Path
 
-from history_repo import git, toggle_score  # the origin itself: history_repo.make(project, origin, 1)
+from history_repo import git, toggle_score
 
 SETTLE_S = 3.5  # the cache recalls only files changed at least this long before a run began (CheckedFiles.SETTLED_NS)
 
