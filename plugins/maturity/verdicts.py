@@ -490,11 +490,20 @@ def _item_paths(items: list, folder: Path, private_folder: Path | None) -> list[
         base = private_where if private else where
         if not file or base is None:
             out.append(None)
-        elif "" in (parts := file.split("/")) or "." in parts:  # "a//b", "./a", "/a": named as pathlib names them
-            out.append(os.path.join(base, *PurePosixPath(file).parts))
-        else:  # the same name, made without pathlib: this runs for every file of every register of a fresh checkout
-            out.append(f"{base}/{file}")
+        else:
+            parts, plain = _parts(file)
+            out.append(f"{base}/{file}" if plain else os.path.join(base, *parts))
     return out
+
+
+def _parts(file: str) -> tuple[list[str] | tuple[str, ...], bool]:
+    """The parts of a registered file's name as pathlib names them (as the checks walk them), and whether they are
+    simply its "/"-separated parts: paths are then joined as strings, not through pathlib (this runs for every file
+    of every recalled register)."""
+    parts = file.split("/")
+    if "" in parts or "." in parts:  # "a//b", "./a", "/a", "a/": pathlib names them otherwise
+        return PurePosixPath(file).parts, False
+    return parts, True
 
 
 def _identities(item_paths: list[str | None], items: list, paths: list[list], keys: str) -> list[str | None]:
@@ -541,12 +550,11 @@ def _register_paths(folder: Path, private_folder: Path | None, files) -> list[li
                 candidate = str(private_folder / file)
                 paths += [[candidate, False], [candidate, True]]
             continue
-        current, parts = where, file.split("/")
-        if "" in parts or "." in parts:  # "a//b", "./a": named as pathlib names them (the checks walk them so)
-            parts = PurePosixPath(file).parts
+        current, (parts, plain) = where, _parts(file)
+        if plain:  # where: a folder's name, never "/"
+            walked = [current := f"{current}/{part}" for part in parts]
+        else:
             walked = [os.path.join(where, *parts[:i + 1]) for i in range(len(parts))]
-        else:  # the usual name, its paths made without pathlib: this runs for every file of every recalled register
-            walked = [current := f"{current}/{part}" for part in parts]  # where: a folder's name, never "/"
         for path in walked:
             if path not in seen:
                 seen.add(path)

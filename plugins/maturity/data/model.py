@@ -100,10 +100,13 @@ class Model:
     def cache_text(self) -> str:
         """All this model holds, as the build cache keys what was made from it (``repr``); a built-in model named by
         its file within this tool, not by where the tool is installed: its text is in the tool's fingerprint, and a
-        new installation path (a CI runner's new Python) must not make every remembered verdict and page unusable."""
+        new installation path (a tool installed outside the checkout, in a Python or virtual environment whose path
+        changes) must not make every remembered verdict and page unusable."""
         if not self.built_in:
             return repr(self)
-        return repr(replace(self, source=f"maturity/models/{PurePosixPath(self.source).name}"))
+        # A copy with look-ups of its own (the copy fills them again): this model's are not touched.
+        return repr(replace(self, source=f"maturity/models/{PurePosixPath(self.source).name}", _requirements={},
+                            _assessment_domains={}, _score_lookup={}))
 
     @property
     def criteria(self) -> list[str]:

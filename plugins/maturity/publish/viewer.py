@@ -61,17 +61,16 @@ def viewer_assets(env: jinja2.Environment, evidence: dict[str, tuple], remembere
 
     ``remembered`` (a :class:`maturity.publish.rendered.RenderedPages`): a viewer made before from the same file
     (by the SHA-256 of its bytes when checked) and the same words is taken from it, not made again."""
-    keys = {}
+    keys = {}  # site path -> (the viewer's path, its key in the store or None), for each text file
     for site_path, (item, organisation) in sorted(evidence.items()):
         if is_text(item.file):
             path = viewer_path(site_path)
-            keys[site_path] = (remembered.file_key(TEMPLATE, path, item, organisation)
+            keys[site_path] = (path, remembered.file_key(TEMPLATE, path, item, organisation)
                                if remembered is not None and item.actual_sha256 else None)
-    present = remembered.present(k for k in keys.values() if k is not None) if remembered is not None else set()
+    present = remembered.present(k for _, k in keys.values() if k is not None) if remembered is not None else set()
     out = []
-    for site_path, key in keys.items():
+    for site_path, (path, key) in keys.items():
         item, organisation = evidence[site_path]
-        path = viewer_path(site_path)
         contents = remembered.get(key) if key in present else None
         if contents is not None:
             out.append(Asset.restored(path, contents))
