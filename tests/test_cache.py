@@ -227,6 +227,7 @@ def test_files_other_versions_left_unused_for_a_month_are_deleted(demo, tmp_path
     old = time.time() - (UNUSED_DAYS + 1) * 86400
     names = {"stale": "checked-0123456789abcdef.sqlite", "stale_journal": "checked-0123456789abcdef.sqlite-journal",
              "stale_history": "history-0123456789abcdef.json", "stale_pages": "rendered-0123456789abcdef.sqlite",
+             "stale_names": "names-0123456789abcdef.txt",
              "recent": "rendered-fedcba9876543210.sqlite", "mine": f"history-{tool_fingerprint()}.json",
              "other_name": "notes-0123456789abcdef.json"}
     for key, name in names.items():
@@ -240,7 +241,7 @@ def test_files_other_versions_left_unused_for_a_month_are_deleted(demo, tmp_path
 
     load_repository(demo.root)  # a run opens the cache and forgets what is stale
     left = {p.name for p in folder.iterdir()}
-    assert not {names[k] for k in ("stale", "stale_journal", "stale_history", "stale_pages")} & left
+    assert not {names[k] for k in ("stale", "stale_journal", "stale_history", "stale_pages", "stale_names")} & left
     assert {names["recent"], names["mine"], names["other_name"], "checked-aaaaaaaaaaaaaaaa.sqlite"} <= left
     assert (tmp_path / "elsewhere.sqlite").exists(), "a link is not followed"
     assert (folder / names["mine"]).stat().st_mtime > old + 86400, "this version's files are marked as used"

@@ -72,7 +72,7 @@ def tool_fingerprint() -> str:
 
 
 # The files each version of the tool keeps, named by its fingerprint (and SQLite's journal beside a database).
-_VERSIONED = re.compile(r"(?:checked|history|rendered)-([0-9a-f]{16})\.(?:sqlite|json)(?:-journal)?")
+_VERSIONED = re.compile(r"(?:checked|history|rendered|names)-([0-9a-f]{16})\.(?:sqlite|json|txt)(?:-journal)?")
 UNUSED_DAYS = 30
 
 

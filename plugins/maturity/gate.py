@@ -19,8 +19,9 @@ from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, WorkingTree, load_history
-from maturity.publish import Site, build_site, outputs, pagefind, scratch
-from maturity.publish.writer import footprint, rendered_paths, write_skeleton
+from maturity.publish import Site, build_site, made_names, outputs, pagefind, scratch
+from maturity.publish.made_names import MadeNames
+from maturity.publish.writer import footprint, open_copies, rendered_paths, write_skeleton
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
 
@@ -33,6 +34,7 @@ class Publication:
     repo: Repository
     site: Site | None  # None when the model file cannot be used (nothing can be built)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    names_recalled: bool = False  # maturity check: its files' names were made before without fault, not again
 
     def failures(self, strict: bool = True) -> list[Diagnostic]:
         return self.settings.failures(self.diagnostics, strict)
@@ -137,13 +139,28 @@ def check(settings: Settings, *, display_base: Path | None = None, docs_dir: str
             config = settings.config_file.name if settings.config_file else "mkdocs.yml"
             publication.diagnostics.append(Diagnostic.make(config, 0, 0, "MAT904", Severity.ERROR, error=str(exc)))
     if publication.site is not None:
-        # In memory where there is room: making ninety thousand files on a disk was a large part of a check (docs/performance.md#scratch).
-        room = scratch.folder(*footprint(publication.site))
-        with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
-            try:
-                write_skeleton(publication.site, Path(tmp))
-            except OSError as exc:  # e.g. an evidence file that cannot be read at copy time
-                publication.diagnostics.append(Diagnostic.make(
-                    str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,
-                    error=exc.strerror or str(exc)))
+        _make_names(settings, publication)
     return publication
+
+
+def _make_names(settings: Settings, publication: Publication) -> None:
+    """Make every file of the site by its name in a scratch folder, unless the same names were made there before
+    without fault (:mod:`maturity.publish.made_names`); open every evidence file it copies either way."""
+    site = publication.site
+    # In memory where there is room: making ninety thousand files on a disk was a large part of a check (docs/performance.md#scratch).
+    room = scratch.folder(*footprint(site))
+    made = MadeNames.open(settings)
+    names = made_names.digest(site, room or tempfile.gettempdir())
+    try:
+        if names in made:
+            open_copies(site)
+            publication.names_recalled = True
+            return
+        with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
+            write_skeleton(site, Path(tmp))
+    except OSError as exc:  # e.g. an evidence file that cannot be read at copy time
+        publication.diagnostics.append(Diagnostic.make(
+            str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,
+            error=exc.strerror or str(exc)))
+        return
+    made.keep(names)

@@ -114,6 +114,13 @@ def write_skeleton(site: Site, out: Path) -> int:
     return len(site.pages) + len(site.assets) + len(site.copies)
 
 
+def open_copies(site: Site) -> None:
+    """Open every evidence file ``site`` copies, as :func:`write_skeleton` does, without making any file: for a check
+    whose names were made before (:mod:`maturity.publish.made_names`). Raises what copying would raise."""
+    for copy in site.copies:
+        _open_to_copy(copy.source)
+
+
 def _open_to_copy(source: Path) -> None:
     """Raise the :class:`OSError` that copying ``source`` would raise for want of a readable file (not read: an
     evidence file's bytes were read when its digest was checked)."""
@@ -355,5 +362,5 @@ def copy_into_site(copies: list[Copy], site_dir: Path) -> list[str]:
     return written
 
 
-__all__ = ["front_matter", "page_markdown", "write_skeleton", "write_atomic", "render", "unrender", "read_manifest",
+__all__ = ["front_matter", "page_markdown", "write_skeleton", "open_copies", "write_atomic", "render", "unrender", "read_manifest",
            "rendered_paths", "copy_into_site", "overview_file", "RENDERED_OVERVIEW", "MANIFEST"]
