@@ -162,6 +162,25 @@ def restored(monkeypatch) -> list[str]:
     return taken
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    """The whole demo site (data, docs, mkdocs.yml; :func:`site_helpers.copy_demo`), made once per module: not to be
+    changed — a test that changes it takes :func:`site_copy`."""
+    from site_helpers import copy_demo
+
+    root = tmp_path_factory.mktemp("pristine")
+    copy_demo(root)
+    return root
+
+
+@pytest.fixture
+def site_copy(pristine: Path, tmp_path: Path) -> Path:
+    """A copy of :func:`pristine` of this test's own."""
+    root = tmp_path / "site"
+    shutil.copytree(pristine, root)
+    return root
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Repo:
     """A copy of the demo repository (all assessments, evidence and the register of assessors) in ``tmp_path``."""

@@ -19,26 +19,12 @@ from hypothesis import strategies as st
 
 from maturity import gate
 from maturity.settings import load_settings
-from site_helpers import copy_demo, mkdocs_build
+from site_helpers import mkdocs_build
 
 ZIXUN = "assessments/2026-shili-zixun"
 FILES = [f"{ZIXUN}/assessment.yml", f"{ZIXUN}/scores.yml", f"{ZIXUN}/publication.yml", "evidence/shili-zixun/register.yml",
          "assessments/2026-shili-kechuang/publication.yml", "assessments/2026-shili-xinxi/scores.yml"]
 TRACEBACK = "Traceback (most recent call last)"
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("gate-pristine")
-    copy_demo(root)
-    return root
-
-
-@pytest.fixture
-def site_copy(pristine, tmp_path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(pristine, root)
-    return root
 
 
 def verdicts(root: Path) -> tuple[bool, bool, str]:

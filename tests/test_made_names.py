@@ -15,21 +15,6 @@ from maturity.publish import made_names
 from maturity.publish.made_names import KEEP, MadeNames
 from maturity.publish.site import Asset, Copy, Page, Site
 from maturity.settings import load_settings
-from site_helpers import copy_demo
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("made-names")
-    copy_demo(root)
-    return root
-
-
-@pytest.fixture
-def root(pristine, tmp_path) -> Path:
-    dest = tmp_path / "site"
-    shutil.copytree(pristine, dest)
-    return dest
 
 
 def check(root: Path) -> gate.Publication:
@@ -44,37 +29,37 @@ def codes(publication: gate.Publication) -> list[dict]:
     return [d.as_dict() for d in publication.diagnostics]
 
 
-def test_the_same_names_are_made_once(root):
-    first, second = check(root), check(root)
+def test_the_same_names_are_made_once(site_copy):
+    first, second = check(site_copy), check(site_copy)
     assert not first.names_recalled and second.names_recalled
     assert not first.failures() and not second.failures()
     assert codes(first) == codes(second), "the same verdict, made or recalled"
-    assert store(root).read_text(encoding="ascii").split() == [made_names.digest(second.site, _folder(second.site))]
+    assert store(site_copy).read_text(encoding="ascii").split() == [made_names.digest(second.site, _folder(second.site))]
 
 
-def test_other_names_are_made_again(root):
-    check(root)
-    shutil.rmtree(root / "assessments/2026-shili-xinxi")  # one assessment fewer: its pages and files are gone
-    again = check(root)
+def test_other_names_are_made_again(site_copy):
+    check(site_copy)
+    shutil.rmtree(site_copy / "assessments/2026-shili-xinxi")  # one assessment fewer: its pages and files are gone
+    again = check(site_copy)
     assert not again.names_recalled
-    assert len(store(root).read_text(encoding="ascii").split()) == 2, "both sets are kept: branches checked in turn"
+    assert len(store(site_copy).read_text(encoding="ascii").split()) == 2, "both sets are kept: branches checked in turn"
 
 
-def test_no_names_are_kept_when_the_cache_is_off(root):
-    config = root / "mkdocs.yml"
+def test_no_names_are_kept_when_the_cache_is_off(site_copy):
+    config = site_copy / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     assert "- maturity:\n" in text
     config.write_text(text.replace("- maturity:\n", "- maturity:\n      cache: false\n", 1), encoding="utf-8")
-    assert not check(root).names_recalled and not check(root).names_recalled
-    assert not store(root).exists()
+    assert not check(site_copy).names_recalled and not check(site_copy).names_recalled
+    assert not store(site_copy).exists()
 
 
-def test_an_evidence_file_to_copy_is_opened_even_when_the_names_are_recalled(root, tmp_path):
+def test_an_evidence_file_to_copy_is_opened_even_when_the_names_are_recalled(site_copy, tmp_path):
     """Whether a file can be read is not a matter of names: a copy whose source is a folder fails every time."""
     folder = tmp_path / "not-a-file.pdf"
     folder.mkdir()
     site = Site(pages=[Page("a/index.md", "a", "<p>a</p>")], copies=[Copy("evidence/x/a.pdf", folder)])
-    settings = load_settings(root)
+    settings = load_settings(site_copy)
     made = MadeNames.open(settings)
     made.keep(made_names.digest(site, _folder(site)))
     publication = gate.Publication(settings, None, site)
@@ -83,9 +68,9 @@ def test_an_evidence_file_to_copy_is_opened_even_when_the_names_are_recalled(roo
     assert [d.code for d in publication.diagnostics] == ["MAT903"]
 
 
-def test_names_that_fail_are_never_kept(root):
+def test_names_that_fail_are_never_kept(site_copy):
     site = Site(assets=[Asset("badges/" + "徽" * 100 + ".svg", "<svg/>")])  # a name of 300 bytes
-    settings = load_settings(root)
+    settings = load_settings(site_copy)
     for _ in range(2):
         publication = gate.Publication(settings, None, site)
         gate._make_names(settings, publication)
@@ -94,36 +79,36 @@ def test_names_that_fail_are_never_kept(root):
 
 
 @pytest.mark.parametrize("content", [b"not a digest\n", b"\xff\xfe", b"a" * 64 + b"\n" * 5000, b"A" * 64 + b"\n"])
-def test_a_store_that_is_not_ours_is_ignored(root, content):
-    site = check(root).site
-    path = store(root)
+def test_a_store_that_is_not_ours_is_ignored(site_copy, content):
+    site = check(site_copy).site
+    path = store(site_copy)
     kept = path.read_bytes()
     path.write_bytes(content + kept)  # the right digest is there, after something else
-    again = check(root)
+    again = check(site_copy)
     assert not again.names_recalled
     assert path.read_text(encoding="ascii").split() == kept.decode().split(), "written again, with only its digest"
-    assert made_names.digest(site, _folder(site)) in MadeNames.open(load_settings(root))
+    assert made_names.digest(site, _folder(site)) in MadeNames.open(load_settings(site_copy))
 
 
-def test_a_linked_store_is_not_followed(root, tmp_path):
-    check(root)
-    path = store(root)
+def test_a_linked_store_is_not_followed(site_copy, tmp_path):
+    check(site_copy)
+    path = store(site_copy)
     elsewhere = tmp_path / "elsewhere.txt"
     shutil.move(path, elsewhere)
     path.symlink_to(elsewhere)
-    assert not check(root).names_recalled, "a link's target is not read"
+    assert not check(site_copy).names_recalled, "a link's target is not read"
     assert not path.is_symlink(), "the link is replaced, not written through"
     assert elsewhere.read_text(encoding="ascii") == path.read_text(encoding="ascii")
 
 
-def test_only_the_most_recent_digests_are_kept(root):
-    made = MadeNames.open(load_settings(root))
+def test_only_the_most_recent_digests_are_kept(site_copy):
+    made = MadeNames.open(load_settings(site_copy))
     for n in range(KEEP + 3):
         made.keep(f"{n:064x}")
     made.keep(f"{5:064x}")  # used again: the most recent
-    kept = store(root).read_text(encoding="ascii").split()
+    kept = store(site_copy).read_text(encoding="ascii").split()
     assert len(kept) == KEEP and kept[-1] == f"{5:064x}" and f"{2:064x}" not in kept
-    reopened = MadeNames.open(load_settings(root))
+    reopened = MadeNames.open(load_settings(site_copy))
     assert f"{2:064x}" not in reopened and f"{3:064x}" in reopened, "the oldest are forgotten, the rest read back"
 
 
