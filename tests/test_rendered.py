@@ -53,6 +53,7 @@ def test_a_second_build_takes_the_pages_of_assessments_and_organisations_from_th
     assert {p.src_uri for p in warm.pages if p.src_uri.startswith("organisations/")} <= set(restored), "and organisation pages"
     viewers = {a.path for a in warm.assets if a.path.endswith(".md.html")}
     assert viewers and viewers <= set(restored), "and the viewers of text evidence"
+    assert "assessments/index.md" in restored, "and the list of assessments"
     assert _pages(warm) == _pages(cold) == _pages(_site(demo, cache=False))
 
 
@@ -109,6 +110,58 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
         elif change.startswith("evidence"):  # what it does not
             assert organisation in restored
         assert any(u.startswith("assessments/2") and touched not in u for u in restored), "the others are kept"
+
+
+# The demo's assessments on several list pages, in both editions.
+PAGED = "site_name: 示例\nplugins:\n  - maturity:\n      list_page_size: 2\n      english: true\n"
+
+
+def _list_pages(site) -> dict[str, str]:
+    """Each page of the assessments list (both editions) -> its HTML."""
+    return {p.src_uri: p.html for p in site.pages if p.src_uri.removeprefix("en/").startswith("assessments/")
+            and (p.src_uri.endswith("assessments/index.md") or "/page/" in p.src_uri)}
+
+
+@pytest.mark.parametrize("change", ["score", "certificate suspended", "evidence title"])
+def test_a_change_renders_again_only_the_list_pages_that_show_it(demo, restored, change):
+    demo.write("mkdocs.yml", PAGED)
+    cold = _list_pages(_site(demo))
+    assert len(cold) >= 6, "three pages or more in each edition"
+    if change == "score":
+        _change_one_score(demo)
+        touched = KECHUANG
+    elif change == "evidence title":  # shown on a report, not in the list
+        _change_evidence_title(demo)
+        touched = None
+    else:
+        demo.replace(f"{DANBAO}/publication.yml", "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n",
+                     "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n"
+                     "    - {kind: restored, date: 2026-11-10, reason: 核查完毕，投诉不成立}\n")
+        touched = "2026-shili-danbao"
+    restored.clear()
+    warm = _site(demo)
+    assert _pages(warm) == _pages(_site(demo, cache=False)), "the same pages as rendered with the whole site's data"
+    showing = {uri for uri, html in _list_pages(warm).items() if touched and f"{touched}/\"" in html}
+    assert len(showing) == (2 if touched else 0), "one page in each edition shows it"
+    assert set(_list_pages(warm)) - showing <= set(restored), "the other list pages are taken from the store"
+    assert not showing & set(restored)
+    if touched:
+        assert any(_list_pages(warm)[uri] != cold[uri] for uri in showing), "and what they show changed"
+
+
+def test_a_site_that_overrides_a_template_renders_its_list_pages_with_the_whole_site(demo, restored):
+    """Its templates may use the whole site's data in a list (docs/guide/authority.md#templates): not remembered."""
+    original = (PROJECT / "plugins/maturity/publish/templates/index.html").read_text(encoding="utf-8")
+    demo.write("templates/index.html", original + '<p id="seen">[{{ certified | length }}|{{ records | length }}|'
+               "{{ results | length }}]</p>\n")
+    first = _site(demo)
+    restored.clear()
+    second = _site(demo)
+    assert "assessments/index.md" not in restored
+    page = next(p.html for p in second.pages if p.src_uri == "assessments/index.md")
+    counts = page.split('<p id="seen">[')[1].split("]")[0].split("|")
+    assert counts[0] != "0" and int(counts[2]) > 2, "the site's certificates and results, not the page's rows"
+    assert _pages(first) == _pages(second)
 
 
 def _change_one_score(demo: Repo) -> None:

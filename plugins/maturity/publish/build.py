@@ -319,9 +319,16 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
         for pager, rows in paginate(urls.ASSESSMENTS_INDEX, concluded + in_progress, size):
             split = max(0, min(len(concluded) - pager.start, len(rows)))
             heading = paged_title(tr("page.index_title"), pager, tr)
-            later(pager.src_uri, "index.html", heading, search_template="index_search.html", hide=LIST_HIDE,
-                  heading=heading, pager=pager, concluded=rows[:split], in_progress=rows[split:],
-                  total=len(concluded), in_progress_total=len(in_progress), in_progress_page=in_progress_page)
+            page = dict(heading=heading, pager=pager, concluded=rows[:split], in_progress=rows[split:], total=len(concluded),
+                        in_progress_total=len(in_progress), in_progress_page=in_progress_page)
+            if remembered.lists:  # the built-in template sees its rows and the models: remembered by what it shows
+                standings = [by_assessment[a.id].standing if a.id in by_assessment else None for a in rows]
+                listed = [(m.key, m.id) for m in models]
+                remembered_as("index.html", pager.src_uri, rows, RenderedPages.shown(
+                    heading, pager, split, len(concluded), len(in_progress), in_progress_page, standings, listed))
+                page.update(own_only=True, models=models, results={a.id: repo.results[a.id] for a in rows[:split]},
+                            by_assessment={a.id: by_assessment[a.id] for a in rows if a.id in by_assessment})
+            later(pager.src_uri, "index.html", heading, search_template="index_search.html", hide=LIST_HIDE, **page)
 
         by_org: dict[str, list[Assessment]] = {}
         for a in concluded + in_progress:

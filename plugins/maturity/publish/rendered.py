@@ -18,6 +18,12 @@ it was checked, its register entry and the organisation's name). So is which gen
 were found well-formed (:mod:`maturity.publish.outputs`), by the SHA-256 of their bytes: the same bytes are not
 parsed again.
 
+The pages of the assessments list (``index.html``) are kept the same way, by the assessments of their rows, each row's
+standing, the page's place in the list (its pager, heading and counts) and the models the site uses: the package's
+template is given only those (its rows' results and records, not the whole site's), so a score changed on one row
+renders one page again, not the whole list. A site that overrides any template (an ``.html`` file in ``templates_dir``)
+keeps its list pages unremembered, with the whole site's data as before (docs/guide/authority.md#templates).
+
 Anything else the page shows is worked out from those by this tool's code, which the fingerprint covers. A stored
 page is used only if its lengths and its CRC-32 agree with what the entry holds; anything else is rendered again.
 A ``templates_dir`` holding anything but folders and regular files turns the store off (what a link points to may
@@ -56,10 +62,13 @@ _HEADER = struct.Struct("<QQQQI")
 class RenderedPages:
     """The store of one build (``db`` None: nothing is kept or found). ``context``: the digest of the build's context."""
 
-    def __init__(self, db: sqlite3.Connection | None, context: str = "", read: bool = True) -> None:
+    def __init__(self, db: sqlite3.Connection | None, context: str = "", read: bool = True, lists: bool = False) -> None:
         self._db = db
         self.context = context
         self.read = read  # False: a stored page is taken without reading it (``maturity check``)
+        # The pages of the assessments list are kept too, rendered from their rows only: not when the site overrides a
+        # template, which may use the data of the whole site there (docs/guide/authority.md#templates).
+        self.lists = db is not None and lists
         self._used: set[str] = set()
         self._taken: set[str] = set()  # keys whose page this build took from the store
         self._models: dict[int, str] = {}
@@ -86,7 +95,7 @@ class RenderedPages:
         versions = [(name, _version(name)) for name in LIBRARIES]
         context = _digest(FORMAT, tool_fingerprint(), sys.version, versions, templates, settings.cache_key(),
                           settings.today().isoformat())
-        return cls(db, context, read)
+        return cls(db, context, read, lists=not overrides(settings.templates_path))
 
     @property
     def taken(self) -> int:
@@ -296,6 +305,14 @@ def templates_digest(folder: Path) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
+
+
+def overrides(folder: Path) -> bool:
+    """Whether the site's templates folder holds a template (a ``.html`` file, at any depth), which then replaces the
+    package's template of its name."""
+    if not folder.is_dir():
+        return False
+    return any(name.endswith(".html") for _, _, files in os.walk(folder) for name in files)
 
 
 def _raise(exc: OSError) -> None:
