@@ -5,7 +5,8 @@
 Run it twice to see a warm check (the first run fills the build cache). Prints one line: reading and checking the
 data (``load``), reading the git history (``history``), making every page and file (``build_site``, with how many
 came from the build cache), estimating and making the scratch site's files (``footprint``, ``write``) and removing it
-(``remove``).
+(``remove``). ``write`` and ``remove`` are always timed here; a check whose names were made before without fault skips
+them (docs/performance.md#made-names) and only opens the evidence it copies.
 """
 
 from __future__ import annotations
