@@ -150,9 +150,9 @@ def _make_names(settings: Settings, publication: Publication) -> None:
     # In memory where there is room: making ninety thousand files on a disk was a large part of a check (docs/performance.md#scratch).
     room = scratch.folder(*footprint(site))
     made = MadeNames.open(settings)
-    names = made_names.digest(site, room or tempfile.gettempdir())
+    names = made_names.digest(site, room or tempfile.gettempdir()) if made.enabled else None
     try:
-        if names in made:
+        if names is not None and names in made:
             open_copies(site)
             publication.names_recalled = True
             return
@@ -163,4 +163,5 @@ def _make_names(settings: Settings, publication: Publication) -> None:
             str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,
             error=exc.strerror or str(exc)))
         return
-    made.keep(names)
+    if names is not None:
+        made.keep(names)

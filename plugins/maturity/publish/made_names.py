@@ -60,6 +60,11 @@ class MadeNames:
         folder = cache_folder(settings.root) if settings.cache else None
         return cls(folder / f"names-{tool_fingerprint()}.txt" if folder is not None else None)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether digests are kept (else a check makes every name, and need not work out their digest)."""
+        return self._path is not None
+
     def __contains__(self, found: str) -> bool:
         return found in self._known
 
