@@ -291,13 +291,24 @@ def test_a_build_does_not_read_the_scores_of_what_passed_until_asked(here, settl
     recalled = [a for a in warm.assessments if isinstance(a, RecalledAssessment)]
     assert len(recalled) == warm.recalled > 0
     assert read.count("scores.yml") == len(warm.assessments) - len(recalled)
-    assert read.count("assessment.yml") == len(warm.assessments), "the records are read (their data from the cache)"
+    assert read.count("assessment.yml") == len(warm.assessments) - len(recalled), "their records come from the cache unread"
+    published = sum(1 for a in warm.assessments if a.publication_doc is not None)
+    assert read.count("publication.yml") == published - sum(1 for a in recalled if a.publication_doc is not None) < published
     read.clear()
     by_id = {a.id: a for a in full.assessments}
     for a in recalled:
         assert a.cited == by_id[a.id].cited and repr(warm.results[a.id]) == repr(full.results[a.id])
         assert a.scores == by_id[a.id].scores and a.findings == by_id[a.id].findings
     assert read == [], "the scores are made from the data the cache kept, not from the file"
+
+
+@pytest.mark.parametrize("texts", [["0" * 64, None, "0" * 64], "texts", None, [1, 2, 3]], ids=["unknown", "text", "none", "numbers"])
+def test_a_record_whose_remembered_text_the_cache_does_not_hold_is_read(here, settled, texts):
+    """The record and the publication file are taken unread by the SHA-256 of their texts when they passed; a digest
+    the store does not hold (or not a digest) makes them read, and the load is that of a full run."""
+    _load(here)
+    _edit_entries(here, lambda e: {**e, "texts": texts})
+    assert _loaded_same_as_without_cache(here).recalled > 0, "still recalled: only the files are read"
 
 
 def _edit_entries(demo: Repo, edit, unit: str = "assessment") -> None:

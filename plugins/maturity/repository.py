@@ -243,7 +243,8 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
             repo.unread.append(folder.name)
             continue
         found = Collector()  # this assessment's own findings (its register's go to ``out`` directly)
-        a = read_assessment(folder, reader, registry, found, passed.scores if passed is not None else None)
+        a = (read_assessment(folder, reader, registry, found, passed.scores, passed.texts) if passed is not None
+             else read_assessment(folder, reader, registry, found))
         if passed is not None and (a is None or passed.organisation != a.organisation["id"] or found.items
                                    or not isinstance(a, RecalledAssessment) or passed.result.id != a.id
                                    or passed.result.applied_level != a.applied_level):

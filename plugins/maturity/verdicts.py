@@ -260,7 +260,10 @@ class Verdicts:
         packed = self.store.packed("scores", digest, crc)
         if packed is None:  # the data that passed is no longer in the cache: read and score it as usual
             return None
-        return Recall(entry["record"]["organisation"]["id"], result, (digest, packed, tuple(cited)))
+        texts = entry.get("texts")
+        record, publication = (texts[0], texts[2]) if type(texts) is list and len(texts) == 3 else (None, None)
+        return Recall(entry["record"]["organisation"]["id"], result, (digest, packed, tuple(cited)),
+                      (_text_digest(record), _text_digest(publication)))
 
     def assessment(self, folder: Path, registry, register_of) -> Assessment | None:
         """The assessment of ``folder`` recalled without reading it, or None. It has what the checks across
@@ -342,6 +345,14 @@ class Recall:
     organisation: str
     result: AssessmentResult
     scores: tuple[str, bytes, tuple[str, ...]]  # as :func:`maturity.data.assessment.read_assessment` takes it
+    # The SHA-256 of the record's and the publication file's texts when it passed (None: not known): the same texts
+    # now, so their data is taken from the store without reading the files again.
+    texts: tuple[str | None, str | None] = (None, None)
+
+
+def _text_digest(value) -> str | None:
+    """A remembered SHA-256 of a text, or None when it is not one."""
+    return value if type(value) is str and len(value) == 64 else None
 
 
 def _result_data(result: AssessmentResult) -> dict:

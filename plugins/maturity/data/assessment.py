@@ -169,15 +169,17 @@ class RecalledAssessment(Assessment):
 
 
 def read_assessment(folder: Path, reader, registry, out: Collector,
-                    recalled: tuple[str, bytes, tuple[str, ...]] | None = None) -> Assessment | None:
+                    recalled: tuple[str, bytes, tuple[str, ...]] | None = None,
+                    texts: tuple[str | None, str | None] = (None, None)) -> Assessment | None:
     """Read the files of one folder. The record must pass its schema for an Assessment to exist.
 
     ``registry`` resolves the model the record names (:class:`maturity.data.registry.Registry`, or a
     bare Model when there is only one). ``recalled``: the scores file passed every check before and is
     unchanged — (the SHA-256 of its text, its data packed as the build cache keeps it, the evidence it
-    cites); it is not read, and a :class:`RecalledAssessment` is made.
+    cites); it is not read, and a :class:`RecalledAssessment` is made. ``texts``: with it, the SHA-256 of the
+    record's and the publication file's texts then (None where not known), taken from the store unread.
     """
-    doc, ok = reader.checked(folder / RECORD, "assessment", out)
+    doc, ok = reader.checked(folder / RECORD, "assessment", out, texts[0] if recalled is not None else None)
     if not ok:
         _read_scores(folder, reader, None, out)  # still report its problems
         _read_publication(folder, reader, out)
@@ -189,7 +191,7 @@ def read_assessment(folder: Path, reader, registry, out: Collector,
         assessment = RecalledAssessment(folder, doc.data, doc, cited=cited)
         assessment.model = model
         assessment.scores_doc = Document(reader.display(file), packed=packed, source=file, digest=digest)
-        _read_publication_into(assessment, folder, reader, out)
+        _read_publication_into(assessment, folder, reader, out, texts[1])
         return assessment
     assessment = Assessment(folder, doc.data, doc)
     if model is None:
@@ -208,8 +210,8 @@ def read_assessment(folder: Path, reader, registry, out: Collector,
     return assessment
 
 
-def _read_publication_into(assessment: Assessment, folder: Path, reader, out: Collector) -> None:
-    pub = _read_publication(folder, reader, out)
+def _read_publication_into(assessment: Assessment, folder: Path, reader, out: Collector, digest: str | None = None) -> None:
+    pub = _read_publication(folder, reader, out, digest)
     if pub is not None:
         assessment.publication_doc, assessment.publication = pub, pub.data
 
@@ -241,11 +243,11 @@ def _on_scale(doc: Document, model, out: Collector) -> bool:
     return ok
 
 
-def _read_publication(folder: Path, reader, out: Collector) -> Document | None:
+def _read_publication(folder: Path, reader, out: Collector, digest: str | None = None) -> Document | None:
     file = folder / PUBLICATION
     if not file.exists():
         return None
-    doc, ok = reader.checked(file, "publication", out)
+    doc, ok = reader.checked(file, "publication", out, digest)
     if not ok:
         return None
     return doc

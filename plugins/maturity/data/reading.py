@@ -45,12 +45,19 @@ class FileReader:
         self.store = checked
         self.prefetched = None  # a maturity.data.parallel.Prefetch while worker processes read ahead
 
-    def checked(self, path: Path, kind: str, out: Collector) -> tuple[Document | None, bool]:
+    def checked(self, path: Path, kind: str, out: Collector, digest: str | None = None) -> tuple[Document | None, bool]:
         """A data file read and checked against the schema ``kind``: (document, whether it passed).
 
         Every problem goes to ``out``. A file whose text was seen clean before (the on-disk store) is not
         parsed or checked again: its data comes from the store; its text is read again only to locate a later finding.
+        ``digest``: the SHA-256 of the file's text, known to be its text now (:mod:`maturity.verdicts`: it passed
+        before and is unchanged) — its data is taken from the store without reading the file, while the store has it.
         """
+        if digest is not None and self.store is not None and self.store.enabled:
+            stored = self.store.get(kind, digest)
+            if stored is not None:
+                data, packed = stored
+                return Document(self.display(path), data, None, packed, source=path, digest=digest), True
         ahead = self.prefetched.take(path, kind, self.store) if self.prefetched is not None else None
         shown = ahead[0].path if ahead is not None else self.display(path)
         compute = (lambda: ahead) if ahead is not None else (lambda: self._checked(path, shown, kind))
