@@ -86,10 +86,8 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
     elif change == "build date":
         demo.write("mkdocs.yml", "site_name: 示例\nplugins:\n  - maturity:\n      build_date: 2031-01-01\n")
         touched = None
-    else:  # danbao's certificate, suspended in the demo, is reinstated
-        demo.replace(f"{DANBAO}/publication.yml", "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n",
-                     "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n"
-                     "    - {kind: restored, date: 2026-11-10, reason: 核查完毕，投诉不成立}\n")
+    else:
+        _reinstate_danbao(demo)
         touched = "2026-shili-danbao"
     restored.clear()
     warm = _site(demo)
@@ -134,9 +132,7 @@ def test_a_change_renders_again_only_the_list_pages_that_show_it(demo, restored,
         _change_evidence_title(demo)
         touched = None
     else:
-        demo.replace(f"{DANBAO}/publication.yml", "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n",
-                     "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n"
-                     "    - {kind: restored, date: 2026-11-10, reason: 核查完毕，投诉不成立}\n")
+        _reinstate_danbao(demo)
         touched = "2026-shili-danbao"
     restored.clear()
     warm = _site(demo)
@@ -162,6 +158,13 @@ def test_a_site_that_overrides_a_template_renders_its_list_pages_with_the_whole_
     counts = page.split('<p id="seen">[')[1].split("]")[0].split("|")
     assert counts[0] != "0" and int(counts[2]) > 2, "the site's certificates and results, not the page's rows"
     assert _pages(first) == _pages(second)
+
+
+def _reinstate_danbao(demo: Repo) -> None:
+    """danbao's certificate, suspended in the demo, is reinstated: its standing changes."""
+    demo.replace(f"{DANBAO}/publication.yml", "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n",
+                 "    - {kind: suspended, date: 2026-10-15, reason: 收到服务质量投诉，暂停待核查}\n"
+                 "    - {kind: restored, date: 2026-11-10, reason: 核查完毕，投诉不成立}\n")
 
 
 def _change_one_score(demo: Repo) -> None:
