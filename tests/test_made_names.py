@@ -134,3 +134,14 @@ def _folder(site: Site) -> str:
 
     return scratch.folder(*footprint(site)) or tempfile.gettempdir()
 
+
+
+def test_no_temporary_folder_is_a_finding_not_a_traceback(site_copy, monkeypatch):
+    import tempfile
+
+    gone = str(site_copy / "no-such-folder")
+    monkeypatch.setenv("TMPDIR", gone)  # the user's choice: not the memory file system
+    monkeypatch.setattr(tempfile, "tempdir", gone)  # where tempfile makes its folders, as TMPDIR would set it
+    publication = check(site_copy)
+    assert [d.code for d in publication.diagnostics if d.code == "MAT903"] == ["MAT903"]
+    assert publication.failures() and not publication.names_recalled

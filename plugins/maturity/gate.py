@@ -150,15 +150,15 @@ def _make_names(settings: Settings, publication: Publication) -> None:
     # In memory where there is room: making ninety thousand files on a disk was a large part of a check (docs/performance.md#scratch).
     room = scratch.folder(*footprint(site))
     made = MadeNames.open(settings)
-    names = made_names.digest(site, room or tempfile.gettempdir()) if made.enabled else None
     try:
+        names = made_names.digest(site, room or tempfile.gettempdir()) if made.enabled else None
         if names is not None and names in made:
             open_copies(site)
             publication.names_recalled = True
             return
         with tempfile.TemporaryDirectory(prefix="maturity-check-", dir=room) as tmp:
             write_skeleton(site, Path(tmp))
-    except OSError as exc:  # e.g. an evidence file that cannot be read at copy time
+    except OSError as exc:  # e.g. an evidence file that cannot be read at copy time, or no temporary folder at all
         publication.diagnostics.append(Diagnostic.make(
             str(getattr(exc, "filename", "") or settings.evidence_dir), 0, 0, "MAT903", Severity.ERROR,
             error=exc.strerror or str(exc)))
