@@ -89,9 +89,7 @@ def test_after_a_change_the_site_is_the_one_built_without_the_store(demo, restor
     else:
         _reinstate_danbao(demo)
         touched = "2026-shili-danbao"
-    restored.clear()
-    warm = _site(demo)
-    assert _pages(warm) == _pages(_site(demo, cache=False))
+    warm = _rebuilt(demo, restored)
     if change == "model text":  # every report against that model shows it; zonghe's, against another model, is kept
         assert "建立并公布服务需求收集渠道" in next(p.html for p in warm.pages if p.src_uri == f"assessments/{KECHUANG}/index.md")
         assert "assessments/2026-shili-zonghe/index.md" in restored
@@ -134,9 +132,7 @@ def test_a_change_renders_again_only_the_list_pages_that_show_it(demo, restored,
     else:
         _reinstate_danbao(demo)
         touched = "2026-shili-danbao"
-    restored.clear()
-    warm = _site(demo)
-    assert _pages(warm) == _pages(_site(demo, cache=False)), "the same pages as rendered with the whole site's data"
+    warm = _rebuilt(demo, restored)
     showing = {uri for uri, html in _list_pages(warm).items() if touched and f"{touched}/\"" in html}
     assert len(showing) == (2 if touched else 0), "one page in each edition shows it"
     assert set(_list_pages(warm)) - showing <= set(restored), "the other list pages are taken from the store"
@@ -158,6 +154,15 @@ def test_a_site_that_overrides_a_template_renders_its_list_pages_with_the_whole_
     counts = page.split('<p id="seen">[')[1].split("]")[0].split("|")
     assert counts[0] != "0" and int(counts[2]) > 2, "the site's certificates and results, not the page's rows"
     assert _pages(first) == _pages(second)
+
+
+def _rebuilt(demo: Repo, restored: list[str]):
+    """The site built again with the store, ``restored`` then naming only what this build took from it; the same,
+    page for page, as the site built without the store (every page rendered, lists from the whole site's data)."""
+    restored.clear()
+    warm = _site(demo)
+    assert _pages(warm) == _pages(_site(demo, cache=False))
+    return warm
 
 
 def _reinstate_danbao(demo: Repo) -> None:
