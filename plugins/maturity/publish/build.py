@@ -131,6 +131,31 @@ def environment(settings: Settings, tr: i18n.Translator | None = None) -> jinja2
     return env
 
 
+class Overview:
+    """The home page's overview, made for the page that includes it (its links are relative to that page).
+
+    It holds the counts, not the repository's data, and can be pickled: a build that prepares its site in a
+    forked copy of the process (:func:`maturity.gate.prepare_apart`) gets it back and renders it there. The
+    templates' environments go only as far as the process they were made in; another makes its own."""
+
+    def __init__(self, settings: Settings, model, counts: dict, prefixes: dict[str, str], find_page: str | None,
+                 environments: dict[str, jinja2.Environment] | None = None) -> None:
+        self.settings, self.model, self.counts, self.prefixes, self.find_page = settings, model, counts, prefixes, find_page
+        self._environments = dict(environments or {})
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_environments": {}}
+
+    def __call__(self, src_uri: str) -> str:
+        lang = "en" if src_uri.startswith(urls.ENGLISH) and "en" in self.prefixes else "zh"
+        env = self._environments.get(lang)
+        if env is None:
+            env = self._environments[lang] = environment(self.settings, i18n.translator(lang))
+        links = urls.Links(self.settings.site.directory_urls, src_uri, prefix=self.prefixes[lang])
+        return env.get_template("overview.html").render(model=self.model, links=links, find_page=self.find_page,
+                                                        **self.counts)
+
+
 def published_assessments(repo: Repository) -> list[Assessment]:
     """Assessments whose files carry no error (and whose scores file could be read)."""
     invalid = repo.invalid_assessments()
@@ -387,23 +412,16 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     site.add(*viewer.viewer_assets(zh_env, evidence, remembered))
 
     # The counts only: the fragment lives as long as the site, the repository's data need not.
-    counts = overview_counts(repo, concluded, in_progress, public)
-    directory_urls = site_settings.directory_urls
-
-    def overview(src_uri: str) -> str:
-        lang = "en" if src_uri.startswith(urls.ENGLISH) and "en" in fragments else "zh"
-        env, prefix = fragments[lang]
-        links = urls.Links(directory_urls, src_uri, prefix=prefix)
-        return env.get_template("overview.html").render(model=model, links=links, find_page=urls.FIND if with_pagefind else None,
-                                                        **counts)
-
-    site.fragments["overview"] = overview
+    site.fragments["overview"] = Overview(settings, model, overview_counts(repo, concluded, in_progress, public),
+                                          {lang: prefix for lang, (_, prefix) in fragments.items()},
+                                          urls.FIND if with_pagefind else None,
+                                          {lang: env for lang, (env, _) in fragments.items()})
     if english:
         tr = i18n.translator("en")
         links = urls.Links(site_settings.directory_urls, urls.ENGLISH_HOME, prefix=urls.ENGLISH)
         home = (edition_switch(links, tr, urls.ENGLISH_HOME) + f"<h1>{escape(tr('page.home_title'))}</h1>\n"
                 + f"<p>{escape(tr('page.home_intro', authority=settings.pages.authority_name))}</p>\n"
-                + overview(urls.ENGLISH_HOME))
+                + site.fragments["overview"](urls.ENGLISH_HOME))
         site.add(Page(urls.ENGLISH_HOME, tr("page.home_title"), home, hide=LIST_HIDE))
         site.add(Asset(urls.ENGLISH + "sitemap.xml", english_sitemap(site, site_settings, today)))
     site.diagnostics.extend(outputs.check(site, settings.templates_dir, remembered))
