@@ -3,6 +3,11 @@
 The runner is tested on plain tasks (which process did each, this one doing its share too; a child that dies, a
 result that cannot be pickled, a task that fails, a running thread), then on the demo site: built with children and
 without, page for page and file for file the same, and a broken template of the site's own reported the same way.
+
+One piece of work in a forked copy (``forked.apart``): its result comes back, objects shared by reference stay this
+process's own, whatever the copy does not deliver is left to the caller, and the copy goes when its parent is killed.
+The demo site prepared apart (``gate.prepare_apart``) is the one prepared here, and ``mkdocs build`` prepares it apart
+unless ``jobs: 1``.
 """
 
 from __future__ import annotations
@@ -146,3 +151,142 @@ def test_a_broken_site_template_is_reported_the_same_by_children(tmp_path, monke
     assert forks == 1
     assert [d["code"] for d in diagnostics].count("MAT900") >= 2
     assert diagnostics == alone_diagnostics
+
+
+# --- one piece of work in a forked copy (forked.apart; gate.prepare_apart) -------------------------------------------
+
+def test_work_done_apart_comes_back_from_another_process(alone):
+    done, pid = forked.apart(os.getpid)
+    assert done and pid not in (os.getpid(), None)
+
+
+def test_shared_objects_come_back_as_this_process_own(alone, tmp_path):
+    # A file this process made, written by the copy through the same object, read back here through it.
+    with open(tmp_path / "shared", "w+b") as file:
+        marker = object()
+
+        def work():
+            os.pwrite(file.fileno(), b"written by the copy", 0)
+            return {"file": file, "marker": marker, "pid": os.getpid()}
+
+        done, result = forked.apart(work, shared=(file, marker))
+        assert done and result["pid"] != os.getpid()
+        assert result["file"] is file and result["marker"] is marker
+        assert os.pread(file.fileno(), 19, 0) == b"written by the copy"
+
+
+@pytest.mark.parametrize("work", [
+    lambda: 1 / 0,  # the work fails: the caller does it itself, and fails as it would have
+    lambda: os._exit(0),  # the copy ends without a word
+    lambda: os._exit(3),
+    lambda: (lambda: 1),  # a result that cannot be pickled
+], ids=["raises", "exits-quietly", "exits-failing", "unpicklable"])
+def test_work_the_copy_does_not_deliver_is_left_to_the_caller(alone, work):
+    assert forked.apart(work) == (False, None)
+
+
+def test_no_copy_while_another_thread_runs():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert forked.apart(os.getpid) == (False, None)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_the_copy_ends_when_the_process_that_forked_it_is_killed(alone, tmp_path):
+    # A process that forks a copy working for ever is killed (SIGKILL: no clean-up of its own); the copy goes too,
+    # rather than work on for nobody with the parent's output still open.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "copy.pid"
+    script = (
+        "import os, sys, time\n"
+        "from maturity.publish import forked\n"
+        "def work():\n"
+        f"    open({str(pid_file)!r}, 'w').write(str(os.getpid()))\n"
+        "    time.sleep(600)\n"
+        "forked.apart(work)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.05)
+        copy = int(pid_file.read_text())
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(timeout=10)
+        for _ in range(100):
+            try:
+                os.kill(copy, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(copy, signal.SIGKILL)
+            pytest.fail("the copy outlived the process that forked it")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _prepared(root, apart: bool):
+    settings = load_settings(root)
+    prepared = gate.prepare_apart(settings, display_base=root, history=lambda *_: (None, None), apart=apart)
+    site = prepared.site
+    pages = [(p.src_uri, p.title, p.html, p.search_html, p.find_html, p.toc, p.hide, p.search_exclude, p.wasm) for p in site.pages]
+    assets = [(a.path, a.content) for a in site.assets]
+    return prepared, pages, assets
+
+
+def test_a_site_prepared_apart_is_the_one_prepared_here(pristine, monkeypatch, tmp_path, alone):
+    # Which process prepared the site: written down by the real prepare's caller, in a file both processes see.
+    where = tmp_path / "prepared-by"
+    real_prepare = gate.prepare
+
+    def noted(*args, **kwargs):
+        with open(where, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "prepare", noted)
+    apart, pages, assets = _prepared(pristine, apart=True)
+    here, here_pages, here_assets = _prepared(pristine, apart=False)
+    copy, this = map(int, where.read_text().split())
+    assert copy != this == os.getpid()  # once in a copy, delivered (not done again here); once here
+    assert len(pages) > 20 and pages == here_pages  # every page's HTML read back from the spool this process made
+    assert assets == here_assets
+    assert [c for c in apart.site.copies] == [c for c in here.site.copies]
+    assert [d.as_dict() for d in apart.diagnostics] == [d.as_dict() for d in here.diagnostics]
+    assert (apart.errors, apart.unpublished, apart.recalled) == (here.errors, here.unpublished, here.recalled)
+    # The home page's overview, rendered here from what came back (its templates' environment made anew).
+    assert apart.site.fragments["overview"]("index.md") == here.site.fragments["overview"]("index.md")
+    # The spool goes on after what the copy wrote: a page kept now overwrites none of the site's.
+    spool = apart.site.pages[0]._html.spool
+    extra = spool.put(b"x" * 4096)
+    assert extra.read() == b"x" * 4096
+    assert [(p.src_uri, p.html) for p in apart.site.pages] == [(u, h) for u, _, h, *_ in here_pages]
+    assert [(a.path, a.content) for a in apart.site.assets] == here_assets
+
+
+@pytest.mark.parametrize("options, apart", [("", True), ("      jobs: 1\n", False)], ids=["build", "jobs-1"])
+def test_mkdocs_build_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, options, apart):
+    import subprocess
+    import sys
+
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - maturity:\n" in text
+    config.write_text(text.replace("  - maturity:\n", "  - maturity:\n" + options, 1), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose"], cwd=site_copy,
+                          capture_output=True, text=True, encoding="utf-8", timeout=300,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert ("the work was done in a forked copy" in proc.stderr) == apart, proc.stderr[-3000:]
+    assert (site_copy / "site" / "index.html").is_file()

@@ -19,8 +19,9 @@ from maturity.data.reading import FileCache
 from maturity.diagnostics import Diagnostic, Severity, sort_key
 from maturity.exchange import gitrepo
 from maturity.exchange.history import History, WorkingTree, load_history
-from maturity.publish import Site, build_site, made_names, outputs, pagefind, scratch
+from maturity.publish import Site, build_site, forked, made_names, outputs, pagefind, scratch
 from maturity.publish.made_names import MadeNames
+from maturity.publish.site import Spool
 from maturity.publish.writer import footprint, open_copies, rendered_paths, write_skeleton
 from maturity.repository import Repository, load_repository
 from maturity.settings import Settings
@@ -64,12 +65,13 @@ HistoryLoader = Callable[[Settings, object, object, int], "tuple[History | None,
 
 def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
             display_base: Path | None = None, history: HistoryLoader = git_history, parallel: bool = False,
-            contents: bool = True) -> Publication:
+            contents: bool = True, spool: Spool | None = None) -> Publication:
     """Load, check and score; build the site; check what was built.
 
     ``existing``: the names of the hand-written files; ``history``: how to read the git history
     (the plugin keeps it between ``mkdocs serve`` rebuilds); ``parallel``: see :func:`load_repository`;
-    ``contents``: False when no page will be written, only names (:func:`check`; see :func:`build_site`).
+    ``contents``: False when no page will be written, only names (:func:`check`; see :func:`build_site`);
+    ``spool``: where the site keeps its packed pages (see :func:`build_site`).
     """
     with heap.out_of_sight():  # the repository's millions of objects, walked by no collection until the site is made
         repo = load_repository(settings, display_base=display_base, cache=cache, parallel=parallel)
@@ -79,9 +81,55 @@ def prepare(settings: Settings, *, existing: set[str] = frozenset(), cache: File
                                         lambda algorithm: WorkingTree(repo.assessments, repo.results, algorithm),
                                         settings.jobs if parallel else 1)
         site = build_site(repo, history=found_history, commit=commit, jobs=settings.jobs if parallel else 1,
-                          contents=contents)
+                          contents=contents, spool=spool)
     found = list(repo.diagnostics) + site.diagnostics + outputs.collisions(site, set(existing))
     return Publication(settings, repo, site, sorted(set(found), key=sort_key))
+
+
+@dataclass
+class Prepared:
+    """What a build keeps of a :class:`Publication` once the repository's data is let go: the site, the findings
+    and three figures for its log. Plain data: it can be pickled (:func:`prepare_apart`)."""
+
+    site: Site | None
+    diagnostics: list[Diagnostic]
+    errors: int  # errors in the repository's files
+    unpublished: list[str]  # assessments left off the site for them
+    recalled: int  # assessments whose remembered verdict was taken (maturity.verdicts)
+
+    @classmethod
+    def of(cls, publication: Publication) -> "Prepared":
+        return cls(publication.site, publication.diagnostics, len(publication.repo.errors), publication.unpublished,
+                   publication.repo.recalled)
+
+
+def prepare_apart(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
+                  display_base: Path | None = None, history: HistoryLoader = git_history,
+                  apart: bool = True) -> Prepared:
+    """:func:`prepare` for a build (in parallel), done in a forked copy of this process when ``apart`` and the
+    platform allows it (:func:`maturity.publish.forked.apart`); else, or when the copy delivers nothing, here.
+
+    Why: reading a repository and making its site leaves this process's heap scattered. At N = 10,000 some 460 MiB
+    of Python's memory stayed taken for 125 MiB of live objects, and the C library cannot give back a page that
+    holds one; MkDocs and then Pagefind came on top (docs/performance.md#apart). Done in a copy, all of that goes
+    with it; this process gets the site back (pickled), its pages still in the spool file it made itself and the
+    copy wrote into. The copy's findings come back with it and are logged here, so ``--strict`` counts them.
+    ``cache`` (kept across ``mkdocs serve`` rebuilds) and ``history`` (a loader that remembers, as the plugin's) keep
+    what they learn only when the work is done here: a build that runs once need not care, ``mkdocs serve`` passes
+    ``apart=False``."""
+    spool = Spool()
+
+    def work() -> tuple[Prepared, tuple[int, bool]]:
+        publication = prepare(settings, existing=existing, cache=cache, display_base=display_base, history=history,
+                              parallel=True, spool=spool)
+        return Prepared.of(publication), spool.state()
+
+    done, result = forked.apart(work, shared=(spool,)) if apart else (False, None)
+    if not done:
+        result = work()
+    prepared, state = result
+    spool.resume(state)
+    return prepared
 
 
 def hand_written(settings: Settings, docs_dir: str | None = None) -> set[str]:

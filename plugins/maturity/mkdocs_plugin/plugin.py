@@ -25,7 +25,7 @@ from maturity.cache import cache_folder
 from maturity.data.reading import FileCache
 from maturity.diagnostics import Severity
 from maturity.exchange import gitrepo
-from maturity.gate import git_history, prepare
+from maturity.gate import git_history, prepare_apart
 from maturity.mkdocs_plugin.dirty import FOLDER as DIRTY_FOLDER, Sources
 from maturity.mkdocs_plugin.dirty import forget as forget_sources
 from maturity.mkdocs_plugin.config import MaturityConfig
@@ -104,22 +104,25 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             files.remove(f)
         if rendered:
             log.info(i18n.t("render.replaced_by_plugin", n=len(rendered)))
-        # The same path as `maturity check` (maturity.gate): what passes review is what is built here.
-        publication = prepare(settings, existing={f.src_uri for f in files}, cache=self.cache,
-                              display_base=settings.root, history=self._history, parallel=True)
-        for d in publication.diagnostics:
+        # The same path as `maturity check` (maturity.gate): what passes review is what is built here. A one-off
+        # build prepares it in a forked copy, whose scattered heap goes with it (docs/performance.md#apart);
+        # `mkdocs serve` keeps what it learns across rebuilds, so it prepares here, and `jobs: 1` means one process.
+        prepared = prepare_apart(settings, existing={f.src_uri for f in files}, cache=self.cache,
+                                 display_base=settings.root, history=self._history,
+                                 apart=not self.serving and settings.jobs != 1)
+        for d in prepared.diagnostics:
             {Severity.ERROR: log.error, Severity.WARNING: log.warning}.get(d.severity, log.info)(str(d))
-        if publication.site is None:
+        if prepared.site is None:
             raise PluginError(f"maturity: {i18n.t('build.no_model')}")
-        if publication.repo.errors:
-            log.warning(i18n.t("build.not_published", errors=len(publication.repo.errors),
-                               assessments="、".join(publication.unpublished) or i18n.t("words.none")))
-        if publication.repo.recalled:
-            log.info(f"maturity: {i18n.t('build.verdicts_recalled', recalled=publication.repo.recalled)}")
-        self.site = site = publication.site
-        # The repository's data is not needed any more: let it go before MkDocs makes an object per file, so the two
-        # are never in memory together (the build's peak is here: docs/performance.md#pool).
-        del publication
+        if prepared.errors:
+            log.warning(i18n.t("build.not_published", errors=prepared.errors,
+                               assessments="、".join(prepared.unpublished) or i18n.t("words.none")))
+        if prepared.recalled:
+            log.info(f"maturity: {i18n.t('build.verdicts_recalled', recalled=prepared.recalled)}")
+        self.site = site = prepared.site
+        # The repository's data is not needed any more (prepared here): let it go before MkDocs makes an object per
+        # file, so the two are never in memory together (docs/performance.md#pool).
+        del prepared
         self.pages = {p.src_uri: p for p in site.pages}
         if site.restored:
             log.info(f"maturity: {i18n.t('build.rendered_restored', restored=site.restored, total=len(site.pages) + len(site.assets))}")

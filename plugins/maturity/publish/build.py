@@ -180,11 +180,13 @@ def editions(settings: Settings) -> list[tuple[i18n.Translator, str]]:
     return out
 
 
-def build_site(repo: Repository, *, history=None, commit: str | None = None, jobs: int = 1, contents: bool = True) -> Site:
+def build_site(repo: Repository, *, history=None, commit: str | None = None, jobs: int = 1, contents: bool = True,
+               spool: Spool | None = None) -> Site:
     """Every page and file of the site. ``history`` is a :class:`maturity.exchange.history.History` (or None);
     ``jobs``: processes that render the pages (the ``jobs`` option: 0 as many as cores; :mod:`.forked`);
     ``contents``: False for a site of which only the names are written (``maturity check``): a page or file the build
-    cache holds is not read (:mod:`maturity.publish.rendered`), and cannot be written.
+    cache holds is not read (:mod:`maturity.publish.rendered`), and cannot be written; ``spool``: where the packed
+    pages and files are kept (:class:`~maturity.publish.site.Spool`; a new one by default).
 
     The pages are rendered once per edition (:func:`editions`) from the same templates; the data products
     (JSON, feed, badges, evidence and its viewer) are made once, from the Chinese pass, for both.
@@ -208,7 +210,7 @@ def build_site(repo: Repository, *, history=None, commit: str | None = None, job
     certified = sorted((r for r in public if r.standing.certificate), key=lambda r: (r.standing.certificate.issued, r.standing.certificate.number), reverse=True)
 
     models = sorted({a.model.key: a.model for a in concluded + in_progress if a.model}.values(), key=lambda m: m.key)
-    site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",), spool=Spool())
+    site = Site(styles=(f"{urls.ASSET_DIR}/maturity.css",), scripts=(f"{urls.ASSET_DIR}/maturity.js",), spool=spool if spool is not None else Spool())
     site.add(*static_assets())
     fragments = {}
     english = settings.english

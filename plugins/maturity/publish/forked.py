@@ -16,10 +16,16 @@ start, died or could not pickle a result) is done again in the parent, as withou
 
 A task must not log: a child's log lines would not reach the parent's handlers, where MkDocs counts the warnings
 that fail ``--strict``. What rendering finds travels in the results instead (a MAT900 diagnostic).
+
+:func:`apart` does one piece of work in one forked copy, for the memory: what the work leaves behind (a
+repository read and let go leaves the heap scattered, docs/performance.md#apart) goes with the copy, and only
+its result comes back.
 """
 
 from __future__ import annotations
 
+import ctypes
+import io
 import logging
 import os
 import pickle
@@ -59,6 +65,93 @@ def run(tasks: list[Callable[[], T]], count: int, receive: Callable[[T], None] =
         results[i] = tasks[i]()
         receive(results[i])
     return results
+
+
+def apart(work: Callable[[], T], shared: tuple = ()) -> tuple[bool, T | None]:
+    """``(True, work())`` with the work done in a forked copy of this process and its result pickled back, so the
+    memory the work takes goes with the copy; ``(False, None)`` when it could not be done there (fork not
+    :func:`usable`, the copy failed, died, or sent back nothing whole), for the caller to do it itself.
+
+    The objects in ``shared`` go by reference: where the result points at one of them, this process gets its own
+    (a file both processes have open, say). The copy's log lines would not be counted here (see above): the work
+    must hand back what it finds instead of logging it."""
+    if not usable():
+        return False, None
+    read, write = os.pipe()
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return False, None
+    if pid == 0:  # the copy: never returns
+        os.close(read)
+        _apart_child(work, shared, write, parent)
+    os.close(write)
+    received, finished = bytearray(), False
+    try:
+        while chunk := os.read(read, 1 << 20):
+            received += chunk
+        finished = True
+    finally:
+        os.close(read)
+        status = _end(pid, stop=not finished)
+    if status is None or not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        log.debug("maturity: the forked copy %d delivered nothing (wait status %s): the work is done here", pid, status)
+        return False, None
+    try:
+        result = _SharedUnpickler(io.BytesIO(received), shared).load()
+    except Exception as exc:  # noqa: BLE001 — a result that does not unpickle is as good as none: done again here
+        log.debug("maturity: what the forked copy %d sent back does not unpickle (%s): the work is done here", pid, exc)
+        return False, None
+    log.debug("maturity: the work was done in a forked copy of this process (%d), %d bytes sent back", pid, len(received))
+    return True, result
+
+
+class _SharedPickler(pickle.Pickler):
+    def __init__(self, file, shared: tuple) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._shared = {id(obj): i for i, obj in enumerate(shared)}
+
+    def persistent_id(self, obj):
+        return self._shared.get(id(obj))
+
+
+class _SharedUnpickler(pickle.Unpickler):
+    def __init__(self, file, shared: tuple) -> None:
+        super().__init__(file)
+        self._shared = shared
+
+    def persistent_load(self, pid):
+        return self._shared[pid]
+
+
+def _apart_child(work: Callable, shared: tuple, fd: int, parent: int) -> None:
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches the whole group: the parent cleans up
+        _die_with(parent)
+        out = io.BytesIO()
+        _SharedPickler(out, shared).dump(work())
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(out.getbuffer())
+        code = 0
+    except BaseException:  # noqa: BLE001 — whatever it is, the parent does the work itself
+        pass
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _die_with(parent: int) -> None:
+    """Have the kernel end this copy when the process that forked it ends (killed, say), rather than let it work on
+    for nobody, holding its parent's output open (Linux's ``PR_SET_PDEATHSIG``; elsewhere, nothing)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it ended before the request was made
+        os._exit(1)
 
 
 def _in_children(tasks: list, count: int, results: list, receive) -> None:
@@ -133,11 +226,12 @@ def _take(selector: selectors.BaseSelector, readers: dict, results: list, receiv
         del pending[:start]
 
 
-def _end(pid: int, stop: bool) -> None:
-    """Wait for a child; when the parent stopped reading early (``stop``), end it first."""
+def _end(pid: int, stop: bool) -> int | None:
+    """Wait for a child and give its wait status (None: not known); when the parent stopped reading early
+    (``stop``), end it first."""
     try:
         if stop:
             os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        return os.waitpid(pid, 0)[1]
     except (ChildProcessError, ProcessLookupError):
-        pass
+        return None

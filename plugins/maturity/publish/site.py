@@ -202,6 +202,16 @@ class Spool:
         # pread: no shared file position, so pages read in any order (or from another thread) never mix.
         return os.pread(self._file.fileno(), length, offset)
 
+    def state(self) -> tuple[int, bool]:
+        """Where the next content goes, and whether the file takes more: what a forked copy of the process that
+        wrote into this file hands back (:func:`maturity.gate.prepare_apart`), for this process to go on from."""
+        return self._end, self._writable
+
+    def resume(self, state: tuple[int, bool]) -> None:
+        """Go on from where a forked copy left the file (:meth:`state`): what it wrote stays, never overwritten."""
+        self._end, writable = state
+        self._writable = bool(writable) and self._file is not None
+
 
 class Asset:
     """A generated file that is not a page: JSON, feed, badge, evidence viewer, the site's own CSS and JavaScript.
