@@ -16,7 +16,9 @@ first in the others), each command a process of its own with ``PYTHONPATH`` set 
 - ``validate``: one score changed, ``maturity validate``.
 
 The two versions' caches live side by side (each file is named by its version's fingerprint). Prints each run as it
-ends and, at the end, a Markdown table: median of each version and new/old.
+ends and, at the end, three Markdown tables, each with the median of each version and new/old: the wall time, the peak
+memory of all of a command's processes together (summed PSS, sampled every 0.5 s: bench/treemem.py; Linux only) and
+that of its largest single process (``ru_maxrss``).
 """
 
 from __future__ import annotations
@@ -27,16 +29,26 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from run import Edit  # noqa: E402
+from treemem import TreeMemory  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MEASURES = ("cold", "warm", "dirty", "check-cold", "check", "validate-cold", "validate")
+
+
+@dataclass(frozen=True)
+class Run:
+    s: float  # wall time
+    tree_mib: float | None  # the peak of the summed PSS of the command's processes (bench/treemem.py; None: not Linux)
+    largest_mib: float  # the peak of its largest single process (ru_maxrss)
 
 
 class Pair:
@@ -47,16 +59,23 @@ class Pair:
         self.env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GIT_CEILING_DIRECTORIES": str(project.parent)}
         self.edit = Edit(project)  # one score of the first assessment, changed and changed back in turn
 
-    def run(self, version: str, *cmd: str) -> float:
+    def run(self, version: str, *cmd: str) -> Run:
         env = {**self.env, "PYTHONPATH": self.versions[version]}
         start = time.perf_counter()
-        proc = subprocess.run([str(BIN / cmd[0]), *cmd[1:]], cwd=self.project, env=env, capture_output=True)
-        seconds = time.perf_counter() - start
-        if proc.returncode:
-            raise SystemExit(f"{version}: {' '.join(cmd)} exited {proc.returncode}\n{proc.stderr.decode('utf-8', 'replace')[-2000:]}")
-        return round(seconds, 2)
+        with tempfile.TemporaryFile() as err:
+            proc = subprocess.Popen([str(BIN / cmd[0]), *cmd[1:]], cwd=self.project, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=err)
+            tree = TreeMemory(proc.pid)
+            _, status, usage = os.wait4(proc.pid, 0)
+            seconds = time.perf_counter() - start
+            tree_mib = tree.stop()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            if proc.returncode:
+                err.seek(0)
+                raise SystemExit(f"{version}: {' '.join(cmd)} exited {proc.returncode}\n{err.read().decode('utf-8', 'replace')[-2000:]}")
+        return Run(round(seconds, 2), tree_mib, round(usage.ru_maxrss / 1024, 1))
 
-    def measure(self, version: str, what: str) -> float:
+    def measure(self, version: str, what: str) -> Run:
         if what == "cold":
             shutil.rmtree(self.project / ".cache", ignore_errors=True)
             shutil.rmtree(self.project / "site", ignore_errors=True)
@@ -76,10 +95,14 @@ class Pair:
         return self.run(version, "maturity", "validate" if what == "validate" else "check")
 
 
-def table(results: dict[str, dict[str, list[float]]], measures: list[str]) -> str:
-    lines = ["| measure | old (runs) | new (runs) | old median | new median | new/old |", "|---|---|---|---|---|---|"]
+def table(results: dict[str, dict[str, list[Run]]], measures: list[str], field: str = "s") -> str:
+    """One Markdown table of ``field`` (:class:`Run`): each version's runs, medians and new/old."""
+    unit = {"s": "s", "tree_mib": "MiB, all processes", "largest_mib": "MiB, largest process"}[field]
+    lines = [f"| measure ({unit}) | old (runs) | new (runs) | old median | new median | new/old |", "|---|---|---|---|---|---|"]
     for what in measures:
-        old, new = results["old"][what], results["new"][what]
+        old, new = ([getattr(r, field) for r in results[v][what]] for v in ("old", "new"))
+        if None in old or None in new:
+            continue
         mo, mn = statistics.median(old), statistics.median(new)
         lines.append(f"| {what} | {', '.join(map(str, old))} | {', '.join(map(str, new))} | {mo:.2f} | {mn:.2f} | {mn / mo:.2f} |")
     return "\n".join(lines)
@@ -103,7 +126,7 @@ def main() -> int:
                 print(version, {m: results[version][m][-1] for m in args.only}, file=sys.stderr, flush=True)
     finally:
         pair.edit.restore()
-    print(table(results, args.only))
+    print("\n\n".join(table(results, args.only, field) for field in ("s", "tree_mib", "largest_mib")))
     return 0
 
 

@@ -112,9 +112,14 @@ def test_the_pair_runs_both_versions_in_turn_and_undoes_its_edit(tmp_path):
     proc = subprocess.run([sys.executable, str(PROJECT / "bench" / "pair.py"), str(project), "--old", plugins, "--new", plugins,
                            "--rounds", "2", "--only", "check-cold", "check", "dirty"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ") and not line.startswith("| measure")]
-    assert [r.split(" | ")[0] for r in rows] == ["| check-cold", "| check", "| dirty"]
-    assert all(len(r.split(" | ")[1].split(", ")) == 2 for r in rows), "two runs of each version"
+    tables = proc.stdout.strip().split("\n\n")
+    heads = [t.splitlines()[0] for t in tables]
+    assert [h.split(" | ")[0] for h in heads] == ["| measure (s)", "| measure (MiB, all processes)", "| measure (MiB, largest process)"]
+    for t in tables:  # time, then the memory of all of each command's processes, then of its largest one
+        rows = [line for line in t.splitlines() if line.startswith("| ") and not line.startswith("| measure")]
+        assert [r.split(" | ")[0] for r in rows] == ["| check-cold", "| check", "| dirty"], t
+        assert all(len(r.split(" | ")[1].split(", ")) == 2 for r in rows), "two runs of each version"
+        assert all(float(x) > 0 for r in rows for x in r.split(" | ")[1].split(", ")), t
     assert proc.stderr.splitlines()[0].startswith("old") and proc.stderr.splitlines()[1].startswith("new")
     assert proc.stderr.splitlines()[2].startswith("new"), "the second round starts with the other version"
     assert {p: p.read_bytes() for p in project.glob("assessments/*/*.yml")} == before
