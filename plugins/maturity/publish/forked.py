@@ -117,8 +117,8 @@ def _shared(index: int):  # pragma: no cover — never called: the unpickler put
 
 class _SharedPickler(pickle.Pickler):
     """Pickles the ``shared`` objects as their place in ``shared``. Only their types get a reducer of their own
-    (``dispatch_table``): a ``persistent_id`` would be a Python call for every object, half the time of pickling a
-    national site."""
+    (``dispatch_table``), called for their instances alone; a ``persistent_id`` would be a Python call for every
+    object pickled (a million for a national site)."""
 
     def __init__(self, file, shared: tuple) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
