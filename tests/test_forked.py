@@ -290,3 +290,24 @@ def test_mkdocs_build_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, op
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert ("the work was done in a forked copy" in proc.stderr) == apart, proc.stderr[-3000:]
     assert (site_copy / "site" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("jobs, apart", [(0, True), (1, False)], ids=["render", "jobs-1"])
+def test_maturity_render_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, monkeypatch, tmp_path, alone, jobs, apart):
+    from maturity.cli import main
+
+    where = tmp_path / "prepared-by"
+    real_prepare = gate.prepare
+
+    def noted(*args, **kwargs):
+        with open(where, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real_prepare(*args, **kwargs)
+
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - maturity:\n", f"  - maturity:\n      jobs: {jobs}\n", 1),
+                      encoding="utf-8")
+    monkeypatch.setattr(gate, "prepare", noted)
+    assert main(["render", str(site_copy)]) == 0
+    assert (site_copy / "docs" / "assessments").is_dir()  # the pages were written, by this process
+    assert (int(where.read_text()) != os.getpid()) == apart

@@ -1,6 +1,6 @@
 """``maturity render``: the generated pages and files, written into the docs folder for any generator.
 
-The same gate and page builder as the MkDocs plugin (:func:`maturity.gate.prepare`), the same
+The same gate and page builder as the MkDocs plugin (:func:`maturity.gate.prepare_apart`), the same
 verdict as ``maturity check``; the site is written by :func:`maturity.publish.writer.render` at the
 paths the plugin gives MkDocs, so every page has the same URL whichever generator builds it.
 ``--clean`` removes what an earlier render wrote (and nothing else); ``--site`` copies, after the
@@ -38,13 +38,14 @@ def cmd_render(args) -> int:
         return EXIT_USAGE
 
     existing = gate.hand_written(settings)
-    publication = gate.prepare(settings, existing=existing, parallel=True)
-    _print(publication.diagnostics, "text")
-    if publication.site is None or publication.failures(strict=True):
-        print(i18n.t("render.refused", errors=_count(publication.diagnostics, Severity.ERROR),
-                     warnings=_count(publication.diagnostics, Severity.WARNING)), file=sys.stderr)
+    # In a forked copy, as the plugin's build (docs/performance.md#apart): with --site, Pagefind runs beside this process.
+    prepared = gate.prepare_apart(settings, existing=existing, apart=settings.jobs != 1)
+    _print(prepared.diagnostics, "text")
+    if prepared.site is None or settings.failures(prepared.diagnostics, strict=True):
+        print(i18n.t("render.refused", errors=_count(prepared.diagnostics, Severity.ERROR),
+                     warnings=_count(prepared.diagnostics, Severity.WARNING)), file=sys.stderr)
         return EXIT_INVALID
-    site = publication.site
+    site = prepared.site
 
     if args.site:
         return _site(site, Path(args.site), settings)
