@@ -245,8 +245,10 @@ def _prepared(root, apart: bool):
     return prepared, pages, assets
 
 
-def test_a_site_prepared_apart_is_the_one_prepared_here(pristine, monkeypatch, tmp_path, alone):
-    # Which process prepared the site: written down by the real prepare's caller, in a file both processes see.
+@pytest.fixture
+def preparers(monkeypatch, tmp_path):
+    """The process of each call of the real ``gate.prepare`` from now on (a function giving their ids, in order):
+    written down before the call, in a file both a forked copy and this process see."""
     where = tmp_path / "prepared-by"
     real_prepare = gate.prepare
 
@@ -256,13 +258,25 @@ def test_a_site_prepared_apart_is_the_one_prepared_here(pristine, monkeypatch, t
         return real_prepare(*args, **kwargs)
 
     monkeypatch.setattr(gate, "prepare", noted)
+    return lambda: [int(pid) for pid in where.read_text().split()] if where.exists() else []
+
+
+def _with_option(root, lines: str) -> None:
+    """``lines`` added to the maturity plugin's options in ``root``'s mkdocs.yml."""
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - maturity:\n" in text
+    config.write_text(text.replace("  - maturity:\n", "  - maturity:\n" + lines, 1), encoding="utf-8")
+
+
+def test_a_site_prepared_apart_is_the_one_prepared_here(pristine, preparers, alone):
     apart, pages, assets = _prepared(pristine, apart=True)
     here, here_pages, here_assets = _prepared(pristine, apart=False)
-    copy, this = map(int, where.read_text().split())
+    copy, this = preparers()
     assert copy != this == os.getpid()  # once in a copy, delivered (not done again here); once here
     assert len(pages) > 20 and pages == here_pages  # every page's HTML read back from the spool this process made
     assert assets == here_assets
-    assert [c for c in apart.site.copies] == [c for c in here.site.copies]
+    assert apart.site.copies == here.site.copies
     assert [d.as_dict() for d in apart.diagnostics] == [d.as_dict() for d in here.diagnostics]
     assert (apart.errors, apart.unpublished, apart.recalled) == (here.errors, here.unpublished, here.recalled)
     # The home page's overview, rendered here from what came back (its templates' environment made anew).
@@ -280,10 +294,7 @@ def test_mkdocs_build_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, op
     import subprocess
     import sys
 
-    config = site_copy / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert "  - maturity:\n" in text
-    config.write_text(text.replace("  - maturity:\n", "  - maturity:\n" + options, 1), encoding="utf-8")
+    _with_option(site_copy, options)
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose"], cwd=site_copy,
                           capture_output=True, text=True, encoding="utf-8", timeout=300,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
@@ -293,21 +304,11 @@ def test_mkdocs_build_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, op
 
 
 @pytest.mark.parametrize("jobs, apart", [(0, True), (1, False)], ids=["render", "jobs-1"])
-def test_maturity_render_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, monkeypatch, tmp_path, alone, jobs, apart):
+def test_maturity_render_prepares_the_site_in_a_copy_unless_jobs_is_1(site_copy, preparers, alone, jobs, apart):
     from maturity.cli import main
 
-    where = tmp_path / "prepared-by"
-    real_prepare = gate.prepare
-
-    def noted(*args, **kwargs):
-        with open(where, "a", encoding="utf-8") as f:
-            f.write(f"{os.getpid()}\n")
-        return real_prepare(*args, **kwargs)
-
-    config = site_copy / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("  - maturity:\n", f"  - maturity:\n      jobs: {jobs}\n", 1),
-                      encoding="utf-8")
-    monkeypatch.setattr(gate, "prepare", noted)
+    _with_option(site_copy, f"      jobs: {jobs}\n")
     assert main(["render", str(site_copy)]) == 0
     assert (site_copy / "docs" / "assessments").is_dir()  # the pages were written, by this process
-    assert (int(where.read_text()) != os.getpid()) == apart
+    (preparer,) = preparers()
+    assert (preparer != os.getpid()) == apart
