@@ -106,8 +106,9 @@ class Prepared:
 def prepare_apart(settings: Settings, *, existing: set[str] = frozenset(), cache: FileCache | None = None,
                   display_base: Path | None = None, history: HistoryLoader = git_history,
                   apart: bool = True) -> Prepared:
-    """:func:`prepare` for a build (in parallel), done in a forked copy of this process when ``apart`` and the
-    platform allows it (:func:`maturity.publish.forked.apart`); else, or when the copy delivers nothing, here.
+    """:func:`prepare` for a build (in parallel), done in a forked copy of this process when ``apart``, the settings'
+    ``jobs`` is not 1 (one process) and the platform allows it (:func:`maturity.publish.forked.apart`); else, or when
+    the copy delivers nothing, here.
 
     Why: reading a repository and making its site leaves this process's heap scattered. At N = 10,000 some 460 MiB
     of Python's memory stayed taken for 125 MiB of live objects, and the C library cannot give back a page that
@@ -124,7 +125,7 @@ def prepare_apart(settings: Settings, *, existing: set[str] = frozenset(), cache
                               parallel=True, spool=spool)
         return Prepared.of(publication), spool.state()
 
-    done, result = forked.apart(work, shared=(spool,)) if apart else (False, None)
+    done, result = forked.apart(work, shared=(spool,)) if apart and settings.jobs != 1 else (False, None)
     if not done:
         result = work()
     prepared, state = result

@@ -39,7 +39,7 @@ def cmd_render(args) -> int:
 
     existing = gate.hand_written(settings)
     # In a forked copy, as the plugin's build (docs/performance.md#apart): with --site, Pagefind runs beside this process.
-    prepared = gate.prepare_apart(settings, existing=existing, apart=settings.jobs != 1)
+    prepared = gate.prepare_apart(settings, existing=existing)
     _print(prepared.diagnostics, "text")
     if prepared.site is None or settings.failures(prepared.diagnostics, strict=True):
         print(i18n.t("render.refused", errors=_count(prepared.diagnostics, Severity.ERROR),

@@ -108,8 +108,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         # build prepares it in a forked copy, whose scattered heap goes with it (docs/performance.md#apart);
         # `mkdocs serve` keeps what it learns across rebuilds, so it prepares here, and `jobs: 1` means one process.
         prepared = prepare_apart(settings, existing={f.src_uri for f in files}, cache=self.cache,
-                                 display_base=settings.root, history=self._history,
-                                 apart=not self.serving and settings.jobs != 1)
+                                 display_base=settings.root, history=self._history, apart=not self.serving)
         for d in prepared.diagnostics:
             {Severity.ERROR: log.error, Severity.WARNING: log.warning}.get(d.severity, log.info)(str(d))
         if prepared.site is None:
