@@ -282,13 +282,13 @@ def _reads(monkeypatch) -> list[str]:
 
 def test_a_build_does_not_read_the_scores_of_what_passed_until_asked(here, settled, monkeypatch):
     """Its result and the evidence it cites were remembered; its scores come from the cache's data when asked for."""
-    from maturity.data.assessment import RecalledAssessment
+    from maturity.data.assessment import PackedAssessment
 
     full = _load(here, cache=False)
     _load(here)
     read = _reads(monkeypatch)
     warm = _load(here)
-    recalled = [a for a in warm.assessments if isinstance(a, RecalledAssessment)]
+    recalled = [a for a in warm.assessments if isinstance(a, PackedAssessment)]
     assert len(recalled) == warm.recalled > 0
     assert read.count("scores.yml") == len(warm.assessments) - len(recalled)
     assert read.count("assessment.yml") == len(warm.assessments) - len(recalled), "their records come from the cache unread"

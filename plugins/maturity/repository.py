@@ -11,7 +11,7 @@ from maturity import heap, i18n
 from maturity.cache import CheckedFiles
 from maturity.checks import assessors as assessor_checks
 from maturity.checks import integrity, publication, rules, seal
-from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, RecalledAssessment, read_assessment
+from maturity.data.assessment import PUBLICATION, RECORD, SCORES, Assessment, PackedAssessment, Unpacked, read_assessment
 from maturity.data.assessors import AssessorRegister, load_assessor_register, resolve_team
 from maturity.diagnostics import Collector, Diagnostic, Location
 from maturity.checks.evidence import check_aliases
@@ -221,9 +221,11 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
     """Read, check and score the assessment of each folder.
 
     One pass: each assessment is read, checked and scored before the next is read, and its scores file's raw
-    data released (its scores are kept), so the memory held grows by what an assessment keeps, not by its files.
+    data released, so the memory held grows by what an assessment keeps, not by its files. Where the build cache
+    keeps a scores file packed, not even its scores are kept: they are made again when asked for (:class:`Unpacked`).
     What passed before with nothing changed (``memo``) is read and scored, not checked; with ``skim``, not read."""
     settings, display = repo.settings, reader.display
+    unpacked = Unpacked()  # the scores of a few assessments at a time in memory, not of all (docs/performance.md#unpacked)
 
     def register_of(org: str, items: bool = False) -> EvidenceRegister:
         """``items``: an assessment is checked against it — a register recalled without its items is loaded."""
@@ -243,14 +245,14 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
             repo.unread.append(folder.name)
             continue
         found = Collector()  # this assessment's own findings (its register's go to ``out`` directly)
-        a = (read_assessment(folder, reader, registry, found, passed.scores, passed.texts) if passed is not None
-             else read_assessment(folder, reader, registry, found))
+        a = (read_assessment(folder, reader, registry, found, passed.scores, passed.texts, unpacked) if passed is not None
+             else read_assessment(folder, reader, registry, found, unpacked=unpacked))
         if passed is not None and (a is None or passed.organisation != a.organisation["id"] or found.items
-                                   or not isinstance(a, RecalledAssessment) or passed.result.id != a.id
+                                   or not isinstance(a, PackedAssessment) or passed.result.id != a.id
                                    or passed.result.applied_level != a.applied_level):
             # What was remembered does not fit what is read (cannot happen but by a damaged cache): read it all.
             passed, found = None, Collector()
-            a = read_assessment(folder, reader, registry, found)
+            a = read_assessment(folder, reader, registry, found, unpacked=unpacked)
         if a is None:
             out.extend(found.items)
             repo.unread.append(folder.name)

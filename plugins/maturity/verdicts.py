@@ -17,7 +17,7 @@ the run needs of it:
   :meth:`Verdicts.register` with its items): an assessment's record and publication are read (their data from the cache),
   not checked; its scores file is not read at all: its result and the evidence it cites were remembered, and its
   scores are made from the data kept in the cache only if a page not in the build cache asks for them
-  (:class:`maturity.data.assessment.RecalledAssessment`; that data is known whole by the CRC-32 remembered with
+  (:class:`maturity.data.assessment.PackedAssessment`; that data is known whole by the CRC-32 remembered with
   the verdict, not by unpacking it); a register is not read: its items are made from what was remembered of
   them, as the checks made them, and its file is read only if a finding points into it;
 - ``maturity validate`` (:meth:`Verdicts.assessment`, :meth:`Verdicts.register`): not even read; an assessment

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -127,7 +128,7 @@ def texts(value) -> tuple[str, ...]:
 
 
 class _MadeOnUse:
-    """An attribute of a :class:`RecalledAssessment` made from its scores file's data when first read."""
+    """An attribute of a :class:`PackedAssessment` made from its scores file's data when first read."""
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = f"_{name}"
@@ -142,16 +143,39 @@ class _MadeOnUse:
         obj.__dict__[self.name] = value
 
 
-class RecalledAssessment(Assessment):
-    """An assessment that passed every check before, with nothing changed since (:mod:`maturity.verdicts`): its
-    scores file is not read. Its scores and findings are made from the data that passed (kept packed) only when
-    they are asked for — a page not in the build cache, a digest; what the other pages need of them, which
-    evidence they cite, was remembered with the verdict."""
+class Unpacked:
+    """Which :class:`PackedAssessment` objects of a repository have their scores made: the ``limit`` made most recently.
+    Making one more lets the oldest go (it makes them again if asked), so a run that touches every assessment's
+    scores in turn (checking them, rendering their pages) holds a few hundred Python objects each for ``limit``
+    assessments, not for every one (docs/performance.md#unpacked)."""
 
-    def __init__(self, *args, cited: tuple[str, ...] = (), **kwargs) -> None:
+    LIMIT = 64  # more than the assessments a page or a check looks at together (an organisation's, an old and a new)
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = self.LIMIT if limit is None else limit
+        self._made: deque[PackedAssessment] = deque()
+
+    def made(self, a: "PackedAssessment") -> None:
+        self._made.append(a)
+        while len(self._made) > self.limit:
+            self._made.popleft()._let_go()
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+
+class PackedAssessment(Assessment):
+    """An assessment whose scores file passed its schema and is kept packed (as the build cache holds its data): its
+    scores and findings are made from that data only when asked for, and let go again when :class:`Unpacked` says
+    so. Either it passed every check before with nothing changed since (:mod:`maturity.verdicts`: its scores file
+    is not even read; what the other pages need of its scores, which evidence they cite, was remembered with the
+    verdict), or it was just read and is checked with its scores made on the way."""
+
+    def __init__(self, *args, cited: tuple[str, ...] | None = None, unpacked: Unpacked | None = None, **kwargs) -> None:
         self._pending = False
         super().__init__(*args, **kwargs)
         self._cited = cited
+        self._unpacked = unpacked
         self._pending = True
 
     scores = _MadeOnUse()
@@ -159,25 +183,45 @@ class RecalledAssessment(Assessment):
 
     @property
     def cited(self) -> tuple[str, ...]:
+        if self._cited is None:  # worked out once: it outlives the scores it comes from
+            self._cited = super().cited
         return self._cited
+
+    @property
+    def unpacked(self) -> bool:
+        """Whether its scores and findings are made now."""
+        return not self._pending
 
     def _fill(self) -> None:
         if self._pending:
             self._pending = False
             self.scores, self.findings = _scores(self.scores_doc, self.model)
             self.scores_doc.release()
+            if self._unpacked is not None:
+                self._unpacked.made(self)
+
+    def _let_go(self) -> None:
+        """Drop the scores and findings made (whoever still holds them keeps them); made again when next asked for."""
+        if not self._pending:
+            self.__dict__.pop("_scores", None)
+            self.__dict__.pop("_findings", None)
+            self._pending = True
 
 
 def read_assessment(folder: Path, reader, registry, out: Collector,
                     recalled: tuple[str, bytes, tuple[str, ...]] | None = None,
-                    texts: tuple[str | None, str | None] = (None, None)) -> Assessment | None:
+                    texts: tuple[str | None, str | None] = (None, None),
+                    unpacked: Unpacked | None = None) -> Assessment | None:
     """Read the files of one folder. The record must pass its schema for an Assessment to exist.
 
     ``registry`` resolves the model the record names (:class:`maturity.data.registry.Registry`, or a
     bare Model when there is only one). ``recalled``: the scores file passed every check before and is
     unchanged — (the SHA-256 of its text, its data packed as the build cache keeps it, the evidence it
-    cites); it is not read, and a :class:`RecalledAssessment` is made. ``texts``: with it, the SHA-256 of the
+    cites); it is not read, and a :class:`PackedAssessment` is made. ``texts``: with it, the SHA-256 of the
     record's and the publication file's texts then (None where not known), taken from the store unread.
+    ``unpacked``: a scores file kept packed (it passed and the build cache took it) makes a :class:`PackedAssessment`
+    whose scores are let go as ``unpacked`` says; without it, or without a packed copy, an :class:`Assessment` holds
+    its scores for as long as it lives.
     """
     doc, ok = reader.checked(folder / RECORD, "assessment", out, texts[0] if recalled is not None else None)
     if not ok:
@@ -188,7 +232,7 @@ def read_assessment(folder: Path, reader, registry, out: Collector,
     if recalled is not None and model is not None:
         digest, packed, cited = recalled
         file = folder / SCORES
-        assessment = RecalledAssessment(folder, doc.data, doc, cited=cited)
+        assessment = PackedAssessment(folder, doc.data, doc, cited=cited, unpacked=unpacked)
         assessment.model = model
         assessment.scores_doc = Document(reader.display(file), packed=packed, source=file, digest=digest)
         _read_publication_into(assessment, folder, reader, out, texts[1])
@@ -201,7 +245,9 @@ def read_assessment(folder: Path, reader, registry, out: Collector,
     scores_doc, valid = _read_scores(folder, reader, model, out)
     if model is None:
         scores_doc = None  # scores mean nothing without their scale
-    if scores_doc is not None and valid:
+    if scores_doc is not None and valid and unpacked is not None and scores_doc.packed is not None:
+        assessment = PackedAssessment(folder, doc.data, doc, model=model, scores_doc=scores_doc, unpacked=unpacked)
+    elif scores_doc is not None and valid:
         assessment.scores_doc = scores_doc
         assessment.scores, assessment.findings = _scores(scores_doc, model)
     elif scores_doc is not None:
