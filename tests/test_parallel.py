@@ -289,3 +289,18 @@ def _alive(pid: int) -> bool:
             return f.read().split(") ", 1)[1][0] != "Z"  # a zombie has left; only its entry waits to be collected
     except FileNotFoundError:
         return False
+
+
+def test_a_finding_across_assessments_points_into_a_text_read_again_from_its_file(demo, pooled):
+    """A cold read keeps no file's text once its assessment is checked, only where it is and its digest: a finding
+    the checks across assessments make later (a duplicate id) still points at its line and column."""
+    record = demo.root / "assessments/2026-shili-zonghe/assessment.yml"
+    record.write_text(record.read_text(encoding="utf-8").replace("id: 2026-shili-zonghe", "id: 2026-shili-kechuang", 1),
+                      encoding="utf-8")
+    cold = _load(demo, 2, cache=True)
+    assert pooled
+    untouched = [a.record_doc for a in cold.assessments if a.id != "2026-shili-kechuang"]
+    assert untouched and all(doc._text is None for doc in untouched), "no text is kept"
+    found = [d for d in cold.diagnostics if d.code == "MAT100"]
+    assert [(d.path, d.line, d.column) for d in found] == [("assessments/2026-shili-zonghe/assessment.yml", 4, 5)]
+    assert _summary(cold) == _summary(_load(demo, 1))

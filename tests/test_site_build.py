@@ -747,3 +747,32 @@ def test_search_dialog_override_differs_from_the_theme_only_by_its_name():
     named = strip(ours).replace(" aria-label=\"{{ lang.t('search') }}\"", "", 1)
     assert 'role="dialog" aria-label=' in ours
     assert named == strip(theme)
+
+
+def test_mkdocs_lets_go_of_each_generated_pages_html_and_contents_table_once_written(tmp_path, monkeypatch):
+    """MkDocs keeps every page object to the end of the build: a generated page's HTML and table of contents are
+    dropped as soon as it is written (its file still carries both), so they do not pile up with N."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.plugins import BasePlugin
+
+    copy_demo(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    seen = {}
+
+    class Probe(BasePlugin):
+        def on_env(self, env, *, config, files):
+            seen["files"] = files
+
+    config = load_config(str(tmp_path / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins["probe"] = Probe()
+    build(config)
+    generated = config.plugins["maturity"].pages
+    pages = [f.page for f in seen["files"].documentation_pages() if f.src_uri in generated]
+    report = "assessments/2026-shili-zixun/index.md"
+    assert report in generated and generated[report].toc, "a report has a table of contents"
+    assert pages and all(p.content is None and len(p.toc) == 0 for p in pages)
+    built = parse_html((tmp_path / "site" / "assessments/2026-shili-zixun/index.html").read_text(encoding="utf-8"))
+    toc = built.find("nav", cls="md-nav--secondary")
+    toc_links = {a.get("href") for a in toc.find_all("a")} if toc is not None else set()
+    assert {f"#{anchor}" for _, anchor, _ in generated[report].toc} <= toc_links

@@ -273,6 +273,9 @@ def _check_folders(repo: Repository, folders: list[Path], reader: FileReader, re
         for kept in (a.record_doc, a.publication_doc):  # their data stays (the record itself): no packed copy needed
             if kept is not None:
                 kept.packed_as(None)
+        for doc, name in ((a.record_doc, RECORD), (a.scores_doc, SCORES), (a.publication_doc, PUBLICATION)):
+            if doc is not None:
+                doc.leave_text_in(folder / name)
 
 
 def _register(settings: Settings, org: str, reader: FileReader, out: Collector, memo: Verdicts | None,

@@ -84,6 +84,13 @@ class Document:
         """Keep ``packed`` (:func:`maturity.cache.pack` of this data) as the way back after :meth:`release`."""
         self._packed = packed
 
+    def leave_text_in(self, source: Path | str) -> None:
+        """Let the kept text go when its SHA-256 is known: it is read again from ``source`` (and must still have that
+        digest, else there is none) only if a finding points into it. A cold read kept every file's text, compressed:
+        some 4 MB per 1,000 assessments, for the few files a later finding needs (docs/performance.md#unpacked)."""
+        if self._digest is not None and self._source is None:
+            self._text, self._source = None, source
+
     def release(self) -> None:
         """Drop the data's Python objects when a packed copy can give them back (a loaded repository keeps what
         it derived — scores, evidence items — and the scores file's raw data is a third of its memory)."""

@@ -200,9 +200,11 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
             generated = self.pages.get(src_uri)
             output = csp.with_policy(output, untrusted=page.content or "", wasm=generated is not None and generated.wasm)
         if src_uri in self.pages:
-            # Written once this returns: MkDocs would otherwise hold every generated page's HTML to the end of the
-            # build (the search plugin has already taken its short version), so memory would grow with N.
+            # Written once this returns: MkDocs would otherwise hold every generated page's HTML and table of contents
+            # to the end of the build (the search plugin has already taken its short version), so memory would grow
+            # with N (the tables of contents: 30 MiB at N = 10,000, docs/performance.md#unpacked).
             page.content = None
+            page.toc = get_toc([])
         return output if changed else None
 
     @event_priority(-100)
