@@ -19,7 +19,7 @@ def test_display_equals_resolving_the_whole_path(tmp_path):
     base = tmp_path / "repo"
     (base / "assessments" / "a").mkdir(parents=True)
     (base / "assessments" / "a" / "assessment.yml").write_text("x", encoding="utf-8")
-    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "deeper").mkdir(parents=True)
     (tmp_path / "elsewhere" / "scores.yml").write_text("x", encoding="utf-8")
     (base / "assessments" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
     (base / "assessments" / "a" / "link.yml").symlink_to(base / "assessments" / "a" / "assessment.yml")
@@ -27,6 +27,8 @@ def test_display_equals_resolving_the_whole_path(tmp_path):
         base / "assessments" / "a" / "assessment.yml",
         base / "assessments" / "a" / "missing.yml",
         base / "assessments" / "linked" / "scores.yml",  # a folder that is a link: followed
+        base / "assessments" / "linked" / "deeper" / "x.yml",  # a folder inside one
+        base / "assessments" / "gone" / "deeper" / "x.yml",  # folders that are not there
         base / "assessments" / "a" / "link.yml",  # a file that is a link: shown where it stands
         base / "assessments" / "a" / ".." / "a" / "assessment.yml",
         base / "assessments" / "a" / "..",
@@ -39,14 +41,17 @@ def test_display_equals_resolving_the_whole_path(tmp_path):
             assert display(path) == resolved_whole(path, base), path
 
 
-def test_a_folder_resolved_once_per_run(tmp_path, monkeypatch):
+def test_folders_are_resolved_from_their_parents_once_per_run(tmp_path, monkeypatch):
+    """Sibling folders that are not links cost a lstat each, not a resolution of their whole path."""
     base = tmp_path / "repo"
-    folder = base / "assessments" / "a"
-    folder.mkdir(parents=True)
+    folders = [base / "assessments" / f"a{i}" for i in range(50)]
+    for folder in folders:
+        folder.mkdir(parents=True)
     calls = []
     original = Path.resolve
     monkeypatch.setattr(Path, "resolve", lambda self, *a, **k: calls.append(self) or original(self, *a, **k))
     display = DisplayPath(base)
-    shown = [display(folder / name) for name in ("assessment.yml", "scores.yml", "publication.yml")]
-    assert shown == ["assessments/a/assessment.yml", "assessments/a/scores.yml", "assessments/a/publication.yml"]
-    assert calls.count(folder) == 1
+    calls.clear()
+    shown = [display(folder / name) for folder in folders for name in ("assessment.yml", "scores.yml")]
+    assert shown == [f"assessments/a{i}/{name}" for i in range(50) for name in ("assessment.yml", "scores.yml")]
+    assert len(calls) <= 1, calls  # the file system's root, where the walk up ends

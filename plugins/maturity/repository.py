@@ -78,14 +78,25 @@ class DisplayPath:
             elif path.name in ("", ".."):
                 target = str(path.resolve())
             else:  # the folder resolved, then the name, which is not a link: what resolving the whole path gives
-                folder = self._folders.get(path.parent)
-                if folder is None:
-                    folder = self._folders[path.parent] = str(path.parent.resolve())
-                target = os.path.join(folder, path.name)
+                target = os.path.join(self._folder(path.parent), path.name)
             shown = target[len(self._under):] if target.startswith(self._under) else os.path.relpath(target, self.base)
             return shown.replace(os.sep, "/") if os.sep != "/" else shown
         except ValueError:
             return path.as_posix()
+
+    def _folder(self, folder: Path) -> str:
+        """Where ``folder`` resolves to: where its parent does, and its name, when it is not a link (one ``lstat``),
+        else resolved whole; each folder once per run. Ten thousand assessment folders resolved each in full (a
+        ``lstat`` per part of the path, and more per link) took a second of a warm check."""
+        found = self._folders.get(folder)
+        if found is None:
+            parent, name = folder.parent, folder.name
+            if parent == folder or name in ("", "..") or folder.is_symlink():
+                found = str(folder.resolve())
+            else:
+                found = os.path.join(self._folder(parent), name)
+            self._folders[folder] = found
+        return found
 
 
 def find_assessment_folders(assessments_dir: Path) -> list[Path]:

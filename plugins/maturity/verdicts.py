@@ -105,6 +105,7 @@ class Verdicts:
         self.tokens: dict[str, str | None] = {}  # organisation -> the state of its register in this run (None: unclean)
         self._shown_assessments = shown_assessments
         self._shown_evidence = shown_evidence
+        self._fractions: dict[tuple[int, int], Fraction] = {}  # the remembered results' figures, each made once
 
     @classmethod
     def start(cls, store: CheckedFiles | None, settings: Settings, registry, sealed_history: bool,
@@ -252,7 +253,7 @@ class Verdicts:
         entry = self._assessment_entry(folder, register_of)
         if entry is None:
             return None
-        digest, cited, result = entry.get("scores"), entry.get("cited"), _result(entry.get("result"))
+        digest, cited, result = entry.get("scores"), entry.get("cited"), _result(entry.get("result"), self._fractions)
         crc = entry.get("scores_crc")
         if (type(digest) is not str or len(digest) != 64 or result is None or type(cited) is not list
                 or not all(type(ref) is str for ref in cited) or type(crc) is not int):
@@ -366,15 +367,16 @@ def _pair(value: Fraction) -> list[int]:
     return [value.numerator, value.denominator]
 
 
-def _result(data) -> AssessmentResult | None:
-    """The result :func:`_result_data` wrote; None for anything else (a damaged cache: scored again)."""
+def _result(data, known: dict) -> AssessmentResult | None:
+    """The result :func:`_result_data` wrote; None for anything else (a damaged cache: scored again). ``known``: the
+    fractions made so far in this run, by (numerator, denominator), each made once (see :func:`_fraction`)."""
     try:
         levels = {}
         for level, score, requirements, conforms, domains, assessment_domains in data["levels"]:
             if type(level) is not int or type(requirements) is not int or type(conforms) is not bool:
                 return None
-            levels[level] = LevelResult(level, _fraction(score), requirements, conforms, _fractions(domains),
-                                        _fractions(assessment_domains))
+            levels[level] = LevelResult(level, _fraction(score, known), requirements, conforms,
+                                        _fractions(domains, known), _fractions(assessment_domains, known))
         unscored = data["unscored"]
         if (type(data["id"]) is not str or type(data["applied_level"]) is not int or type(unscored) is not list
                 or not all(type(u) is str for u in unscored)):
@@ -384,16 +386,22 @@ def _result(data) -> AssessmentResult | None:
         return None
 
 
-def _fraction(pair) -> Fraction:
+def _fraction(pair, known: dict) -> Fraction:
+    """The fraction [numerator, denominator] stands for. Some seventy per assessment, mostly the same few values across
+    a repository: made once each and shared (a Fraction cannot change), not made again for every assessment."""
     if type(pair) is not list or len(pair) != 2 or type(pair[0]) is not int or type(pair[1]) is not int or pair[1] <= 0:
         raise TypeError(pair)
-    return Fraction(*pair)
+    key = (pair[0], pair[1])
+    found = known.get(key)
+    if found is None:
+        found = known[key] = Fraction(*key)
+    return found
 
 
-def _fractions(data) -> dict[str, Fraction]:
+def _fractions(data, known: dict) -> dict[str, Fraction]:
     if type(data) is not dict:
         raise TypeError(data)
-    return {k: _fraction(v) for k, v in data.items()}
+    return {k: _fraction(v, known) for k, v in data.items()}
 
 
 def _item_fields(item: EvidenceItem) -> list:
