@@ -301,6 +301,8 @@ def test_a_finding_across_assessments_points_into_a_text_read_again_from_its_fil
     assert pooled
     untouched = [a.record_doc for a in cold.assessments if a.id != "2026-shili-kechuang"]
     assert untouched and all(doc._text is None for doc in untouched), "no text is kept"
+    doc = untouched[0]
+    assert doc.text == Path(doc._source).read_text(encoding="utf-8") and doc._text is None, "read when asked, not kept"
     found = [d for d in cold.diagnostics if d.code == "MAT100"]
     assert [(d.path, d.line, d.column) for d in found] == [("assessments/2026-shili-zonghe/assessment.yml", 4, 5)]
     assert _summary(cold) == _summary(_load(demo, 1))

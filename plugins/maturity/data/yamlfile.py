@@ -68,7 +68,7 @@ class Document:
             text = self.text
             parsed = parse_yaml(text, self.path)[0] if text is not None else None
             self._data = parsed.data if parsed is not None else None
-            self._source = None
+            self.text, self._source = text, None  # the text its data came from, kept to locate findings in it
         return self._data
 
     @data.setter
@@ -99,20 +99,28 @@ class Document:
 
     @property
     def text(self) -> str | None:
-        """The file's text, to locate findings in it. Kept compressed: it is needed for the few files with a
-        finding, and held for every file of the repository (a fifth of a loaded assessment's memory)."""
-        packed = self.packed_text
+        """The file's text, to locate findings in it. Kept compressed when it was given: it is needed for the few files
+        with a finding. A file whose data came from the build cache, or whose text was let go (:meth:`leave_text_in`),
+        is read from its source each time it is asked for (once to locate, once for git's object id), not kept."""
+        if self._text is None and self._source is not None:
+            return self._read_source()
+        packed = self._text
         return zlib.decompress(packed).decode("utf-8", "surrogatepass") if packed is not None else None
 
     @property
     def packed_text(self) -> bytes | None:
-        """The text as kept (compressed); read from the source file when first asked for."""
+        """The text as :func:`pack_text` keeps it (read from the source file, not kept, when only that is known)."""
         if self._text is None and self._source is not None:
-            text, _ = read_text(Path(self._source), self.path)
-            if text is not None and self._digest is not None and _sha256(text) != self._digest:
-                text = None  # changed since its data was checked: not the text that data came from
-            self.text = text
+            text = self._read_source()
+            return pack_text(text) if text is not None else None
         return self._text
+
+    def _read_source(self) -> str | None:
+        """The source file's text, while it is the text the data came from (the digest, when known), else None."""
+        text, _ = read_text(Path(self._source), self.path)
+        if text is not None and self._digest is not None and _sha256(text) != self._digest:
+            return None  # changed since its data was checked: not the text that data came from
+        return text
 
     @text.setter
     def text(self, value: str | None) -> None:
