@@ -49,7 +49,8 @@ def pagefind_alone(root: Path, run: bool = True) -> dict:
         return {"pages": len(pages)}
     with tempfile.TemporaryDirectory(prefix="parts-docs-") as docs, tempfile.TemporaryDirectory(prefix="parts-site-") as site:
         built = root / "site"  # the bench builds there: its pages name the editions' languages, as in the build
-        pagefind.write_documents(Path(docs), pages, built if built.is_dir() else Path(site), settings.site.directory_urls)
+        editions = pagefind.built_editions(built if built.is_dir() else Path(site), settings.site.directory_urls)
+        pagefind.write_documents(Path(docs), pages, editions, settings.site.directory_urls)
         start = time.perf_counter()
         pid = os.posix_spawn(str(pagefind.binary()), [str(pagefind.binary()), "--site", docs, "--output-path",
                                                       str(Path(site) / pagefind.BUNDLE)], dict(os.environ),

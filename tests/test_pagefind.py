@@ -195,7 +195,9 @@ def test_documents_take_their_editions_language_and_their_pages_path(tmp_path):
     pages = [Page("assessments/a-1/index.md", "t", "<p>whole</p>", find_html='<h1 id="x">A 公司</h1>'),
              Page("en/assessments/a-1/index.md", "t", "<p>whole</p>", find_html="<h1>A Ltd</h1>"),
              Page("assessments/index.md", "list", "<p>list</p>")]  # not indexed: no short version
-    assert pagefind.write_documents(folder, pages, site, directory_urls=False) == 2
+    editions = pagefind.built_editions(site, directory_urls=False)
+    assert editions == {"": "zh-Hant", urls.ENGLISH: "en"}
+    assert pagefind.write_documents(folder, pages, editions, directory_urls=False) == 2
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")) == [
         "assessments/a-1/index.html", "en/assessments/a-1/index.html"]
     zh = (folder / "assessments/a-1/index.html").read_text("utf-8")
@@ -376,3 +378,32 @@ def test_render_site_indexes_a_zensical_build_with_pagefind(tmp_path):
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh"]["page_count"] > 0, entry
     assert ZIXUN_NAME in indexed(tmp_path / "site")["/assessments/2026-shili-zixun/"]["content"]
+
+
+@pytest.mark.parametrize("guess", ["zh", "fr"])
+def test_the_index_is_made_before_mkdocs_makes_its_pages_and_again_only_if_the_languages_were_not_as_expected(
+        project, tmp_path, monkeypatch, guess):
+    """Pagefind runs while the build's process is small (before MkDocs makes an object per page and file), in the
+    languages the theme is expected to write; once built, the search pages' <html lang> decide: the right guess is
+    indexed once, a wrong one again in the built languages."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import maturity.mkdocs_plugin.plugin as plugin
+
+    root = own_copy(project, tmp_path)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(plugin, "_theme_language", lambda config: guess)
+    runs, original = [], pagefind.run
+
+    def recording(site_dir, pages, **kwargs):
+        runs.append((kwargs["editions"], (site_dir / "assessments/2026-shili-zixun/index.html").exists()))
+        return original(site_dir, pages, **kwargs)
+
+    monkeypatch.setattr(pagefind, "run", recording)
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site")))
+    built = {"": "zh", urls.ENGLISH: "en"}
+    assert runs[0] == ({"": guess, urls.ENGLISH: "en"}, False), "first while no page is built"
+    assert runs[1:] == ([] if guess == "zh" else [(built, True)])
+    entry = json.loads((root / "site" / pagefind.BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert set(entry["languages"]) == {"zh", "en"}

@@ -89,7 +89,7 @@ def _clean(out: Path) -> int:
 
 def _site(site, site_dir: Path, settings) -> int:
     """After the generator's build: the evidence with page names, then (``search: pagefind``) the search index,
-    as the plugin's ``on_post_build`` does, so every generator's site has the same search page working."""
+    in the languages of the built search pages as the plugin checks them, so every generator's site has the same search page working."""
     from maturity.publish.writer import is_page_name
 
     copies = [c for c in site.copies if is_page_name(c.path)]

@@ -41,6 +41,12 @@ log = logging.getLogger("mkdocs.plugins.maturity")
 _HTML_LANG = re.compile(r'<html lang="[^"]*"')
 
 
+def _theme_language(config: MkDocsConfig) -> str:
+    """The language the theme will write as the ``<html lang>`` of the default edition: Material's ``language``, else
+    the theme's ``locale`` (MkDocs' own themes); a guess, checked against the built pages (``on_post_build``)."""
+    return str(config.theme.get("language") or config.theme.get("locale") or "en")
+
+
 class MaturityPlugin(BasePlugin[MaturityConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
@@ -50,6 +56,7 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         self.history_cache: tuple[str | None, object] | None = None  # (HEAD, History)
         self.serving = False
         self.dirty = False  # `--dirty`: unchanged generated pages are not rebuilt (maturity.mkdocs_plugin.dirty)
+        self.indexed: pagefind.Indexed | None = None  # this build's search index (search: pagefind)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this instance for every rebuild of `mkdocs serve`:
@@ -122,6 +129,12 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
         # The repository's data is not needed any more (prepared here): let it go before MkDocs makes an object per
         # file, so the two are never in memory together (docs/performance.md#pool).
         del prepared
+        self.indexed = None
+        if settings.search == "pagefind":
+            # Now, while this process is small: Pagefind holds its whole index in memory, and MkDocs' objects for
+            # every page and file, made next, stay to the end of the build (docs/performance.md#pagefind-first).
+            # Pagefind reads only the pages' short versions, never the built site; the languages are checked once built.
+            self._index(config, site, pagefind.expected_editions(site.pages, _theme_language(config)))
         self.pages = {p.src_uri: p for p in site.pages}
         if site.restored:
             log.info(f"maturity: {i18n.t('build.rendered_restored', restored=site.restored, total=len(site.pages) + len(site.assets))}")
@@ -220,9 +233,18 @@ class MaturityPlugin(BasePlugin[MaturityConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not (self.config.enabled and self.settings is not None and self.settings.search == "pagefind"):
             return
-        # Once every page is written: Pagefind's documents take the language of the built search pages.
+        # Pagefind's script takes the index of the search page's <html lang>: if the theme wrote another language than
+        # was expected when the index was made, it is made again in the languages the built search pages say.
+        built = pagefind.built_editions(Path(config.site_dir), config.use_directory_urls)
+        if self.indexed is None or self.indexed.editions != built:
+            log.debug("maturity: search pages built in %s, not %s: indexed again", built,
+                      self.indexed.editions if self.indexed else None)
+            self._index(config, self.site, built)
+
+    def _index(self, config: MkDocsConfig, site: Site | None, editions: dict[str, str]) -> None:
         try:
-            pagefind.run(Path(config.site_dir), self.site.pages if self.site else [], directory_urls=config.use_directory_urls)
+            self.indexed = pagefind.run(Path(config.site_dir), site.pages if site else [],
+                                        directory_urls=config.use_directory_urls, editions=editions)
         except pagefind.PagefindError as exc:
             raise PluginError(f"maturity: {exc}") from None
         log.info(f"maturity: {i18n.t('build.pagefind_done', site=config.site_dir)}")

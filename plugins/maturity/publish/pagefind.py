@@ -7,11 +7,12 @@ visitor's first search stays small at national scale. With ``search: pagefind``:
 * each generated page that is indexed carries its short version (the ``*_search.html`` templates: name,
   credit code, level, conclusion, certificate number) as :attr:`maturity.publish.site.Page.find_html`;
   the page itself does not carry it, and no requirement table, evidence or history is indexed;
-* once the site generator has written the site, :func:`run` writes each short version as a small HTML
-  document of its own, at the path of its page, into a temporary folder, and runs the ``pagefind`` binary
-  over that folder, writing the bundle to ``pagefind/`` in the built site. Pagefind never reads the built
-  pages (a report is some 60 KB of HTML; its short version under 1 KB), so Pagefind itself takes a fifth of the
-  time, and nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
+* :func:`run` writes each short version as a small HTML document of its own, at the path of its page, into a
+  temporary folder, and runs the ``pagefind`` binary over that folder, writing the bundle to ``pagefind/`` in the
+  site's folder. Pagefind never reads the built pages, so it may run before they are written (the MkDocs plugin
+  runs it then, in the languages the theme is expected to write, and checks them once built:
+  :func:`expected_editions`, :func:`built_editions`). Reading only short versions (a report is some 60 KB of
+  HTML; its short version under 1 KB), Pagefind itself takes a fifth of the time, and nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
   Writing the documents costs a folder and a file per page, which on a disk can eat the gain: they go to a
   memory file system where there is room (:mod:`maturity.publish.scratch`; docs/performance.md#render-share).
 
@@ -47,6 +48,7 @@ class PagefindError(RuntimeError):
 class Indexed:
     binary: Path
     output: str  # what pagefind printed (its summary)
+    editions: dict[str, str]  # the language of each edition's documents (prefix -> language)
 
 
 def binary() -> Path:
@@ -83,14 +85,31 @@ def edition_language(site_dir: Path, prefix: str, directory_urls: bool, default:
     return found.group(1) if found else default
 
 
-def write_documents(folder: Path, pages, site_dir: Path, directory_urls: bool) -> int:
-    """Write each indexed page's document into ``folder`` at its page's path; how many were written.
-
-    An edition with no indexed page (a site with no assessment yet) gets one document at its search page,
-    holding only that page's title: Pagefind makes no index of nothing, and the search page needs one."""
+def built_editions(site_dir: Path, directory_urls: bool) -> dict[str, str]:
+    """The language of each edition of the built site (prefix -> ``<html lang>`` of its search page); the English
+    edition only where its search page was built."""
     editions = {"": edition_language(site_dir, "", directory_urls, "zh")}
     if (site_dir / urls.built_path(urls.ENGLISH + urls.FIND, directory_urls)).is_file():
         editions[urls.ENGLISH] = edition_language(site_dir, urls.ENGLISH, directory_urls, "en")
+    return editions
+
+
+def expected_editions(pages, language: str) -> dict[str, str]:
+    """The editions a site of ``pages`` will have before it is built: the generator's ``language`` for the default
+    edition (what the theme writes as ``<html lang>``, e.g. Material's ``theme.language``), English for the English
+    edition, whose pages say so themselves, where it has a search page. :func:`built_editions` tells once built."""
+    editions = {"": language}
+    if any(page.src_uri == urls.ENGLISH + urls.FIND for page in pages):
+        editions[urls.ENGLISH] = "en"
+    return editions
+
+
+def write_documents(folder: Path, pages, editions: dict[str, str], directory_urls: bool) -> int:
+    """Write each indexed page's document into ``folder`` at its page's path, in the language of its edition
+    (``editions``: prefix -> language); how many were written.
+
+    An edition with no indexed page (a site with no assessment yet) gets one document at its search page,
+    holding only that page's title: Pagefind makes no index of nothing, and the search page needs one."""
     written, seen, titles = 0, set(), {}
     for page in pages:
         short = page.find_html
@@ -121,13 +140,17 @@ def _write(folder: Path, rel: str, text: str) -> None:
 DOCUMENT_BYTES = 2048  # what a document and its folder may take: a short version is under 1 KB
 
 
-def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path | None = None) -> Indexed:
-    """Index the short versions of ``pages`` (:class:`~maturity.publish.site.Page`) into ``site_dir/pagefind``,
-    once the generator has built the site in ``site_dir``; PagefindError when it cannot."""
+def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path | None = None,
+        editions: dict[str, str] | None = None) -> Indexed:
+    """Index the short versions of ``pages`` (:class:`~maturity.publish.site.Page`) into ``site_dir/pagefind``, in the
+    languages of ``editions`` (:func:`expected_editions`), or by default as the generator built the site in
+    ``site_dir`` (:func:`built_editions`); PagefindError when it cannot."""
     executable = executable or binary()
+    if editions is None:
+        editions = built_editions(site_dir, directory_urls)
     with tempfile.TemporaryDirectory(prefix="maturity-find-", dir=scratch.folder(DOCUMENT_BYTES * len(pages), 2 * len(pages))) as tmp:
         try:
-            write_documents(Path(tmp), pages, site_dir, directory_urls)
+            write_documents(Path(tmp), pages, editions, directory_urls)
         except OSError as exc:
             raise PagefindError(i18n.t("build.pagefind_failed", code=exc.strerror or str(exc), output="")) from None
         cmd = [str(executable), "--site", tmp, "--output-path", str((site_dir / BUNDLE).resolve())]
@@ -147,4 +170,4 @@ def run(site_dir: Path, pages, *, directory_urls: bool = True, executable: Path 
         raise PagefindError(i18n.t("build.pagefind_failed", code=proc.returncode, output=tail))
     if not (site_dir / BUNDLE / "pagefind.js").is_file():
         raise PagefindError(i18n.t("build.pagefind_failed", code=0, output=output[-2000:]))
-    return Indexed(executable, output)
+    return Indexed(executable, output, editions)
