@@ -12,7 +12,8 @@ visitor's first search stays small at national scale. With ``search: pagefind``:
   site's folder. Pagefind never reads the built pages, so it may run before they are written (the MkDocs plugin
   runs it then, in the languages the theme is expected to write, and checks them once built:
   :func:`expected_editions`, :func:`built_editions`). Reading only short versions (a report is some 60 KB of
-  HTML; its short version under 1 KB), Pagefind itself takes a fifth of the time, and nothing else in the site (a published evidence file in HTML, say) can put itself into the search.
+  HTML; its short version under 1 KB), Pagefind itself takes a fifth of the time, and nothing else in the site
+  (a published evidence file in HTML, say) can put itself into the search.
   Writing the documents costs a folder and a file per page, which on a disk can eat the gain: they go to a
   memory file system where there is room (:mod:`maturity.publish.scratch`; docs/performance.md#render-share).
 
